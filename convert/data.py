@@ -1,0 +1,168 @@
+"""Load the IMDb Large Movie Review Dataset (Maas et al., 2011) from a folder, an archive or the web.
+
+Labels are explicit on every split (neg = 0, pos = 1); the validation split is carved from train
+with a fixed seed, so model choices never look at the test set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import re
+import shutil
+import tarfile
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+OFFICIAL_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
+OFFICIAL_SHA256 = "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe"
+
+ENV_DATA = "IMDB_DATA"
+LABELS = {"neg": 0, "pos": 1}
+PER_CLASS = 12_500
+UNSUP = 50_000
+VALIDATION_FRACTION = 0.2
+SPLIT_SEED = 1337
+
+_MEMBER = re.compile(r"(?:^|/)aclImdb/(train|test)/(pos|neg|unsup)/(\d+)_(\d+)\.txt$")
+
+
+class DatasetError(RuntimeError):
+    """The dataset is missing, truncated, foreign or failed its checksum."""
+
+
+@dataclass(frozen=True)
+class Review:
+    text: str
+    label: int  # 0 negative, 1 positive, -1 unlabelled
+    rating: int  # the IMDb star rating encoded in the file name
+    id: str
+
+
+@dataclass
+class Imdb:
+    train: list[Review]
+    test: list[Review]
+    unsup: list[Review] = field(default_factory=list)
+
+    def split_validation(
+        self, fraction: float = VALIDATION_FRACTION, seed: int = SPLIT_SEED
+    ) -> tuple[list[Review], list[Review]]:
+        """(train, validation): a seeded, class-stratified carve-out of the training split."""
+        fit: list[Review] = []
+        val: list[Review] = []
+        for label in (0, 1):
+            part = sorted((r for r in self.train if r.label == label), key=lambda r: r.id)
+            random.Random(seed + label).shuffle(part)
+            cut = round(len(part) * fraction)
+            val += part[:cut]
+            fit += part[cut:]
+        return fit, val
+
+
+def default_cache() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "imdb-sentiment"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def download(
+    url: str = OFFICIAL_URL, sha256: str = OFFICIAL_SHA256, cache: Path | None = None
+) -> Path:
+    """Fetch the archive once into the cache folder, with a progress bar; verify its sha256."""
+    cache = cache or default_cache()
+    cache.mkdir(parents=True, exist_ok=True)
+    target = cache / Path(url.rsplit("/", 1)[-1] or "aclImdb.tar.gz").name
+    if target.exists() and sha256_file(target) == sha256:
+        return target
+    partial = target.with_suffix(target.suffix + ".part")
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response, partial.open("wb") as out:  # noqa: S310
+            total = int(response.headers.get("Content-Length") or 0) or None
+            with tqdm(total=total, unit="B", unit_scale=True, desc="aclImdb") as bar:
+                for block in iter(lambda: response.read(1 << 20), b""):
+                    out.write(block)
+                    bar.update(len(block))
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise DatasetError(f"could not download {url}: {exc}") from exc
+    actual = sha256_file(partial)
+    if actual != sha256:
+        partial.unlink(missing_ok=True)
+        raise DatasetError(f"{url}: sha256 {actual} does not match the expected {sha256}")
+    shutil.move(partial, target)
+    return target
+
+
+def _iter_dir(root: Path, with_unsup: bool) -> Iterator[tuple[str, bytes]]:
+    base = root / "aclImdb" if (root / "aclImdb").is_dir() else root
+    for split in ("train", "test"):
+        for kind in ("neg", "pos", *(("unsup",) if with_unsup and split == "train" else ())):
+            folder = base / split / kind
+            if folder.is_dir():
+                for path in folder.iterdir():
+                    yield f"aclImdb/{split}/{kind}/{path.name}", path.read_bytes()
+
+
+def _iter_tar(path: Path, with_unsup: bool) -> Iterator[tuple[str, bytes]]:
+    try:
+        # Streaming mode reads the archive once, front to back: seconds for all 100k reviews.
+        with tarfile.open(path, mode="r|*") as tar:
+            for member in tar:
+                if not member.isfile() or (not with_unsup and "/unsup/" in member.name):
+                    continue
+                f = tar.extractfile(member)
+                if f is not None:
+                    yield member.name, f.read()
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        raise DatasetError(f"{path}: not a readable aclImdb archive ({exc})") from exc
+
+
+def load(
+    source: str | Path | None = None, *, with_unsup: bool = False, per_class: int = PER_CLASS
+) -> Imdb:
+    """Read the dataset from a folder or .tar.gz; with no source, `$IMDB_DATA` or a download.
+
+    Raises DatasetError naming the problem when the files are missing or the counts are wrong.
+    """
+    source = source or os.environ.get(ENV_DATA) or download()
+    path = Path(source)
+    if not path.exists():
+        raise DatasetError(f"{path}: no such file or folder (set {ENV_DATA} or pass a path)")
+    members = _iter_dir(path, with_unsup) if path.is_dir() else _iter_tar(path, with_unsup)
+    splits: dict[str, list[Review]] = {"train": [], "test": [], "unsup": []}
+    for name, data in members:
+        m = _MEMBER.search(name)
+        if m is None:
+            continue
+        split, kind, idx, rating = m.groups()
+        target = "unsup" if kind == "unsup" else split
+        text = data.decode("utf-8", errors="replace")
+        splits[target].append(Review(text, LABELS.get(kind, -1), int(rating), f"{split}/{kind}/{idx}"))
+    for split in ("train", "test"):
+        splits[split].sort(key=lambda r: r.id)  # archive order differs between repacks
+        _check_counts(path, split, splits[split], per_class)
+    if with_unsup and per_class == PER_CLASS and len(splits["unsup"]) != UNSUP:
+        raise DatasetError(f"{path}: train/unsup has {len(splits['unsup'])} reviews, expected {UNSUP}")
+    return Imdb(splits["train"], splits["test"], splits["unsup"])
+
+
+def _check_counts(path: Path, split: str, reviews: list[Review], per_class: int) -> None:
+    for kind, label in LABELS.items():
+        n = sum(r.label == label for r in reviews)
+        if n != per_class:
+            raise DatasetError(
+                f"{path}: {split}/{kind} has {n} reviews, expected {per_class} "
+                "(truncated or not the aclImdb dataset?)"
+            )
