@@ -149,12 +149,16 @@ def load(
         split, kind, idx, rating = m.groups()
         target = "unsup" if kind == "unsup" else split
         text = data.decode("utf-8", errors="replace")
-        splits[target].append(Review(text, LABELS.get(kind, -1), int(rating), f"{split}/{kind}/{idx}"))
+        splits[target].append(
+            Review(text, LABELS.get(kind, -1), int(rating), f"{split}/{kind}/{idx}")
+        )
     for split in ("train", "test"):
         splits[split].sort(key=lambda r: r.id)  # archive order differs between repacks
         _check_counts(path, split, splits[split], per_class)
     if with_unsup and per_class == PER_CLASS and len(splits["unsup"]) != UNSUP:
-        raise DatasetError(f"{path}: train/unsup has {len(splits['unsup'])} reviews, expected {UNSUP}")
+        raise DatasetError(
+            f"{path}: train/unsup has {len(splits['unsup'])} reviews, expected {UNSUP}"
+        )
     return Imdb(splits["train"], splits["test"], splits["unsup"])
 
 

@@ -1,0 +1,86 @@
+"""A thin, thread-safe wrapper over the TFLite interpreter: LiteRT first, tflite_runtime second.
+
+Used by the service (through `handler.predictor`) and by `convert/` to evaluate the exported
+models, so both measure exactly the same runtime.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+try:  # LiteRT is the maintained successor of tflite_runtime (which stopped at 2.14).
+    from ai_edge_litert.interpreter import Interpreter
+except ImportError:  # pragma: no cover - exercised only where just tflite_runtime is installed
+    from tflite_runtime.interpreter import Interpreter
+
+
+class ModelRuntimeError(RuntimeError):
+    """The interpreter could not load the model or failed while running it."""
+
+
+class TfliteModel:
+    """One interpreter, invoked on whole batches; a lock makes it safe under concurrent requests."""
+
+    def __init__(self, model: Path | bytes, num_threads: int = 1) -> None:
+        try:
+            if isinstance(model, bytes):
+                self._interp = Interpreter(model_content=model, num_threads=num_threads)
+            else:
+                self._interp = Interpreter(model_path=str(model), num_threads=num_threads)
+            self._interp.allocate_tensors()
+        except (ValueError, RuntimeError) as exc:
+            raise ModelRuntimeError(f"cannot load TFLite model: {exc}") from exc
+        self._inputs = {_input_name(d["name"]): d for d in self._interp.get_input_details()}
+        self._output = self._interp.get_output_details()[0]
+        self._batch = 1
+        self._lock = threading.Lock()
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        return tuple(sorted(self._inputs))
+
+    def input_length(self, name: str) -> int:
+        return int(self._inputs[name]["shape"][1])
+
+    def predict(self, inputs: Mapping[str, npt.NDArray[np.int32]]) -> npt.NDArray[np.float32]:
+        """Probabilities of the positive class, one per row, from a single invoke."""
+        n = len(next(iter(inputs.values())))
+        if n == 0:
+            return np.zeros(0, dtype=np.float32)
+        with self._lock:
+            try:
+                if n != self._batch:
+                    for detail in self._inputs.values():
+                        self._interp.resize_tensor_input(
+                            detail["index"], [n, int(detail["shape"][1])]
+                        )
+                    self._interp.allocate_tensors()
+                    self._batch = n
+                for name, detail in self._inputs.items():
+                    self._interp.set_tensor(
+                        detail["index"], np.ascontiguousarray(inputs[name], dtype=detail["dtype"])
+                    )
+                self._interp.invoke()
+                raw = self._interp.get_tensor(self._output["index"])
+            except (ValueError, RuntimeError, KeyError) as exc:
+                raise ModelRuntimeError(f"inference failed: {exc}") from exc
+        return _dequantize(raw, self._output).reshape(n)
+
+
+def _input_name(tensor_name: str) -> str:
+    # Converters name inputs like "serving_default_words:0"; the pipeline names them "words".
+    base = tensor_name.split(":")[0]
+    return base.removeprefix("serving_default_")
+
+
+def _dequantize(raw: npt.NDArray[Any], detail: Mapping[str, Any]) -> npt.NDArray[np.float32]:
+    scale, zero = detail.get("quantization", (0.0, 0))
+    if raw.dtype in (np.int8, np.uint8) and scale:
+        return ((raw.astype(np.float32) - zero) * scale).astype(np.float32)
+    return raw.astype(np.float32)
