@@ -11,7 +11,7 @@ from keras import layers
 
 
 @keras.saving.register_keras_serializable(package="sentiment")
-class ZeroRow(keras.constraints.Constraint):
+class ZeroRow(keras.constraints.Constraint):  # type: ignore[misc]
     """Keeps the padding row of an embedding at exactly zero, so padding adds nothing to a sum."""
 
     def __call__(self, w: Any) -> Any:
@@ -164,6 +164,6 @@ def nb_log_count_ratios(
     for row, y in zip(ngram_ids, labels, strict=True):
         row = row[row > 1]
         (p if y == 1 else q)[row] += 1
-    r = np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
+    r: npt.NDArray[np.float32] = np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
     r[:2] = 0.0
     return r

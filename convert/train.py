@@ -17,7 +17,6 @@ import keras
 import numpy as np
 import numpy.typing as npt
 
-from convert import models
 from convert.data import Imdb, Review
 from convert.export import Inputs, Scores, keras_predict
 from handler.text import Encoder, TextConfig, Vocabulary, ngrams, tokenize
@@ -44,6 +43,10 @@ class Prepared:
     fit: Split
     val: Split
     test: Split
+
+    @staticmethod
+    def tokens_of(reviews: Sequence[Review]) -> list[list[str]]:
+        return [tokenize(r.text) for r in reviews]
 
     @classmethod
     def of(cls, imdb: Imdb) -> Prepared:
@@ -91,7 +94,7 @@ def fit_keras(
     y_val: Labels,
     epochs: int,
     batch_size: int,
-    patience: int = 1,
+    patience: int = 2,
 ) -> dict[str, list[float]]:
     """Early stopping on validation accuracy; the best epoch's weights are kept."""
     stop = keras.callbacks.EarlyStopping(

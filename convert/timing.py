@@ -1,0 +1,45 @@
+"""CPU milliseconds per review for the results table (medians; the benchmark does the full study)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from convert.export import keras_predict
+from handler.runtime import TfliteModel
+from handler.text import Encoder
+
+SAMPLE = 512
+
+
+def keras_ms_per_review(
+    model: keras.Model, encoder: Encoder, tokens: Sequence[Sequence[str]], repeats: int = 3
+) -> float:
+    """Batched Keras predict (batch 256), median over repeats, per review."""
+    x = encoder.encode_tokens(list(tokens[:SAMPLE]))
+    keras_predict(model, x, batch_size=256)  # warm-up: tracing is not inference
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        keras_predict(model, x, batch_size=256)
+        times.append((time.perf_counter() - start) * 1000 / len(x["words"]))
+    return float(np.median(times))
+
+
+def tflite_ms_per_review(
+    model: bytes | Path, encoder: Encoder, tokens: Sequence[Sequence[str]]
+) -> float:
+    """One review per invoke on one thread, as the Lambda handler serves a single request."""
+    runtime = TfliteModel(model, num_threads=1)
+    x = encoder.encode_tokens(list(tokens[:SAMPLE]))
+    times = []
+    for i in range(len(x["words"])):
+        row = {k: v[i : i + 1] for k, v in x.items()}
+        start = time.perf_counter()
+        runtime.predict(row)
+        times.append((time.perf_counter() - start) * 1000)
+    return float(np.median(times[10:]))
