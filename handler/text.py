@@ -88,7 +88,9 @@ class Vocabulary:
             raise ValueError("vocabulary tokens must be unique")
 
     @classmethod
-    def build(cls, token_lists: Iterable[Iterable[str]], max_size: int, min_count: int = 1) -> Vocabulary:
+    def build(
+        cls, token_lists: Iterable[Iterable[str]], max_size: int, min_count: int = 1
+    ) -> Vocabulary:
         """Most frequent tokens first, ties broken alphabetically so the result is reproducible.
 
         Args:
@@ -97,7 +99,9 @@ class Vocabulary:
         counts: Counter[str] = Counter()
         for tokens in token_lists:
             counts.update(tokens)
-        ranked = sorted((t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t))
+        ranked = sorted(
+            (t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t)
+        )
         return cls(ranked[: max(0, max_size - len(_RESERVED))])
 
     def __len__(self) -> int:
@@ -136,7 +140,9 @@ def fit(ids: Sequence[int], length: int, padding: Side, truncating: Side) -> lis
 class Encoder:
     """Turns text into the model's int32 inputs; the same object serves training and the API."""
 
-    def __init__(self, config: TextConfig, words: Vocabulary, grams: Vocabulary | None = None) -> None:
+    def __init__(
+        self, config: TextConfig, words: Vocabulary, grams: Vocabulary | None = None
+    ) -> None:
         if config.ngram_len and grams is None:
             raise ValueError("config asks for n-grams but no n-gram vocabulary was given")
         self.config, self.words, self.grams = config, words, grams
@@ -152,15 +158,23 @@ class Encoder:
     def ngram_ids(self, tokens: Sequence[str]) -> list[int]:
         """Distinct known n-grams in first-seen order (a set: NB-style features are binary)."""
         assert self.grams is not None
-        seen = dict.fromkeys(i for i in self.grams.ids(ngrams(tokens, self.config.ngram_order)) if i != OOV_ID)
+        seen = dict.fromkeys(
+            i for i in self.grams.ids(ngrams(tokens, self.config.ngram_order)) if i != OOV_ID
+        )
         return fit(list(seen), self.config.ngram_len, "post", "post")
 
-    def encode_tokens(self, token_lists: Sequence[Sequence[str]]) -> dict[str, npt.NDArray[np.int32]]:
-        out = {"words": np.array([self.word_ids(t) for t in token_lists], dtype=np.int32).reshape(-1, self.config.seq_len)}
-        if self.config.ngram_len:
-            out["ngrams"] = np.array([self.ngram_ids(t) for t in token_lists], dtype=np.int32).reshape(
-                -1, self.config.ngram_len
+    def encode_tokens(
+        self, token_lists: Sequence[Sequence[str]]
+    ) -> dict[str, npt.NDArray[np.int32]]:
+        out = {
+            "words": np.array([self.word_ids(t) for t in token_lists], dtype=np.int32).reshape(
+                -1, self.config.seq_len
             )
+        }
+        if self.config.ngram_len:
+            out["ngrams"] = np.array(
+                [self.ngram_ids(t) for t in token_lists], dtype=np.int32
+            ).reshape(-1, self.config.ngram_len)
         return out
 
     def encode(self, texts: Sequence[str]) -> dict[str, npt.NDArray[np.int32]]:
@@ -199,4 +213,6 @@ class Encoder:
 
 def canonical_json(obj: Any) -> bytes:
     """Byte-stable JSON, so a file's hash depends on its content alone."""
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
