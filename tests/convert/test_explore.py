@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from convert import __main__ as cli
+from convert import data
 from convert.data import Imdb, load
 from convert.explore import write_report
 from tests.convert.aclimdb import write_aclimdb
@@ -79,3 +82,35 @@ def test_report_is_deterministic(imdb: Imdb, report: Path, tmp_path: Path) -> No
     assert again.read_text(encoding="utf-8") == report.read_text(encoding="utf-8")
     for name in IMAGE.findall(again.read_text(encoding="utf-8")):
         assert (tmp_path / name).read_bytes() == (report.parent / name).read_bytes(), name
+
+
+# -- CLI ---------------------------------------------------------------------------------------
+
+
+def test_cli_data_defaults_to_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(data.ENV_DATA, "/somewhere/aclImdb.tar.gz")
+    args = cli.build_parser().parse_args(["explore"])
+    assert args.data == Path("/somewhere/aclImdb.tar.gz")
+    assert args.out == Path("reports")
+    monkeypatch.delenv(data.ENV_DATA)
+    assert cli.build_parser().parse_args(["explore"]).data is None  # load() will download
+
+
+def test_cli_explore_writes_the_report(
+    dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The CLI always expects the full dataset; let it accept the small one.
+    monkeypatch.setattr(data, "load", partial(load, per_class=PER_CLASS))
+    assert cli.main(["explore", "--data", str(dataset), "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "exploration.md").is_file()
+
+
+def test_cli_reports_a_missing_dataset_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["explore", "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "nowhere: no such file or folder" in err
+    assert "Traceback" not in err
