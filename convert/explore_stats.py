@@ -127,7 +127,7 @@ def log_count_ratios(neg: Counter[str], pos: Counter[str], min_docs: int) -> dic
     q_norm = math.log(sum(neg.values()) + SMOOTHING * len(vocab))
     return {
         g: math.log(pos[g] + SMOOTHING) - p_norm - math.log(neg[g] + SMOOTHING) + q_norm
-        for g in vocab
+        for g in sorted(vocab)  # a set's order changes with the process's hash seed
         if pos[g] + neg[g] >= min_docs
     }
 
@@ -171,9 +171,11 @@ def cloud_terms(stats: Stats, label: int, min_ratio: float = CLOUD_MIN_RATIO) ->
     grams = stats.classes[label].grams
     sign = 1.0 if label == 1 else -1.0
     cutoff = math.log(min_ratio)
-    terms = {
-        g: grams[g]
+    terms = [
+        (g, grams[g])
         for g, r in stats.ratios.items()
         if sign * r >= cutoff and g.count(" ") < 2 and grams[g]
-    }
-    return terms or {g: c for g, c in grams.items() if " " not in g}
+    ]
+    terms = terms or [(g, c) for g, c in grams.items() if " " not in g]
+    # WordCloud places equal frequencies in input order, so fix that order.
+    return dict(sorted(terms, key=lambda gc: (-gc[1], gc[0])))
