@@ -51,8 +51,8 @@ def class_balance(counts: Mapping[str, tuple[int, int]], path: Path) -> Path:
         ax.bar_label(bars, labels=[f"{v:,}" for v in values], padding=2)
     ax.set_xticks(x, list(counts))
     ax.set_ylabel("reviews")
-    ax.margins(y=0.15)
-    ax.legend(loc="lower right")
+    ax.margins(y=0.3)  # headroom for the legend above the bar labels
+    ax.legend(loc="upper center", ncols=2)
     return _save(fig, path)
 
 
