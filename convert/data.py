@@ -1,4 +1,4 @@
-"""Load the IMDb Large Movie Review Dataset (Maas et al., 2011) from a folder, an archive or the web.
+"""Load the IMDb Large Movie Review Dataset (Maas et al., 2011) from a folder, archive or the web.
 
 Labels are explicit on every split (neg = 0, pos = 1); the validation split is carved from train
 with a fixed seed, so model choices never look at the test set.
@@ -58,7 +58,7 @@ class Imdb:
         val: list[Review] = []
         for label in (0, 1):
             part = sorted((r for r in self.train if r.label == label), key=lambda r: r.id)
-            random.Random(seed + label).shuffle(part)
+            random.Random(seed + label).shuffle(part)  # noqa: S311 - a reproducible split, not a secret
             cut = round(len(part) * fraction)
             val += part[:cut]
             fit += part[cut:]

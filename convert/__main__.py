@@ -1,0 +1,72 @@
+"""`python -m convert <command>`: the offline pipeline's entry points.
+
+Each subcommand is one small function taking the parsed arguments and returning an exit status;
+a new one (`train`, `export`) is a function plus a few lines in `build_parser`. Heavy imports
+happen inside the command, so `--help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from convert.data import ENV_DATA, DatasetError
+
+DEFAULT_REPORTS = Path("reports")
+
+
+def explore(args: argparse.Namespace) -> int:
+    """Write the data-exploration report."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # reports are written on headless machines; never open a window
+
+    from convert.data import load
+    from convert.explore import write_report
+
+    start = time.perf_counter()
+    report = write_report(load(args.data), args.out)
+    print(f"wrote {report} in {time.perf_counter() - start:.0f} s")
+    return 0
+
+
+def _add_data_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=os.environ.get(ENV_DATA) or None,
+        help=f"aclImdb folder or .tar.gz (default: ${ENV_DATA}; if unset, download and cache)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m convert", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub = commands.add_parser("explore", help=explore.__doc__)
+    _add_data_argument(sub)
+    sub.add_argument(
+        "--out", type=Path, default=DEFAULT_REPORTS, help="report folder (%(default)s)"
+    )
+    sub.set_defaults(run=explore)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.run(args)
+    except DatasetError as exc:
+        # A missing or damaged dataset is the user's to fix: say what is wrong, skip the traceback.
+        parser.exit(2, f"{parser.prog}: error: {exc}\n")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
