@@ -4,7 +4,7 @@ UV := .tools/bin/uv
 PY := .venv/bin/python
 export IMDB_DATA ?= $(abspath ../shared/data/aclImdb.tar.gz)
 
-.PHONY: setup serve test test-slow lint explore train export bench synth deploy destroy clean
+.PHONY: setup serve test test-slow lint explore train results bench synth deploy destroy clean
 
 setup:  ## the locked Python environment in .venv
 	@scripts/bootstrap
@@ -31,8 +31,8 @@ explore: setup  ## reports/exploration.md and its figures
 train: setup  ## train RNN, CNN, RCNN, baselines and the served model; write reports/results.md
 	$(PY) -m convert train --data "$(IMDB_DATA)"
 
-export: setup  ## re-export the served model to handler/model/ from the committed Keras model
-	$(PY) -m convert export --data "$(IMDB_DATA)"
+results: setup  ## redraw reports/results.md from reports/results.json
+	$(PY) -m convert results
 
 clean:
 	rm -rf .venv .tools cdk.out .pytest_cache .mypy_cache .ruff_cache

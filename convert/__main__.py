@@ -34,6 +34,31 @@ def explore(args: argparse.Namespace) -> int:
     return 0
 
 
+def train(args: argparse.Namespace) -> int:
+    """Train every compared model and the served one; export it to handler/model; write results."""
+    from convert.data import load
+    from convert.pipeline import run_all
+    from convert.report import render
+
+    run_all(
+        load(args.data, with_unsup=True),
+        args.model_dir,
+        args.keras_model,
+        args.out / "results.json",
+        with_compared=not args.served_only,
+    )
+    print(f"wrote {render(args.out / 'results.json', args.out)}")
+    return 0
+
+
+def results(args: argparse.Namespace) -> int:
+    """Redraw reports/results.md and its figures from reports/results.json."""
+    from convert.report import render
+
+    print(f"wrote {render(args.out / 'results.json', args.out)}")
+    return 0
+
+
 def _add_data_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data",
@@ -53,6 +78,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=DEFAULT_REPORTS, help="report folder (%(default)s)"
     )
     sub.set_defaults(run=explore)
+
+    sub = commands.add_parser("train", help=train.__doc__)
+    _add_data_argument(sub)
+    sub.add_argument(
+        "--out", type=Path, default=DEFAULT_REPORTS, help="report folder (%(default)s)"
+    )
+    sub.add_argument("--model-dir", type=Path, default=Path("handler/model"), help="(%(default)s)")
+    sub.add_argument(
+        "--keras-model", type=Path, default=Path("models/sentiment.keras"), help="(%(default)s)"
+    )
+    sub.add_argument(
+        "--served-only", action="store_true", help="skip the RNN, RCNN and original CNN runs"
+    )
+    sub.set_defaults(run=train)
+
+    sub = commands.add_parser("results", help=results.__doc__)
+    sub.add_argument(
+        "--out", type=Path, default=DEFAULT_REPORTS, help="report folder (%(default)s)"
+    )
+    sub.set_defaults(run=results)
 
     return parser
 

@@ -58,7 +58,7 @@ class Imdb:
         val: list[Review] = []
         for label in (0, 1):
             part = sorted((r for r in self.train if r.label == label), key=lambda r: r.id)
-            random.Random(seed + label).shuffle(part)  # noqa: S311 - a reproducible split, not a secret
+            random.Random(seed + label).shuffle(part)
             cut = round(len(part) * fraction)
             val += part[:cut]
             fit += part[cut:]
