@@ -6,6 +6,7 @@ with a fixed seed, so model choices never look at the test set.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import random
@@ -13,6 +14,7 @@ import re
 import shutil
 import tarfile
 import urllib.request
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,15 +119,22 @@ def _iter_dir(root: Path, with_unsup: bool) -> Iterator[tuple[str, bytes]]:
 
 def _iter_tar(path: Path, with_unsup: bool) -> Iterator[tuple[str, bytes]]:
     try:
-        # Streaming mode reads the archive once, front to back: seconds for all 100k reviews.
-        with tarfile.open(path, mode="r|*") as tar:
-            for member in tar:
-                if not member.isfile() or (not with_unsup and "/unsup/" in member.name):
-                    continue
-                f = tar.extractfile(member)
-                if f is not None:
-                    yield member.name, f.read()
-    except (tarfile.TarError, EOFError, OSError) as exc:
+        with path.open("rb") as raw:
+            gzipped = raw.read(2) == b"\x1f\x8b"
+        with gzip.open(path, "rb") if gzipped else path.open("rb") as stream:
+            # Streaming mode reads the archive once, front to back: seconds for all 100k reviews.
+            with tarfile.open(fileobj=stream, mode="r|") as tar:
+                for member in tar:
+                    if not member.isfile() or (not with_unsup and "/unsup/" in member.name):
+                        continue
+                    f = tar.extractfile(member)
+                    if f is not None:
+                        yield member.name, f.read()
+            # tarfile stops at the end-of-archive marker; reading on to the gzip trailer makes
+            # gzip verify its CRC, so a corrupted or cut archive fails instead of loading quietly.
+            while stream.read(1 << 20):
+                pass
+    except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
         raise DatasetError(f"{path}: not a readable aclImdb archive ({exc})") from exc
 
 

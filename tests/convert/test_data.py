@@ -71,6 +71,23 @@ def test_truncated_archive_is_rejected(archive: Path, tmp_path: Path) -> None:
         load(cut, per_class=PER_CLASS)
 
 
+@pytest.mark.parametrize("damage", ["cut_trailer", "flip_byte"])
+def test_damage_past_the_last_review_is_still_caught(
+    archive: Path, tmp_path: Path, damage: str
+) -> None:
+    # Losing only the gzip trailer, or one flipped byte, leaves every review readable: the
+    # gzip CRC is the only thing that can tell.
+    whole = bytearray(archive.read_bytes())
+    if damage == "cut_trailer":
+        whole = whole[:-8]
+    else:
+        whole[len(whole) // 2] ^= 0x01
+    bad = tmp_path / "bad.tar.gz"
+    bad.write_bytes(bytes(whole))
+    with pytest.raises(DatasetError, match=r"bad\.tar\.gz: not a readable aclImdb archive"):
+        load(bad, per_class=PER_CLASS)
+
+
 def test_foreign_archive_is_rejected(tmp_path: Path) -> None:
     target = tmp_path / "photos.tar.gz"
     with tarfile.open(target, "w:gz") as tar:
