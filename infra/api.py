@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Final
 
 import jsii
-from aws_cdk import Duration, IgnoreMode, RemovalPolicy, Stack
+from aws_cdk import Duration, IgnoreMode, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_ecr_assets as ecr_assets
@@ -17,11 +17,11 @@ from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 from constructs import Construct
 
 from handler.constants import ENV_ALLOWED_ORIGINS, ENV_LOG_LEVEL
+from infra.log_groups import expiring_log_group
 from infra.settings import Settings
 
 REPO_ROOT: Final = Path(__file__).resolve().parent.parent
 DOCKERFILE: Final = "handler/Dockerfile"
-LOG_RETENTION: Final = logs.RetentionDays.ONE_MONTH
 
 # The image copies `handler/` as a package, so the build context is the repository root;
 # Docker-style patterns keep everything else (virtualenvs, node_modules, datasets,
@@ -62,9 +62,7 @@ class SentimentApi(Construct):
         super().__init__(scope, construct_id)
         architecture, platform = _ARCHITECTURES[settings.architecture]
 
-        function_logs = logs.LogGroup(
-            self, "FunctionLogs", retention=LOG_RETENTION, removal_policy=RemovalPolicy.DESTROY
-        )
+        function_logs = expiring_log_group(self, "FunctionLogs")
         # An own role with a grant on this one log group, instead of the default role's
         # AWSLambdaBasicExecutionRole, which may write to any log group in the account.
         self.role = iam.Role(
@@ -112,9 +110,7 @@ class SentimentApi(Construct):
                 max_age=Duration.hours(1),
             ),
         )
-        access_logs = logs.LogGroup(
-            self, "AccessLogs", retention=LOG_RETENTION, removal_policy=RemovalPolicy.DESTROY
-        )
+        access_logs = expiring_log_group(self, "AccessLogs")
         # The default stage is created by hand because only HttpStage takes throttling
         # and access-log settings.
         self.stage = apigwv2.HttpStage(

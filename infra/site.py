@@ -12,6 +12,7 @@ from aws_cdk import aws_s3_deployment as s3_deployment
 from constructs import Construct
 
 from handler.constants import FRONTEND_CONFIG_FILE
+from infra.log_groups import expiring_log_group
 
 INDEX_DOCUMENT: Final = "index.html"
 
@@ -108,4 +109,6 @@ class StaticSite(Construct):
             destination_bucket=self.bucket,
             distribution=self.distribution,
             distribution_paths=["/*"],
+            # Without it the handler logs to a group Lambda creates, which outlives the stack.
+            log_group=expiring_log_group(self, "PageDeploymentLogs"),
         )

@@ -179,6 +179,9 @@ def test_throttling_follows_context(variant_app: Synthesized) -> None:
 
 
 def test_every_log_group_expires(default_app: Synthesized) -> None:
+    # The function's, the access logs' and the page deployment handler's.
     log_groups = default_app.resources("AWS::Logs::LogGroup")
-    assert len(log_groups) == 2
-    assert all(group["Properties"].get("RetentionInDays") for group in log_groups.values())
+    assert len(log_groups) == 3
+    for group in log_groups.values():
+        assert group["Properties"]["RetentionInDays"] == 30
+        assert group["DeletionPolicy"] == "Delete"
