@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import boto3
@@ -16,6 +17,7 @@ from aws_cdk.assertions import Template
 from moto.server import ThreadedMotoServer
 
 from infra.app import build
+from infra.settings import Settings, read_settings
 from infra.stack import SentimentStack
 
 REGION = "us-east-1"
@@ -55,6 +57,12 @@ def _synth(outdir: Path, context: dict[str, Any] | None = None) -> Synthesized:
     stack = build(app)
     app.synth()  # raises if cdk-nag (or anything else) reports an unacknowledged finding
     return Synthesized(stack=stack, template=Template.from_stack(stack), outdir=outdir)
+
+
+def settings_from(**context: object) -> Settings:
+    """read_settings on a stand-in construct: it only asks the node for context values."""
+    scope = SimpleNamespace(node=SimpleNamespace(try_get_context=context.get))
+    return read_settings(scope)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")

@@ -1,19 +1,12 @@
 """Settings from CDK context: defaults, both spellings of each value, and clear refusals."""
 
-from types import SimpleNamespace
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from infra.errors import SettingsError
-from infra.settings import MAX_TIMEOUT_SECONDS, Settings, read_settings
-
-
-def _read(**context: object) -> Settings:
-    # read_settings only asks the construct's node for context values.
-    scope = SimpleNamespace(node=SimpleNamespace(try_get_context=context.get))
-    return read_settings(scope)  # type: ignore[arg-type]
+from infra.settings import MAX_TIMEOUT_SECONDS, Settings
+from tests.infra.conftest import settings_from as _read
 
 
 def test_no_context_gives_the_defaults() -> None:
