@@ -36,3 +36,35 @@ results: setup  ## redraw reports/results.md from reports/results.json
 
 clean:
 	rm -rf .venv .tools cdk.out .pytest_cache .mypy_cache .ruff_cache
+
+# Deployment. STAGE names the stack (SentimentService-$(STAGE)); CDK_ARGS passes more context,
+# e.g. make deploy CDK_ARGS="-c architecture=arm64 -c extraAllowedOrigins=http://localhost:8000"
+STAGE ?= dev
+CDK_ARGS ?=
+CDK := npx --no-install cdk
+CDK_CONTEXT = -c stage=$(STAGE) $(CDK_ARGS)
+.PHONY: bootstrap-aws publish-page smoke
+
+# npm writes this file on every install, so it is newer than the lock file exactly when
+# node_modules matches it.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+synth: setup node_modules/.package-lock.json  ## the CloudFormation template in cdk.out/ (no AWS, no Docker)
+	$(CDK) synth --quiet $(CDK_CONTEXT)
+
+bootstrap-aws: setup node_modules/.package-lock.json  ## once per account and region: CDK's asset bucket and ECR repo
+	$(CDK) bootstrap $(CDK_CONTEXT)
+
+deploy: setup node_modules/.package-lock.json  ## build the image with Docker, deploy, then smoke-test
+	$(CDK) deploy $(CDK_CONTEXT)
+	$(PY) -m infra smoke --stage $(STAGE)
+
+destroy: setup node_modules/.package-lock.json  ## delete the stack, its bucket and its log groups
+	$(CDK) destroy --force $(CDK_CONTEXT)
+
+publish-page: setup  ## re-upload frontend/ and config.json to the deployed site, no full deploy
+	$(PY) -m infra publish-page --stage $(STAGE)
+
+smoke: setup  ## POST one review to the deployed API and check the answer
+	$(PY) -m infra smoke --stage $(STAGE)

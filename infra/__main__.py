@@ -1,0 +1,100 @@
+"""`python -m infra outputs | publish-page | smoke`: the deploy chores that are not CloudFormation.
+
+None of these imports aws-cdk, so each starts in well under a second.
+"""
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from infra import names
+from infra.aws import client
+from infra.errors import InfraError
+from infra.outputs import StackOutputs, read_outputs
+from infra.publish import invalidate, publish_page
+from infra.smoke import DEFAULT_TEXT, smoke_test
+
+FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
+_OUTPUT_FIELDS = {
+    names.OUTPUT_API_URL: "api_url",
+    names.OUTPUT_SITE_URL: "site_url",
+    names.OUTPUT_SITE_BUCKET: "bucket",
+    names.OUTPUT_DISTRIBUTION_ID: "distribution_id",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; an InfraError becomes `error: ...` on stderr and exit status 1."""
+    args = _parser().parse_args(argv)
+    try:
+        args.run(args)
+    except InfraError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _outputs(args: argparse.Namespace) -> StackOutputs:
+    cloudformation = client("cloudformation", args.region)
+    return read_outputs(cloudformation, names.stack_name(args.stage))
+
+
+def _show_outputs(args: argparse.Namespace) -> None:
+    values = asdict(_outputs(args))
+    for output, field in _OUTPUT_FIELDS.items():
+        if args.get in (None, output):
+            print(values[field] if args.get else f"{output}={values[field]}")
+
+
+def _publish(args: argparse.Namespace) -> None:
+    outputs = _outputs(args)
+    keys = publish_page(
+        client("s3", args.region),
+        outputs.bucket,
+        args.source,
+        names.page_config(outputs.api_url),
+        prune=not args.keep_stale,
+    )
+    invalidation = invalidate(client("cloudfront", args.region), outputs.distribution_id)
+    print(f"published {len(keys)} files to s3://{outputs.bucket} (invalidation {invalidation})")
+    print(f"page: {outputs.site_url}")
+
+
+def _smoke(args: argparse.Namespace) -> None:
+    if args.url:
+        api_url, origin = args.url, None
+    else:
+        outputs = _outputs(args)
+        api_url, origin = outputs.api_url, outputs.site_url.rstrip("/")
+    prediction = smoke_test(api_url, text=args.text, origin=origin)
+    print(f"ok: {prediction.label} ({prediction.probability:.3f}) from {api_url}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m infra", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, run: object, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--stage", default="dev", help="the stage deployed (default: dev)")
+        sub.add_argument("--region", help="AWS region (default: from AWS_REGION or the profile)")
+        sub.set_defaults(run=run)
+        return sub
+
+    shown = command("outputs", _show_outputs, "print the stack's outputs as NAME=value lines")
+    shown.add_argument("--get", choices=sorted(_OUTPUT_FIELDS), help="print only this value")
+
+    publish = command("publish-page", _publish, "upload frontend/ and config.json, invalidate")
+    publish.add_argument("--source", type=Path, default=FRONTEND_DIR, help="the page's folder")
+    publish.add_argument("--keep-stale", action="store_true", help="keep files no longer in it")
+
+    smoke = command("smoke", _smoke, "POST one review to the API and check the answer")
+    smoke.add_argument("--url", help="API base URL (default: the stack's output)")
+    smoke.add_argument("--text", default=DEFAULT_TEXT, help="the review to send")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

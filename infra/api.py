@@ -1,0 +1,144 @@
+"""The prediction API: the handler's container image on Lambda behind an HTTP API."""
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final
+
+import jsii
+from aws_cdk import Duration, IgnoreMode, Stack
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_ecr_assets as ecr_assets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
+from constructs import Construct
+
+from handler.constants import ENV_ALLOWED_ORIGINS, ENV_LOG_LEVEL
+from infra.log_groups import expiring_log_group
+from infra.settings import Settings
+
+REPO_ROOT: Final = Path(__file__).resolve().parent.parent
+DOCKERFILE: Final = "handler/Dockerfile"
+
+# The image copies `handler/` as a package, so the build context is the repository root;
+# Docker-style patterns keep everything else (virtualenvs, node_modules, datasets,
+# cdk.out itself) out of the staged context so synth stays fast and the hash stable.
+IMAGE_CONTEXT_EXCLUDE: Final = ("*", "!handler", "handler/**/__pycache__", "handler/**/*.pyc")
+
+_ARCHITECTURES: Final = {
+    "x86_64": (lambda_.Architecture.X86_64, ecr_assets.Platform.LINUX_AMD64),
+    "arm64": (lambda_.Architecture.ARM_64, ecr_assets.Platform.LINUX_ARM64),
+}
+
+# HTTP API context variables (not the REST API's set, which AccessLogFormat's presets use).
+_ACCESS_LOG_FIELDS: Final = {
+    "requestId": "$context.requestId",
+    "requestTime": "$context.requestTime",
+    "ip": "$context.identity.sourceIp",
+    "method": "$context.httpMethod",
+    "path": "$context.path",
+    "status": "$context.status",
+    "responseLength": "$context.responseLength",
+    "latencyMs": "$context.responseLatency",
+    "integrationLatencyMs": "$context.integrationLatency",
+    "integrationError": "$context.integrationErrorMessage",
+}
+
+
+class SentimentApi(Construct):
+    """The function and its HTTP API; `url` is the base that `/v1/predict` hangs off."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        settings: Settings,
+        allowed_origins: Sequence[str],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        architecture, platform = _ARCHITECTURES[settings.architecture]
+
+        function_logs = expiring_log_group(self, "FunctionLogs")
+        # An own role with a grant on this one log group, instead of the default role's
+        # AWSLambdaBasicExecutionRole, which may write to any log group in the account.
+        self.role = iam.Role(
+            self, "FunctionRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+        )
+        function_logs.grant_write(self.role)
+
+        self.function = lambda_.DockerImageFunction(
+            self,
+            "Function",
+            code=lambda_.DockerImageCode.from_image_asset(
+                str(REPO_ROOT),
+                file=DOCKERFILE,
+                exclude=list(IMAGE_CONTEXT_EXCLUDE),
+                ignore_mode=IgnoreMode.DOCKER,
+                platform=platform,
+            ),
+            architecture=architecture,
+            memory_size=settings.memory_mb,
+            timeout=Duration.seconds(settings.timeout_seconds),
+            reserved_concurrent_executions=settings.reserved_concurrency,
+            role=self.role,
+            log_group=function_logs,
+            environment={
+                ENV_ALLOWED_ORIGINS: ",".join(allowed_origins),
+                ENV_LOG_LEVEL: "INFO",
+            },
+        )
+
+        self.http_api = apigwv2.HttpApi(
+            self,
+            "HttpApi",
+            api_name=Stack.of(self).stack_name,
+            description="Movie-review sentiment predictions",
+            create_default_stage=False,
+            default_integration=HttpLambdaIntegration("Predict", self.function),
+            cors_preflight=apigwv2.CorsPreflightOptions(
+                allow_origins=list(allowed_origins),
+                allow_methods=[
+                    apigwv2.CorsHttpMethod.GET,
+                    apigwv2.CorsHttpMethod.POST,
+                    apigwv2.CorsHttpMethod.OPTIONS,
+                ],
+                allow_headers=["content-type"],
+                max_age=Duration.hours(1),
+            ),
+        )
+        access_logs = expiring_log_group(self, "AccessLogs")
+        # The default stage is created by hand because only HttpStage takes throttling
+        # and access-log settings.
+        self.stage = apigwv2.HttpStage(
+            self,
+            "DefaultStage",
+            http_api=self.http_api,
+            auto_deploy=True,
+            throttle=apigwv2.ThrottleSettings(
+                rate_limit=settings.throttle_rate_limit,
+                burst_limit=settings.throttle_burst_limit,
+            ),
+            access_log_settings=_AccessLogSettings(access_logs),
+        )
+        # The $default stage serves at the root, so the endpoint is the base URL.
+        self.url: str = self.http_api.api_endpoint
+
+
+# jsii passes interfaces by reference, so the settings must be a registered implementation;
+# a plain dict or an unregistered subclass fails to serialise.
+@jsii.implements(apigwv2.IAccessLogSettings)
+class _AccessLogSettings:
+    def __init__(self, log_group: logs.ILogGroup) -> None:
+        self._destination = apigwv2.LogGroupLogDestination(log_group)
+
+    @property
+    def destination(self) -> apigwv2.IAccessLogDestination:
+        return self._destination
+
+    @property
+    def format(self) -> apigw.AccessLogFormat:
+        return apigw.AccessLogFormat.custom(json.dumps(_ACCESS_LOG_FIELDS))

@@ -1,0 +1,26 @@
+"""Names that the stack publishes and the scripts look up, defined once.
+
+The deploy scripts read the stack's outputs by these names, so a rename here
+reaches both sides at once.
+"""
+
+from typing import Final
+
+STACK_NAME_PREFIX: Final = "SentimentService"
+
+OUTPUT_API_URL: Final = "ApiUrl"
+OUTPUT_SITE_URL: Final = "SiteUrl"
+OUTPUT_SITE_BUCKET: Final = "SiteBucketName"
+OUTPUT_DISTRIBUTION_ID: Final = "SiteDistributionId"
+
+PREDICT_PATH: Final = "/v1/predict"
+
+
+def stack_name(stage: str) -> str:
+    """The CloudFormation stack name for one stage, e.g. `SentimentService-dev`."""
+    return f"{STACK_NAME_PREFIX}-{stage}"
+
+
+def page_config(api_url: str) -> dict[str, str]:
+    """The page's `config.json` (FRONTEND_CONFIG_FILE): where to send predictions."""
+    return {"apiBaseUrl": api_url}

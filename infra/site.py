@@ -1,0 +1,114 @@
+"""The static page: a private bucket served only through CloudFront, with security headers."""
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+from aws_cdk import Aws, Duration, RemovalPolicy
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_deployment as s3_deployment
+from constructs import Construct
+
+from handler.constants import FRONTEND_CONFIG_FILE
+from infra.log_groups import expiring_log_group
+
+INDEX_DOCUMENT: Final = "index.html"
+
+
+def content_security_policy() -> str:
+    """The page may load only its own files and call only API Gateway in this region.
+
+    The API's exact host cannot be named here: the API's CORS rule names this
+    distribution's domain, so a reference back would make a CloudFormation cycle.
+    """
+    api_hosts = f"https://*.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}"
+    return "; ".join(
+        (
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            f"connect-src 'self' {api_hosts}",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
+    )
+
+
+class StaticSite(Construct):
+    """Bucket and distribution; `origin` is what the API must allow in CORS."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.bucket = s3.Bucket(
+            self,
+            "Bucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            # The bucket holds only files rebuilt from the repository on every deploy,
+            # so `make destroy` may empty and delete it.
+            removal_policy=RemovalPolicy.DESTROY,
+            auto_delete_objects=True,
+        )
+        headers = cloudfront.ResponseHeadersPolicy(
+            self,
+            "SecurityHeaders",
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=content_security_policy(), override=True
+                ),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
+                ),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+                    override=True,
+                ),
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=Duration.days(365),
+                    include_subdomains=True,
+                    override=True,
+                ),
+            ),
+        )
+        self.distribution = cloudfront.Distribution(
+            self,
+            "Distribution",
+            comment="Movie-review sentiment page",
+            default_root_object=INDEX_DOCUMENT,
+            # The cheapest edge set (North America and Europe) suits a demo page.
+            price_class=cloudfront.PriceClass.PRICE_CLASS_100,
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(self.bucket),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                response_headers_policy=headers,
+            ),
+        )
+        self.origin: str = f"https://{self.distribution.distribution_domain_name}"
+        self.url: str = f"{self.origin}/"
+
+    def publish(
+        self, source_dir: Path, config: Mapping[str, str]
+    ) -> s3_deployment.BucketDeployment:
+        """Upload the page's files and its config (which may hold deploy-time tokens)."""
+        return s3_deployment.BucketDeployment(
+            self,
+            "Page",
+            sources=[
+                # A config.json left by local development must not shadow the deployed one.
+                s3_deployment.Source.asset(str(source_dir), exclude=[FRONTEND_CONFIG_FILE]),
+                s3_deployment.Source.json_data(FRONTEND_CONFIG_FILE, dict(config)),
+            ],
+            destination_bucket=self.bucket,
+            distribution=self.distribution,
+            distribution_paths=["/*"],
+            # Without it the handler logs to a group Lambda creates, which outlives the stack.
+            log_group=expiring_log_group(self, "PageDeploymentLogs"),
+        )
