@@ -130,6 +130,39 @@ def test_split_validation_is_stratified_and_disjoint() -> None:
     assert sorted(r.id for r in fit + val) == sorted(r.id for r in imdb.train)
 
 
+def test_split_validation_keeps_each_movie_on_one_side() -> None:
+    # 40 movies with 1-4 reviews of mixed labels, like aclImdb's urls_*.txt describe.
+    train = [
+        Review(f"t{i}", i % 2, 1, f"train/{'pos' if i % 2 else 'neg'}/{i}", movie=f"tt{i % 40}")
+        for i in range(100)
+    ]
+    fit, val = Imdb(train=train, test=[]).split_validation(fraction=0.2)
+    assert {r.movie for r in fit}.isdisjoint(r.movie for r in val)
+    assert len(fit) + len(val) == 100
+    assert all(sum(r.label == label for r in val) <= 10 for label in (0, 1))
+    assert len(val) >= 16  # greedy filling by whole movies still reaches nearly the target
+
+
+TITLES = {"pos": "tt0000002", "neg": "tt0000001"}
+
+
+def test_real_urls_give_every_review_a_movie(tmp_path: Path) -> None:
+    root = tmp_path / "aclImdb" / "train"
+    for kind in ("pos", "neg"):
+        (root / kind).mkdir(parents=True)
+        (root / kind / "0_7.txt").write_text("fine")
+        (root / f"urls_{kind}.txt").write_text(
+            f"http://www.imdb.com/title/{TITLES[kind]}/usercomments\n"
+        )
+    test = tmp_path / "aclImdb" / "test"
+    for kind in ("pos", "neg"):
+        (test / kind).mkdir(parents=True)
+        (test / kind / "0_7.txt").write_text("fine")
+    imdb = load(tmp_path, per_class=1)
+    assert sorted(r.movie for r in imdb.train) == ["tt0000001", "tt0000002"]
+    assert [r.movie for r in imdb.test] == ["", ""]
+
+
 def test_split_validation_is_deterministic_and_seeded() -> None:
     imdb = _imdb()
     shuffled = list(imdb.train)
