@@ -216,8 +216,9 @@ def markdown(summary: dict[str, Any]) -> str:
     return f"""# Load test of the local server
 
 `make loadtest` (`python -m tests.load.loadtest`): `python -m handler.local` with the shipped
-model on {HOST}, {summary["planned"]:,} requests from {summary["concurrency"]} concurrent
-clients (httpx, keep-alive), client and server on the same machine ({summary["machine"]}).
+model (`{summary["model_version"]}`) on {HOST}, {summary["planned"]:,} requests from
+{summary["concurrency"]} concurrent clients (httpx, keep-alive), client and server on the same
+machine ({summary["machine"]}).
 Mix: 70% `/v1/predict`, 10% with `explain`, 10% `/v1/predict/batch` of 8 texts, 10% blank
 texts that must be refused with 422. The model is whatever `handler/model/` held at the time;
 these figures are for that model and this machine only.
