@@ -190,3 +190,22 @@ def test_log_line_carries_the_lambda_request_id(capsys):
     assert lines[-1]["request_id"] == CONTEXT.aws_request_id
     assert response["headers"]["x-request-id"] == CONTEXT.aws_request_id
     assert lines[-1]["path"] == "/v1/predict"
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (b'{"text": "\xed\xa0\x80 great"}', 200),  # a surrogate encoded as (invalid) UTF-8
+        (b'{"text": "\xff\xfe great"}', 400),
+        (b'{"text": "\x00 great"}', 400),  # a raw control character is not valid JSON
+        (b'{"text": "\\u0000 great"}', 200),
+        (b"\x89PNG\r\n\x1a\n", 400),
+    ],
+)
+def test_hostile_base64_bodies(raw, status):
+    event = load_event("http_api_v2_predict_base64.json")
+    event["body"] = base64.b64encode(raw).decode()
+    event["headers"]["content-length"] = str(len(raw))
+    response, body = invoke(event)
+    assert response["statusCode"] == status, body
+    assert len(body) < 1024 or status == 200
