@@ -82,5 +82,5 @@ def _input_name(tensor_name: str) -> str:
 def _dequantize(raw: npt.NDArray[Any], detail: Mapping[str, Any]) -> npt.NDArray[np.float32]:
     scale, zero = detail.get("quantization", (0.0, 0))
     if raw.dtype in (np.int8, np.uint8) and scale:
-        return ((raw.astype(np.float32) - zero) * scale).astype(np.float32)
-    return raw.astype(np.float32)
+        return np.asarray((raw.astype(np.float32) - zero) * scale, dtype=np.float32)
+    return np.asarray(raw, dtype=np.float32)

@@ -1,0 +1,29 @@
+"""The Lambda entry point (`CMD ["handler.lambda_function.handler"]`).
+
+The app, its settings and the model are built when Lambda imports this module: once per
+container, before the first request. Mangum's lifespan is off because it would run on every call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from mangum import Mangum
+
+from handler.app import app_from_environment
+
+app = app_from_environment()
+_adapter = Mangum(app, lifespan="off")
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    # Mangum runs each request on the thread's current event loop. Anything that called
+    # asyncio.run() in this thread (an extension, a test) left none behind, so set one up again.
+    try:
+        loop: asyncio.AbstractEventLoop | None = asyncio.get_event_loop()
+    except RuntimeError:
+        loop = None
+    if loop is None or loop.is_closed():
+        asyncio.set_event_loop(asyncio.new_event_loop())
+    return _adapter(event, context)

@@ -1,0 +1,45 @@
+"""One JSON object per line on stdout, which CloudWatch and `jq` both read as it is.
+
+Callers pass named fields only; nothing here ever receives a request body, so review text cannot
+reach the logs by accident.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from typing import Any
+
+LOGGER = logging.getLogger("sentiment")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "event": record.getMessage(),
+            **getattr(record, "fields", {}),
+        }
+        if record.exc_info:
+            # The exception type only: a traceback's locals and messages may quote the input.
+            entry["exception"] = record.exc_info[0].__name__ if record.exc_info[0] else None
+        return json.dumps(entry, default=str)
+
+
+def configure(level: str = "INFO") -> None:
+    """Send the service's records to stdout as JSON; safe to call more than once."""
+    if not any(isinstance(h.formatter, JsonFormatter) for h in LOGGER.handlers):
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(JsonFormatter())
+        LOGGER.addHandler(handler)
+    LOGGER.setLevel(level)
+    # Lambda's runtime gives the root logger its own text handler; stay out of it.
+    LOGGER.propagate = False
+
+
+def event(name: str, level: int = logging.INFO, **fields: Any) -> None:
+    LOGGER.log(level, name, extra={"fields": fields})

@@ -1,0 +1,140 @@
+"""ASGI middleware: request logs, the request body limit, and the API Gateway stage prefix.
+
+Plain ASGI rather than `BaseHTTPMiddleware`, so a refused body is never read past the limit.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from handler import logs
+from handler.errors import PayloadTooLargeError, error_body
+
+
+class RequestLogMiddleware:
+    """One log line per request: id, method, route, status, latency and text length, never text."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        context = scope.get("aws.context")
+        request_id = str(getattr(context, "aws_request_id", "") or uuid.uuid4())
+        state = scope.setdefault("state", {})
+        started, status = time.perf_counter(), 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            route = scope.get("route")
+            logs.event(
+                "request",
+                logging.WARNING if status >= 500 else logging.INFO,
+                request_id=request_id,
+                method=scope["method"],
+                # The route's template, not the raw path: a URL can carry anything a client typed.
+                path=getattr(route, "path", "(unmatched)"),
+                status=status,
+                latency_ms=round((time.perf_counter() - started) * 1000, 2),
+                text_chars=state.get("text_chars"),
+            )
+
+
+class BodyLimitMiddleware:
+    """413 when Content-Length says too much, or as soon as a streamed body goes past the limit."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app, self.limit = app, max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        # Read the whole (bounded) body here, then replay it: FastAPI reads bodies whole anyway.
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client left
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        error = PayloadTooLargeError(f"the request body must be at most {self.limit} bytes")
+        response = JSONResponse(error_body(error), status_code=error.status)
+        await response(scope, receive, send)
+
+
+class GatewayStageMiddleware:
+    """Give the app the public URL prefix API Gateway hides from it, so `/docs` finds its schema.
+
+    A REST API (v1) event's `path` lacks the stage (or a custom domain's base path) that the
+    browser used; an HTTP API (v2) named stage is part of the path. Either way the prefix becomes
+    the ASGI `root_path`. A root path set in the settings takes precedence.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        event = scope.get("aws.event")
+        if scope["type"] == "http" and isinstance(event, Mapping) and not scope.get("root_path"):
+            prefix = public_prefix(event)
+            if prefix:
+                path = scope["path"]
+                if not (path == prefix or path.startswith(prefix + "/")):
+                    path = prefix + path
+                scope = {**scope, "root_path": prefix, "path": path}
+        await self.app(scope, receive, send)
+
+
+def public_prefix(event: Mapping[str, Any]) -> str:
+    """The part of the public path in front of the app's routes, or ""."""
+    context = event.get("requestContext") or {}
+    if event.get("version") == "2.0":
+        stage = context.get("stage") or "$default"
+        raw = event.get("rawPath") or ""
+        if stage != "$default" and (raw == f"/{stage}" or raw.startswith(f"/{stage}/")):
+            return f"/{stage}"
+        return ""
+    public, path = context.get("path") or "", event.get("path") or ""
+    if path and public != path and public.endswith(path):
+        return public[: len(public) - len(path)].rstrip("/")
+    return ""

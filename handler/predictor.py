@@ -1,0 +1,162 @@
+"""What the API asks of a model (`Predictor`), and the LiteRT implementation the service ships.
+
+The model folder holds the int8 model, the vocabularies and the manifest written beside them by
+`convert/`; everything about the model (file names, hashes, input lengths, text settings) is read
+from the manifest and checked at load, so a swapped or damaged file stops the service at start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from handler import constants
+from handler.errors import ModelLoadError, ModelUnavailableError
+from handler.runtime import ModelRuntimeError, TfliteModel
+from handler.text import OOV_ID, Encoder, TextConfig, tokenize
+
+# Occlusion scores one variant of the text per word; the cap bounds that batch (and the latency).
+MAX_EXPLAINED_WORDS = 200
+
+
+class Predictor(Protocol):
+    """The model as the routes see it; tests substitute an in-memory fake."""
+
+    @property
+    def model_version(self) -> str: ...
+
+    @property
+    def manifest(self) -> Mapping[str, Any]: ...
+
+    def predict(self, texts: Sequence[str]) -> list[float]:
+        """P(positive) for each text, in order, from one model call."""
+        ...
+
+    def explain(self, text: str) -> tuple[float, list[tuple[str, float]]]:
+        """P(positive) of `text` and (word, weight) for its first distinct known words."""
+        ...
+
+
+class LitePredictor:
+    """The shipped int8 model on LiteRT; one interpreter per container, shared by all requests."""
+
+    def __init__(self, manifest: Mapping[str, Any], encoder: Encoder, model: bytes) -> None:
+        self._manifest, self._encoder, self._model = manifest, encoder, model
+        self._runtime = TfliteModel(model)
+
+    @classmethod
+    def load(cls, model_dir: Path) -> LitePredictor:
+        """Read and cross-check manifest, vocabulary and model; `ModelLoadError` names the file."""
+        manifest = _read_manifest(model_dir / constants.MANIFEST_FILE)
+        model = _verified_file(model_dir, manifest, "model")
+        encoder = _encoder(model_dir, manifest, _verified_file(model_dir, manifest, "vocab"))
+        try:
+            predictor = cls(manifest, encoder, model)
+        except ModelRuntimeError as exc:
+            raise ModelLoadError(f"{model_dir / _name(manifest, 'model')}: {exc}") from exc
+        _check_inputs(predictor._runtime, manifest, model_dir)
+        return predictor
+
+    @property
+    def model_version(self) -> str:
+        return str(self._manifest["model_version"])
+
+    @property
+    def manifest(self) -> Mapping[str, Any]:
+        return self._manifest
+
+    def predict(self, texts: Sequence[str]) -> list[float]:
+        return [float(p) for p in self._run(self._encoder.encode(texts))]
+
+    def explain(self, text: str) -> tuple[float, list[tuple[str, float]]]:
+        tokens = tokenize(text)
+        words = [w for w in dict.fromkeys(tokens) if self._known(w)][:MAX_EXPLAINED_WORDS]
+        variants = [tokens, *([t for t in tokens if t != word] for word in words)]
+        probs = self._run(self._encoder.encode_tokens(variants))
+        full = float(probs[0])
+        return full, [(word, full - float(p)) for word, p in zip(words, probs[1:], strict=True)]
+
+    def _known(self, word: str) -> bool:
+        grams = self._encoder.grams
+        return self._encoder.words.id(word) != OOV_ID or (
+            grams is not None and grams.id(word) != OOV_ID
+        )
+
+    def _run(self, inputs: Mapping[str, npt.NDArray[np.int32]]) -> npt.NDArray[np.float32]:
+        try:
+            return self._runtime.predict(inputs)
+        except ModelRuntimeError as exc:
+            # A failed invoke may leave tensors half-resized: the next request gets a fresh
+            # interpreter instead of inheriting the damage.
+            self._runtime = TfliteModel(self._model)
+            raise ModelUnavailableError() from exc
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise ModelLoadError(f"{path}: model manifest not found") from None
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"{path}: cannot read the manifest ({exc})") from None
+    for key in ("model_version", "files", "inputs", "labels", "text", "vocab_sizes"):
+        if key not in manifest:
+            raise ModelLoadError(f"{path}: the manifest has no '{key}'")
+    return dict(manifest)
+
+
+def _name(manifest: Mapping[str, Any], kind: str) -> str:
+    return str(manifest["files"][kind]["name"])
+
+
+def _verified_file(model_dir: Path, manifest: Mapping[str, Any], kind: str) -> bytes:
+    try:
+        entry = manifest["files"][kind]
+        path: Path = model_dir / str(entry["name"])
+        expected = str(entry["sha256"])
+    except (KeyError, TypeError):
+        raise ModelLoadError(f"{model_dir / constants.MANIFEST_FILE}: no files.{kind}") from None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ModelLoadError(f"{path}: cannot read the {kind} file ({exc.strerror})") from None
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != expected:
+        raise ModelLoadError(
+            f"{path}: sha256 {actual[:12]}... does not match the manifest's {expected[:12]}..."
+        )
+    return data
+
+
+def _encoder(model_dir: Path, manifest: Mapping[str, Any], vocab: bytes) -> Encoder:
+    path = model_dir / _name(manifest, "vocab")
+    try:
+        encoder = Encoder.from_json(json.loads(vocab))
+        expected = TextConfig(**manifest["text"])
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ModelLoadError(f"{path}: not a vocabulary this service can read ({exc})") from None
+    lengths = {"words": encoder.config.seq_len, "ngrams": encoder.config.ngram_len}
+    sizes = {"words": len(encoder.words), "ngrams": len(encoder.grams or ())}
+    if encoder.config != expected:
+        raise ModelLoadError(f"{path}: its text settings differ from the manifest's")
+    if {name: lengths[name] for name in encoder.input_names} != manifest["inputs"]:
+        raise ModelLoadError(f"{path}: its inputs differ from the manifest's")
+    if any(sizes[name] != size for name, size in manifest["vocab_sizes"].items() if size):
+        raise ModelLoadError(f"{path}: its vocabulary sizes differ from the manifest's")
+    return encoder
+
+
+def _check_inputs(runtime: TfliteModel, manifest: Mapping[str, Any], model_dir: Path) -> None:
+    inputs: Mapping[str, int] = manifest["inputs"]
+    found = {name: runtime.input_length(name) for name in runtime.input_names}
+    if found != dict(inputs):
+        path = model_dir / _name(manifest, "model")
+        raise ModelLoadError(f"{path}: model inputs {found} differ from the manifest's {inputs}")
+    if dict(manifest["labels"]) != {label: i for i, label in enumerate(constants.LABELS)}:
+        raise ModelLoadError(f"{model_dir / constants.MANIFEST_FILE}: unexpected labels")

@@ -1,0 +1,144 @@
+"""Request and response bodies of the v1 API (docs/api-contract.md).
+
+Request bounds come from the settings, so `request_models` builds the request classes for one set
+of limits; the schema FastAPI publishes then states exactly the bounds the service applies.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+
+Label = Literal["negative", "positive"]
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Python's re: the same whitespace rule in the published pattern and in the check.
+_NOT_BLANK = r"\S"
+
+
+class Limits(BaseModel):
+    """The request limits in force; `/v1/model` reports them so the page can follow them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    max_text_chars: int
+    max_batch_items: int
+    max_body_bytes: int
+    max_explained_words: int = Field(description="explanations cover the first N distinct words")
+
+
+def _replace_lone_surrogates(value: object) -> object:
+    # JSON may escape half a surrogate pair ("\ud800"); pydantic refuses such strings outright, the
+    # tokenizer ignores them anyway. U+FFFD keeps the length, so the length limit still holds.
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    return value
+
+
+class _Strict(BaseModel):
+    # Strict: "true" is not a boolean and 1 is not a string. Unknown fields are refused so a typo
+    # such as "txt" fails loudly instead of being ignored.
+    model_config = ConfigDict(strict=True, extra="forbid", regex_engine="python-re")
+
+
+class PredictRequest(_Strict):
+    text: str
+    explain: bool = Field(False, description="also return per-word occlusion weights")
+
+
+class BatchRequest(_Strict):
+    texts: list[str]
+
+
+@functools.cache
+def request_models(limits: Limits) -> tuple[type[PredictRequest], type[BatchRequest]]:
+    """`PredictRequest` and `BatchRequest` with the limits' bounds on every text and the batch."""
+    text = Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=limits.max_text_chars,
+            pattern=_NOT_BLANK,
+            description="a movie review; not blank; length in Unicode code points",
+            examples=["A moving, beautifully acted film."],
+        ),
+        # After the Field, so the constraints stay on the string schema (and in the docs).
+        BeforeValidator(_replace_lone_surrogates),
+    ]
+    texts = Annotated[list[text], Field(min_length=1, max_length=limits.max_batch_items)]
+    predict = create_model("PredictRequest", __base__=PredictRequest, text=(text, ...))
+    batch = create_model("BatchRequest", __base__=BatchRequest, texts=(texts, ...))
+    return predict, batch
+
+
+class Prediction(BaseModel):
+    label: Label = Field(description="positive when probability >= 0.5")
+    probability: float = Field(ge=0.0, le=1.0, description="P(positive)")
+
+
+class WordWeight(BaseModel):
+    word: str = Field(description="the word as normalised by the shared text pipeline")
+    weight: float = Field(description="P(positive) of the text minus P(positive) without the word")
+
+
+class PredictResponse(Prediction):
+    model_version: str
+    explanation: list[WordWeight] | None = Field(
+        description="with explain=true: one entry per distinct known word, in text order"
+    )
+
+
+class BatchResponse(BaseModel):
+    predictions: list[Prediction] = Field(description="in the order of the request's texts")
+    model_version: str
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"]
+    model_version: str
+
+
+class ModelInfo(BaseModel):
+    """The public part of the model's manifest, and the limits in force."""
+
+    model_version: str
+    architecture: str
+    quantization: str
+    evaluated_on: str = Field(description="the data the scores below were measured on")
+    accuracy: dict[str, float] = Field(description="keras, float_tflite and int8 on the same data")
+    agreement_with_keras: dict[str, dict[str, float]]
+    sizes_bytes: dict[str, int]
+    inputs: dict[str, int] = Field(description="input name -> length in ids")
+    labels: list[Label] = Field(description="output classes in index order")
+    limits: Limits
+
+    @classmethod
+    def of(cls, manifest: Mapping[str, Any], limits: Limits) -> ModelInfo:
+        metrics = manifest.get("metrics", {})
+        by_index = sorted(manifest["labels"].items(), key=lambda item: item[1])
+        return cls(
+            model_version=manifest["model_version"],
+            architecture=manifest["architecture"],
+            quantization=manifest["quantization"],
+            evaluated_on=metrics.get("split", ""),
+            accuracy={k: v["accuracy"] for k, v in metrics.get("scores", {}).items()},
+            agreement_with_keras=metrics.get("agreement_with_keras", {}),
+            sizes_bytes=manifest.get("sizes_bytes", {}),
+            inputs=manifest["inputs"],
+            labels=[label for label, _ in by_index],
+            limits=limits,
+        )
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["validation_error"])
+    message: str = Field(examples=["text: must contain a non-whitespace character"])
+
+
+class ErrorBody(BaseModel):
+    """Every error response: small, never quoting the request."""
+
+    error: ErrorDetail

@@ -1,0 +1,87 @@
+"""The service's settings, read once from the environment (names in `handler.constants`)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from handler import constants
+from handler.errors import SettingsError
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"
+# Lambda's synchronous payload limit is 6 MB: a larger body never reaches the function anyway.
+LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024
+# scheme://host[:port], nothing after it: that is all a browser sends as Origin.
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+_ROOT_PATH = re.compile(r"(/[A-Za-z0-9._~$-]+)*")
+
+
+class Settings(BaseSettings):
+    """Validated at start, so a bad value stops the service with a message naming the variable."""
+
+    model_config = SettingsConfigDict(frozen=True, validate_by_name=True, extra="ignore")
+
+    model_dir: Path = Field(default=DEFAULT_MODEL_DIR, validation_alias=constants.ENV_MODEL_DIR)
+    allowed_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), validation_alias=constants.ENV_ALLOWED_ORIGINS
+    )
+    max_text_chars: int = Field(
+        default=10_000, ge=1, le=200_000, validation_alias=constants.ENV_MAX_TEXT_CHARS
+    )
+    max_batch_items: int = Field(
+        default=64, ge=1, le=1_000, validation_alias=constants.ENV_MAX_BATCH_ITEMS
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1_024,
+        le=LAMBDA_PAYLOAD_BYTES,
+        validation_alias=constants.ENV_MAX_BODY_BYTES,
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", validation_alias=constants.ENV_LOG_LEVEL
+    )
+    root_path: str = Field(default="", validation_alias=constants.ENV_ROOT_PATH)
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        # The variable is comma-separated; a list passed in code is used as it is.
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _exact_origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in origins:
+            if not _ORIGIN.fullmatch(origin):
+                # A wildcard or a URL with a path would not do what the operator expects.
+                raise ValueError("each origin must be scheme://host[:port], no '*' and no path")
+        return origins
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("root_path")
+    @classmethod
+    def _root_path(cls, value: str) -> str:
+        if not _ROOT_PATH.fullmatch(value):
+            raise ValueError("must be empty or like /prod (leading slash, no trailing slash)")
+        return value
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; `SettingsError` names every variable that is wrong."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise SettingsError(f"invalid settings: {problems}") from None
