@@ -4,13 +4,16 @@ UV := .tools/bin/uv
 PY := .venv/bin/python
 export IMDB_DATA ?= $(abspath ../shared/data/aclImdb.tar.gz)
 
-.PHONY: setup serve test test-slow lint explore train export bench synth deploy destroy clean
+.PHONY: setup serve test test-slow lint loadtest explore train export bench synth deploy destroy clean
 
 setup:  ## the locked Python environment in .venv
 	@scripts/bootstrap
 
 serve: setup  ## the API and the page on http://127.0.0.1:8000 with the shipped model
 	$(PY) -m handler.local
+
+loadtest: setup  ## 20,000 requests at 50 clients against the local server; reports/load.md
+	$(PY) -m tests.load.loadtest
 
 lint: setup
 	$(PY) -m ruff check .

@@ -21,7 +21,7 @@ from handler.errors import (
     RequestError,
     error_body,
 )
-from handler.middleware import BodyLimitMiddleware, GatewayStageMiddleware, RequestLogMiddleware
+from handler.middleware import BodyLimitMiddleware, RequestLogMiddleware, RootPathMiddleware
 from handler.predictor import MAX_EXPLAINED_WORDS, LitePredictor, Predictor
 from handler.schemas import Limits
 from handler.settings import Settings, load_settings
@@ -51,7 +51,6 @@ def create_app(settings: Settings, predictor: Predictor) -> FastAPI:
         title="IMDb review sentiment",
         version="1",
         description=DESCRIPTION,
-        root_path=settings.root_path,
         redoc_url=None,
     )
     app.include_router(routes.build_router(predictor, limits))
@@ -60,7 +59,7 @@ def create_app(settings: Settings, predictor: Predictor) -> FastAPI:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)
     # Added innermost first: the log line then covers everything, CORS headers included on errors.
-    app.add_middleware(GatewayStageMiddleware)
+    app.add_middleware(RootPathMiddleware, root_path=settings.root_path)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     if settings.allowed_origins:
         app.add_middleware(

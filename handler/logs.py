@@ -30,10 +30,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to `sys.stdout` as it is at each record, so a replaced stdout is followed."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stdout
+        super().emit(record)
+
+
 def configure(level: str = "INFO") -> None:
     """Send the service's records to stdout as JSON; safe to call more than once."""
-    if not any(isinstance(h.formatter, JsonFormatter) for h in LOGGER.handlers):
-        handler = logging.StreamHandler(sys.stdout)
+    if not any(isinstance(h, _StdoutHandler) for h in LOGGER.handlers):
+        handler = _StdoutHandler()
         handler.setFormatter(JsonFormatter())
         LOGGER.addHandler(handler)
     LOGGER.setLevel(level)

@@ -1,4 +1,4 @@
-"""ASGI middleware: request logs, the request body limit, and the API Gateway stage prefix.
+"""ASGI middleware: request logs, the request body limit, and the public root path.
 
 Plain ASGI rather than `BaseHTTPMiddleware`, so a refused body is never read past the limit.
 """
@@ -102,26 +102,27 @@ class BodyLimitMiddleware:
         await response(scope, receive, send)
 
 
-class GatewayStageMiddleware:
-    """Give the app the public URL prefix API Gateway hides from it, so `/docs` finds its schema.
+class RootPathMiddleware:
+    """Give the app the public URL prefix it is served under, so `/docs` finds its schema.
 
-    A REST API (v1) event's `path` lacks the stage (or a custom domain's base path) that the
-    browser used; an HTTP API (v2) named stage is part of the path. Either way the prefix becomes
-    the ASGI `root_path`. A root path set in the settings takes precedence.
+    A configured root path wins. Otherwise, behind API Gateway: a REST API (v1) event's `path`
+    lacks the stage (or a custom domain's base path) that the browser used, and an HTTP API (v2)
+    named stage is part of the path; either way that prefix becomes the ASGI `root_path`.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, root_path: str = "") -> None:
+        self.app, self.root_path = app, root_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        event = scope.get("aws.event")
-        if scope["type"] == "http" and isinstance(event, Mapping) and not scope.get("root_path"):
-            prefix = public_prefix(event)
+        if scope["type"] == "http" and not scope.get("root_path"):
+            event = scope.get("aws.event")
+            prefix = self.root_path or (public_prefix(event) if isinstance(event, Mapping) else "")
             if prefix:
                 path = scope["path"]
                 if not (path == prefix or path.startswith(prefix + "/")):
                     path = prefix + path
-                scope = {**scope, "root_path": prefix, "path": path}
+                # In place, as Starlette's router does, so outer middleware sees the matched route.
+                scope.update(root_path=prefix, path=path)
         await self.app(scope, receive, send)
 
 

@@ -59,10 +59,16 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def normalise(text: str) -> str:
     """Strip HTML line breaks and lone surrogates, NFKC-normalise, lowercase, unify apostrophes."""
-    text = _SURROGATE.sub(" ", _LINE_BREAK.sub(" ", text))
+    text = _SURROGATE.sub(" ", text)
     # NFKC again after lower(): lowering can produce sequences that NFKC composes differently.
     text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).lower())
-    return text.translate(_APOSTROPHES)
+    text = text.translate(_APOSTROPHES)
+    # Breaks go after NFKC (which turns a fullwidth "\uff1cbr\uff1e" into one), and until none is
+    # left (removing the inner break of "<br<br>>" makes one): normalising twice changes nothing.
+    found = 1
+    while found:
+        text, found = _LINE_BREAK.subn(" ", text)
+    return text
 
 
 def tokenize(text: str) -> list[str]:

@@ -1,0 +1,74 @@
+"""`python -m handler.local`: the API and the page (frontend/) on one local origin, with uvicorn.
+
+Not part of the Lambda image's entry point: uvicorn is a development dependency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from handler import constants
+from handler.app import app_from_environment
+from handler.errors import StartupError
+
+FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+
+
+def add_frontend(app: FastAPI, frontend: Path = FRONTEND) -> bool:
+    """Serve `frontend/` at `/`; returns False (and `/` stays a 404) when it has no index.html."""
+
+    @app.get(f"/{constants.FRONTEND_CONFIG_FILE}", include_in_schema=False)
+    def config() -> Response:
+        path = frontend / constants.FRONTEND_CONFIG_FILE
+        if path.is_file():
+            return FileResponse(path)
+        # Same origin as the API, so the page's requests use relative URLs.
+        return JSONResponse({"apiBaseUrl": ""})
+
+    if not (frontend / "index.html").is_file():
+        return False
+    # Mounted last, so the API's routes and /docs match first.
+    app.mount("/", StaticFiles(directory=frontend, html=True), name="frontend")
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m handler.local", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
+    parser.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
+    args = parser.parse_args(argv)
+    try:
+        port = args.port if args.port is not None else int(os.environ.get("PORT", "8000"))
+    except ValueError:
+        parser.error("PORT must be a number")
+    try:
+        app = app_from_environment()
+    except StartupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print(
+            f"The service needs a model folder ({constants.MANIFEST_FILE}, {constants.MODEL_FILE},"
+            f" {constants.VOCAB_FILE}): handler/model/ by default, or ${constants.ENV_MODEL_DIR}.",
+            file=sys.stderr,
+        )
+        return 2
+    import uvicorn  # here, not at the top: the image does not install it and never runs this
+
+    has_page = add_frontend(app)
+    print(f"Serving on http://{args.host}:{port}/  (API docs: http://{args.host}:{port}/docs)")
+    if not has_page:
+        print(f"note: {FRONTEND / 'index.html'} not found: / answers 404, the API works")
+    sys.stdout.flush()
+    uvicorn.run(app, host=args.host, port=port, access_log=False, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

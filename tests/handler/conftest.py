@@ -1,0 +1,93 @@
+"""Shared fixtures: the shipped model, an in-memory fake predictor, and app/client factories."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from handler.app import create_app
+from handler.errors import ModelUnavailableError
+from handler.predictor import LitePredictor
+from handler.settings import DEFAULT_MODEL_DIR, Settings
+
+EVENTS = Path(__file__).resolve().parent.parent / "events"
+
+
+class FakePredictor:
+    """P(positive) = share of "good" among words; `fail_next` makes the next call raise 503."""
+
+    def __init__(self) -> None:
+        self.calls: list[Sequence[str]] = []
+        self.fail_next = 0
+
+    model_version = "fake-1"
+    manifest: Mapping[str, Any] = json.loads((DEFAULT_MODEL_DIR / "manifest.json").read_text())
+
+    def _score(self, text: str) -> float:
+        words = text.split()
+        return sum(w == "good" for w in words) / len(words) if words else 0.5
+
+    def _call(self, texts: Sequence[str]) -> None:
+        self.calls.append(list(texts))
+        if self.fail_next:
+            self.fail_next -= 1
+            raise ModelUnavailableError()
+
+    def predict(self, texts: Sequence[str]) -> list[float]:
+        self._call(texts)
+        return [self._score(t) for t in texts]
+
+    def explain(self, text: str) -> tuple[float, list[tuple[str, float]]]:
+        self._call([text])
+        return self._score(text), [(w, 0.1) for w in dict.fromkeys(text.split())]
+
+
+@pytest.fixture(scope="session")
+def predictor() -> LitePredictor:
+    return LitePredictor.load(DEFAULT_MODEL_DIR)
+
+
+@pytest.fixture
+def fake() -> FakePredictor:
+    return FakePredictor()
+
+
+MakeClient = Callable[..., TestClient]
+
+
+@pytest.fixture
+def make_client() -> Iterator[MakeClient]:
+    """`make_client(predictor, **settings)` -> a TestClient on a fresh app."""
+    clients: list[TestClient] = []
+
+    def make(predictor: Any, **settings: Any) -> TestClient:
+        client = TestClient(create_app(Settings(**settings), predictor))
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def client(predictor: LitePredictor) -> Iterator[TestClient]:
+    """The real app over the shipped model, with default settings."""
+    with TestClient(create_app(Settings(), predictor)) as client:
+        yield client
+
+
+@pytest.fixture
+def model_copy(tmp_path: Path) -> Path:
+    """A private copy of the shipped model folder, to damage."""
+    return Path(shutil.copytree(DEFAULT_MODEL_DIR, tmp_path / "model"))
+
+
+def load_event(name: str) -> dict[str, Any]:
+    return json.loads((EVENTS / name).read_text())  # type: ignore[no-any-return]

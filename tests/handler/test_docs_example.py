@@ -1,0 +1,63 @@
+"""The documented `curl` examples still work: same request, a response of the documented shape.
+
+The figures in the documents come from the model shipped when they were written; the model is
+replaced later, so this checks the request and the shape of the answer, not the numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = [p for p in (ROOT / "README.md", ROOT / "docs" / "serving.md") if p.exists()]
+# A ```console block: `$ curl ...` (continued with backslashes), then the output up to the fence.
+BLOCK = re.compile(r"```console\n\$ (curl .*?)\n(?<!\\\n)(.*?)```", re.S)
+
+
+def examples() -> list[tuple[str, str, str]]:
+    found = []
+    for doc in DOCS:
+        for command, output in BLOCK.findall(doc.read_text()):
+            found.append((doc.name, command.replace("\\\n", " "), output.strip()))
+    return found
+
+
+def parse(command: str) -> tuple[str, str, bytes | None, dict[str, str]]:
+    args = shlex.split(command)[1:]
+    method, body, headers, url = "GET", None, {}, ""
+    it = iter(args)
+    for arg in it:
+        if arg in ("-X", "--request"):
+            method = next(it)
+        elif arg in ("-d", "--data", "--data-raw"):
+            body, method = next(it).encode(), "POST" if method == "GET" else method
+        elif arg in ("-H", "--header"):
+            name, _, value = next(it).partition(":")
+            headers[name.strip().lower()] = value.strip()
+        elif arg.startswith("http"):
+            url = arg
+    return method, re.sub(r"^https?://[^/]+", "", url), body, headers
+
+
+def test_serving_doc_has_examples():
+    assert any(name == "serving.md" for name, _, _ in examples())
+
+
+@pytest.mark.parametrize(("doc", "command", "output"), examples())
+def test_documented_request_gets_the_documented_shape(client, doc, command, output):
+    method, path, body, headers = parse(command)
+    response = client.request(method, path, content=body, headers=headers)
+    documented = json.loads(output)
+    assert response.status_code == (422 if "error" in documented else 200), (doc, response.text)
+    got = response.json()
+    assert set(got) == set(documented), doc
+    if "label" in got:
+        assert got["label"] in ("positive", "negative")
+        assert (got["probability"] >= 0.5) == (got["label"] == "positive")
+    if got.get("explanation") is not None:
+        assert all(set(entry) == {"word", "weight"} for entry in got["explanation"])

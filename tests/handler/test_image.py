@@ -1,0 +1,259 @@
+"""The Lambda image, without Docker: what handler/Dockerfile installs and copies is enough.
+
+- handler/requirements.txt is exactly the lock's `serve` group;
+- it resolves to binary wheels for CPython 3.13 on manylinux x86_64 and aarch64;
+- the Dockerfile copies every module the entry point imports and the model it reads, and no
+  module under handler/ reaches for TensorFlow, Keras or the training pipeline;
+- a clean virtualenv holding exactly requirements.txt runs the entry point on API Gateway events
+  and answers like the in-process handler.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import importlib.metadata
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from handler import constants, lambda_function
+from tests.handler.conftest import EVENTS
+
+ROOT = Path(__file__).resolve().parents[2]
+HANDLER = ROOT / "handler"
+UV = ROOT / ".tools" / "bin" / "uv"
+REQUIREMENTS = HANDLER / "requirements.txt"
+EXPORT = [
+    "export",
+    "--only-group",
+    "serve",
+    "--no-hashes",
+    "--no-header",
+    "--no-annotate",
+    "--frozen",
+]
+FORBIDDEN = {"tensorflow", "keras", "tf_keras", "convert", "tflite_support"}
+
+
+def uv(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    if not UV.exists():
+        pytest.fail(f"{UV} is missing: run scripts/bootstrap")
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    return subprocess.run(
+        [str(UV), *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env
+    )
+
+
+def pinned(text: str) -> dict[str, str]:
+    """name -> version for the lines that apply to CPython 3.13 on Linux."""
+    pins = {}
+    for line in text.splitlines():
+        requirement, _, marker = line.partition(";")
+        if "==" not in requirement or "win32" in marker or "< '3.12'" in marker:
+            continue
+        name, version = requirement.strip().split("==")
+        pins[name.lower()] = version
+    return pins
+
+
+def test_requirements_equal_a_fresh_export_of_the_lock():
+    result = uv(*EXPORT)
+    assert result.returncode == 0, result.stderr
+    assert REQUIREMENTS.read_text() == result.stdout, (
+        "handler/requirements.txt drifted from uv.lock; regenerate it with: "
+        ".tools/bin/uv export --only-group serve --no-hashes --no-header --no-annotate "
+        "-o handler/requirements.txt"
+    )
+
+
+@pytest.mark.parametrize("platform", ["x86_64-manylinux_2_28", "aarch64-manylinux_2_28"])
+def test_requirements_resolve_as_wheels_for_the_lambda_python(platform):
+    result = uv(
+        "pip", "compile", str(REQUIREMENTS), "--python-version", "3.13",
+        "--python-platform", platform, "--only-binary", ":all:", "--no-header", "--no-annotate",
+    )  # fmt: skip
+    assert result.returncode == 0, f"no wheel set for CPython 3.13 on {platform}:\n{result.stderr}"
+    assert pinned(result.stdout) == pinned(REQUIREMENTS.read_text())
+
+
+def _dockerfile() -> tuple[list[tuple[str, str]], str]:
+    text = (HANDLER / "Dockerfile").read_text()
+    assert re.search(r"^FROM public\.ecr\.aws/lambda/python:3\.13\b", text, re.M)
+    copies = re.findall(r"^COPY\s+(\S+)\s+(\S+)\s*$", text, re.M)
+    cmd = json.loads(re.search(r"^CMD\s+(\[.*\])\s*$", text, re.M).group(1))
+    return copies, cmd[0]
+
+
+def _module_imports(path: Path) -> set[str]:
+    """Top-level names imported by `path`, except optional fallbacks under `except ImportError`."""
+    tree = ast.parse(path.read_text())
+    fallback = {
+        id(node)
+        for handler in ast.walk(tree)
+        if isinstance(handler, ast.ExceptHandler)
+        for stmt in handler.body
+        for node in ast.walk(stmt)
+    }
+    names = set()
+    for node in ast.walk(tree):
+        if id(node) in fallback:
+            continue
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            # `from handler import logs` imports the module handler.logs.
+            names |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+    return names - {"__future__"}
+
+
+def _imported_by_the_entry() -> tuple[set[Path], set[str]]:
+    """handler/ files reachable from the entry point, and the third-party packages they import."""
+    _, cmd = _dockerfile()
+    todo, files, external = [cmd.rsplit(".", 1)[0]], set(), set()
+    while todo:
+        module = todo.pop()
+        path = ROOT / (module.replace(".", "/") + ".py")
+        if not path.exists():
+            path = ROOT / module.replace(".", "/") / "__init__.py"
+        if path in files or not path.exists():  # a name imported from a module, not a module
+            continue
+        files.add(path)
+        for name in _module_imports(path):
+            top = name.split(".")[0]
+            if top == "handler":
+                todo.append(name)
+            elif top not in sys.stdlib_module_names:
+                external.add(top)
+    assert len(files) > 5, files
+    return files, external
+
+
+def test_dockerfile_copies_everything_the_entry_point_imports_and_reads():
+    copies, cmd = _dockerfile()
+    assert ("handler/", "${LAMBDA_TASK_ROOT}/handler/") in copies
+    module, function = cmd.rsplit(".", 1)
+    assert module == "handler.lambda_function"
+    assert callable(getattr(lambda_function, function))
+    files, _ = _imported_by_the_entry()
+    assert all(path.is_relative_to(HANDLER) for path in files), files
+    # The model the default settings read, and every file its manifest names, are under handler/.
+    manifest = json.loads((HANDLER / "model" / constants.MANIFEST_FILE).read_text())
+    for entry in manifest["files"].values():
+        assert (HANDLER / "model" / entry["name"]).is_file()
+    assert lambda_function.app is not None
+
+
+def test_dockerignore_keeps_handler_and_nothing_else():
+    patterns = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+    def sent(path: str) -> bool:
+        included = True
+        for pattern in patterns:
+            negate = pattern.startswith("!")
+            bare = pattern.lstrip("!").rstrip("/")
+            if fnmatch.fnmatch(path, bare) or path.startswith(bare + "/"):
+                included = negate
+        return included
+
+    assert sent("handler/lambda_function.py")
+    assert sent("handler/model/" + constants.MODEL_FILE)
+    assert sent("handler/requirements.txt")
+    for outside in (
+        "tests/handler/test_image.py",
+        "convert/train.py",
+        ".venv/bin/python",
+        "uv.lock",
+    ):
+        assert not sent(outside), outside
+
+
+def test_entry_point_needs_only_what_requirements_txt_installs():
+    _, external = _imported_by_the_entry()
+    providers = importlib.metadata.packages_distributions()
+    required = set(pinned(REQUIREMENTS.read_text()))
+    for name in external:
+        dists = {d.lower() for d in providers.get(name, [])}
+        assert dists & required, (
+            f"{name} is imported by the entry point but not in requirements.txt"
+        )
+
+
+def test_no_handler_module_imports_the_training_stack():
+    for path in HANDLER.rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for name in names:
+                assert name.split(".")[0] not in FORBIDDEN, f"{path.name} imports {name}"
+
+
+RUN_EVENTS = """
+import json, sys
+from handler.lambda_function import handler
+from types import SimpleNamespace
+context = SimpleNamespace(aws_request_id="clean-venv")
+out = {}
+for name in sys.argv[1:]:
+    with open(name) as f:
+        out[name] = handler(json.load(f), context)
+print("RESULT " + json.dumps(out))
+"""
+EVENT_FILES = sorted(p.name for p in EVENTS.glob("*.json"))
+
+
+@pytest.fixture(scope="session")
+def image_like_python(tmp_path_factory) -> tuple[Path, Path]:
+    """(python, task root): a venv with exactly requirements.txt and handler/ copied beside it."""
+    base = tmp_path_factory.mktemp("image")
+    venv, task_root = base / "venv", base / "task"
+    made = uv("venv", "--quiet", "--python", sys.executable, str(venv))
+    if made.returncode != 0:
+        pytest.fail(f"cannot create a clean virtualenv with uv:\n{made.stderr}")
+    python = venv / "bin" / "python"
+    installed = uv("pip", "install", "--quiet", "--python", str(python), "-r", str(REQUIREMENTS))
+    if installed.returncode != 0:
+        pytest.fail(
+            f"cannot install handler/requirements.txt into a clean venv:\n{installed.stderr}"
+        )
+    # What `COPY handler/ ${LAMBDA_TASK_ROOT}/handler/` puts in the image.
+    shutil.copytree(HANDLER, task_root / "handler", ignore=shutil.ignore_patterns("__pycache__"))
+    return python, task_root
+
+
+def test_clean_venv_answers_events_like_the_in_process_handler(image_like_python):
+    python, task_root = image_like_python
+    result = subprocess.run(
+        [str(python), "-s", "-c", RUN_EVENTS, *(str(EVENTS / n) for n in EVENT_FILES)],
+        cwd=task_root,
+        env={"PATH": "/usr/bin:/bin", "LAMBDA_TASK_ROOT": str(task_root)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT "))
+    answers = json.loads(line.removeprefix("RESULT "))
+    cold_start = [x for x in result.stdout.splitlines() if '"cold_start"' in x]
+    assert len(cold_start) == 1
+    for name in EVENT_FILES:
+        with open(EVENTS / name) as f:
+            expected = lambda_function.handler(json.load(f), None)
+        got = answers[str(EVENTS / name)]
+        assert got["statusCode"] == expected["statusCode"], name
+        if expected["headers"].get("content-type") == "application/json":
+            assert json.loads(got["body"]) == json.loads(expected["body"]), name

@@ -1,0 +1,106 @@
+"""Properties of the shared text pipeline (handler/text.py) on arbitrary Unicode."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from handler import constants
+from handler.settings import DEFAULT_MODEL_DIR
+from handler.text import Encoder, normalise, tokenize
+
+ENCODER = Encoder.load(DEFAULT_MODEL_DIR / constants.VOCAB_FILE)
+# Characters that exercise the pipeline's special cases, mixed into otherwise arbitrary text.
+TRICKY = [
+    *"<br/>\uff1c\uff42\uff52\uff1eBR '\u2019\u2018\u02bc`",
+    "\ud800",
+    "\udfff",
+    "\x00",
+    "\u202e",  # right-to-left override
+    "\u05e9",  # Hebrew letter
+    "\u0307",  # combining dot above
+    "\u0130",  # İ: lowercases to two code points
+    "\u1e9e",  # capital sharp s
+    "\ufb01",  # fi ligature
+    "\u1d2c",  # modifier capital A: NFKC makes it uppercase
+    "\U0001f600",
+    "\u3000",
+]
+TEXT = st.text(alphabet=st.one_of(st.characters(), st.sampled_from(TRICKY)), max_size=300)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(TEXT, min_size=1, max_size=5))
+def test_any_text_encodes_to_valid_ids_of_fixed_length(texts):
+    encoded = ENCODER.encode(texts)
+    assert set(encoded) == set(ENCODER.input_names)
+    assert encoded["words"].shape == (len(texts), ENCODER.config.seq_len)
+    assert encoded["words"].dtype == np.int32
+    assert encoded["words"].min() >= 0
+    assert encoded["words"].max() < len(ENCODER.words)
+    if ENCODER.grams is not None:
+        assert encoded["ngrams"].shape == (len(texts), ENCODER.config.ngram_len)
+        assert encoded["ngrams"].min() >= 0
+        assert encoded["ngrams"].max() < len(ENCODER.grams)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(TEXT)
+@example("\uff1cbr\uff1e")  # becomes "<br>" only after NFKC
+@example("<br<br>>")  # removing the inner break makes an outer one
+@example("\u1d2c")
+def test_normalise_is_idempotent(text):
+    once = normalise(text)
+    assert normalise(once) == once
+    assert tokenize(once) == tokenize(text)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(TEXT)
+def test_tokens_are_normalised_and_free_of_surrogates(text):
+    for token in tokenize(text):
+        assert token == normalise(token)
+        token.encode("utf-8")  # no lone surrogate survives
+
+
+SCRIPT = """
+import json, sys
+from handler import constants
+from handler.settings import DEFAULT_MODEL_DIR
+from handler.text import Encoder
+encoder = Encoder.load(DEFAULT_MODEL_DIR / constants.VOCAB_FILE)
+texts = json.loads(sys.stdin.read())
+print(json.dumps({k: v.tolist() for k, v in encoder.encode(texts).items()}))
+"""
+
+
+def test_encoding_is_the_same_in_processes_with_different_hash_seeds():
+    texts = [
+        "A wonderful, brilliant film; not boring at all.",
+        "Awful plot and a terrible, dull script. Waste of time!",
+        "great great great wonderful ending loved it",
+        "\uff37onderful \uff1cbr\uff1e didn\u2019t hate it \U0001f600",
+    ]
+
+    def run(seed: str) -> dict:
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": "."}
+        out = subprocess.run(
+            [sys.executable, "-c", SCRIPT],
+            input=json.dumps(texts),
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+            timeout=60,
+        ).stdout
+        return json.loads(out)
+
+    first, second = run("1"), run("4242")
+    assert first == second
+    assert first == {k: v.tolist() for k, v in ENCODER.encode(texts).items()}

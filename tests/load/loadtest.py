@@ -1,0 +1,263 @@
+"""Load test of the local server (`python -m handler.local`) on 127.0.0.1: bounded, stops by itself.
+
+`python -m tests.load.loadtest` (or `make loadtest`) starts the server, sends a fixed mix of
+requests from concurrent clients, samples the server's memory, stops it, and writes
+reports/load.md and reports/load.json. Exit status 1 on any unexpected answer or on memory
+growth after warm-up above the budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+ROOT = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"  # loopback only: this tool never targets another address
+MEMORY_GROWTH_BUDGET = 0.10
+WARM_UP_SHARE = 0.10
+WORDS = (
+    "great wonderful loved brilliant superb moving beautiful excellent enjoyable masterpiece "
+    "awful boring hated terrible dull waste poor worst stupid mess not very really "
+    "plot actor scene story director ending cast music camera script character"
+).split()
+
+
+def review(i: int) -> str:
+    """A deterministic review-like text of 5 to 200 words."""
+    n = 5 + (i * 37) % 196
+    return " ".join(WORDS[(i * 7 + k * 13) % len(WORDS)] for k in range(n)) + "."
+
+
+# (kind, method, path, body for request i, expected status): 70% plain, 10% explained,
+# 10% batches of 8, 10% deliberately invalid (blank text: a 422 is the right answer).
+MIX = [
+    *[("predict", "POST", "/v1/predict", lambda i: {"text": review(i)}, 200)] * 7,
+    ("explain", "POST", "/v1/predict", lambda i: {"text": review(i), "explain": True}, 200),
+    (
+        "batch",
+        "POST",
+        "/v1/predict/batch",
+        lambda i: {"texts": [review(i + k) for k in range(8)]},
+        200,
+    ),
+    ("invalid", "POST", "/v1/predict", lambda i: {"text": "   "}, 422),
+]
+
+
+@dataclass
+class Results:
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    unexpected: dict[str, int] = field(default_factory=dict)
+    rss: list[tuple[int, int]] = field(default_factory=list)  # (requests done, bytes)
+    done: int = 0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "handler.local", "--host", HOST, "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,  # one JSON line per request: not what is measured here
+        stderr=subprocess.PIPE,
+    )
+
+
+async def wait_ready(client: httpx.AsyncClient, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"server exited: {server.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+        try:
+            if (await client.get("/v1/health")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.2)
+    raise RuntimeError("server did not become ready within 60 s")
+
+
+async def drive(port: int, pid: int, total: int, concurrency: int, max_seconds: float) -> Results:
+    results = Results()
+    process = psutil.Process(pid)
+    counter = itertools.count()
+    deadline = time.monotonic() + max_seconds
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(
+        base_url=f"http://{HOST}:{port}", limits=limits, timeout=30
+    ) as client:
+
+        async def worker() -> None:
+            while time.monotonic() < deadline:
+                i = next(counter)
+                if i >= total:
+                    return
+                kind, method, path, body, expected = MIX[i % len(MIX)]
+                started = time.perf_counter()
+                try:
+                    response = await client.request(method, path, json=body(i))
+                    ok = response.status_code == expected and response.json() is not None
+                except (httpx.HTTPError, ValueError):
+                    ok = False
+                results.latencies.setdefault(kind, []).append(time.perf_counter() - started)
+                if not ok:
+                    results.unexpected[kind] = results.unexpected.get(kind, 0) + 1
+                results.done += 1
+
+        async def sample_memory() -> None:
+            while True:
+                results.rss.append((results.done, process.memory_info().rss))
+                await asyncio.sleep(0.25)
+
+        sampler = asyncio.create_task(sample_memory())
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        results.latencies["_wall"] = [time.perf_counter() - started]
+        sampler.cancel()
+        results.rss.append((results.done, process.memory_info().rss))
+    return results
+
+
+def summarise(results: Results, total: int, concurrency: int) -> dict[str, Any]:
+    wall = results.latencies.pop("_wall")[0]
+    everything = sorted(itertools.chain.from_iterable(results.latencies.values()))
+
+    def pct(values: Sequence[float], q: float) -> float:
+        ordered = sorted(values)
+        return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+    warm_after = int(total * WARM_UP_SHARE)
+    warm = next((rss for done, rss in results.rss if done >= warm_after), results.rss[-1][1])
+    final, peak = results.rss[-1][1], max(rss for _, rss in results.rss)
+    return {
+        "requests": results.done,
+        "planned": total,
+        "concurrency": concurrency,
+        "seconds": round(wall, 2),
+        "requests_per_second": round(results.done / wall, 1),
+        "unexpected": sum(results.unexpected.values()),
+        "unexpected_by_kind": results.unexpected,
+        "latency_ms": {
+            "p50": pct(everything, 0.50),
+            "p90": pct(everything, 0.90),
+            "p99": pct(everything, 0.99),
+            "max": round(1000 * everything[-1], 2),
+            "mean": round(1000 * statistics.fmean(everything), 2),
+        },
+        "latency_ms_by_kind": {
+            kind: {"count": len(v), "p50": pct(v, 0.5), "p99": pct(v, 0.99)}
+            for kind, v in sorted(results.latencies.items())
+        },
+        "rss_mb": {
+            "after_warm_up": round(warm / 2**20, 1),
+            "final": round(final / 2**20, 1),
+            "peak": round(peak / 2**20, 1),
+            "samples": len(results.rss),
+        },
+        "rss_growth_after_warm_up": round((final - warm) / warm, 4),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}",
+    }
+
+
+def run(total: int, concurrency: int, max_seconds: float) -> dict[str, Any]:
+    """Start the server, load it, stop it; the summary as a dict."""
+    port = _free_port()
+    server = start_server(port)
+    try:
+
+        async def go() -> Results:
+            async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}") as probe:
+                await wait_ready(probe, server)
+                version.append((await probe.get("/v1/model")).json()["model_version"])
+            return await drive(port, server.pid, total, concurrency, max_seconds)
+
+        version: list[str] = []
+        summary = summarise(asyncio.run(go()), total, concurrency)
+        return {"model_version": version[0], **summary}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def markdown(summary: dict[str, Any]) -> str:
+    lat, rss = summary["latency_ms"], summary["rss_mb"]
+    growth = f"{summary['rss_growth_after_warm_up']:.1%}"
+    budget = f"{MEMORY_GROWTH_BUDGET:.0%}"
+    rows = "\n".join(
+        f"| {kind} | {v['count']} | {v['p50']} | {v['p99']} |"
+        for kind, v in summary["latency_ms_by_kind"].items()
+    )
+    return f"""# Load test of the local server
+
+`make loadtest` (`python -m tests.load.loadtest`): `python -m handler.local` with the shipped
+model (`{summary["model_version"]}`) on {HOST}, {summary["planned"]:,} requests from
+{summary["concurrency"]} concurrent clients (httpx, keep-alive), client and server on the same
+machine ({summary["machine"]}).
+Mix: 70% `/v1/predict`, 10% with `explain`, 10% `/v1/predict/batch` of 8 texts, 10% blank
+texts that must be refused with 422. The model is whatever `handler/model/` held at the time;
+these figures are for that model and this machine only.
+
+| figure | value |
+|---|---|
+| requests answered | {summary["requests"]:,} in {summary["seconds"]} s |
+| requests per second | {summary["requests_per_second"]} |
+| unexpected answers (wrong status or errors) | {summary["unexpected"]} |
+| latency p50 / p90 / p99 / max (ms) | {lat["p50"]} / {lat["p90"]} / {lat["p99"]} / {lat["max"]} |
+| server RSS after warm-up ({int(WARM_UP_SHARE * 100)}% of requests) | {rss["after_warm_up"]} MB |
+| server RSS at the end / peak | {rss["final"]} MB / {rss["peak"]} MB |
+| RSS growth after warm-up (budget {budget}) | {growth} |
+
+| kind | count | p50 ms | p99 ms |
+|---|---|---|---|
+{rows}
+
+Latency is measured by the client, so it includes queueing behind the other
+{summary["concurrency"] - 1} clients; the server runs one uvicorn worker and one interpreter.
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.load.loadtest", description=__doc__)
+    parser.add_argument("--requests", type=int, default=20_000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--max-seconds", type=float, default=600, help="stop after this long")
+    parser.add_argument("--out", type=Path, default=ROOT / "reports", help="report folder")
+    args = parser.parse_args(argv)
+    summary = run(args.requests, args.concurrency, args.max_seconds)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "load.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (args.out / "load.md").write_text(markdown(summary))
+    print(markdown(summary))
+    failed = summary["unexpected"] or summary["requests"] < summary["planned"]
+    failed = failed or summary["rss_growth_after_warm_up"] > MEMORY_GROWTH_BUDGET
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
