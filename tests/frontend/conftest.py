@@ -1,0 +1,159 @@
+"""The real service on a free local port, and Debian's Chromium driven by Playwright.
+
+The page is tested against the app that `make serve` runs (`python -m handler.local`), so the
+browser exercises the same API, model and static files a person sees locally.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+STARTUP_TIMEOUT_S = 60  # loading the interpreter on a busy 2-core machine can take a while
+UI_TIMEOUT_MS = 10_000
+DESKTOP = {"width": 1280, "height": 900}
+
+# Keep Chromium off the network: its background services would otherwise try (and fail) to reach
+# Google, which in a closed network only adds noise and delays.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def base_url() -> Iterator[str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "handler.local", "--port", str(port)],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        _wait_until_healthy(proc, url)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _wait_until_healthy(proc: subprocess.Popen[bytes], url: str) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(
+                f"`python -m handler.local` exited with {proc.returncode}; "
+                f"see {ARTIFACTS / 'server.log'}"
+            )
+        try:
+            if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"the local server did not report healthy within {STARTUP_TIMEOUT_S} s")
+
+
+@pytest.fixture(scope="session")
+def model_info(base_url: str) -> dict:
+    return httpx.get(f"{base_url}/v1/model", timeout=10).json()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        # Fail, not skip: `make test` installs the browser first, so a missing one is a broken
+        # setup that must not pass silently.
+        pytest.fail(
+            "Debian's Chromium is not on PATH; run scripts/install-browser "
+            "(Playwright may not download its own browsers here)."
+        )
+    browser = playwright.chromium.launch(
+        executable_path=executable, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """Factory for fresh pages, each in its own context, so routes can be set before loading.
+
+    An uncaught script error on any of them fails the test.
+    """
+    contexts = []
+    errors: list[str] = []
+
+    def make(viewport: dict | None = None, **context_options) -> Page:
+        context = browser.new_context(viewport=viewport or DESKTOP, **context_options)
+        context.set_default_timeout(UI_TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Page], base_url: str) -> Page:
+    """The page, loaded, with the model details (and so the text limit) already fetched."""
+    page = new_page()
+    open_page(page, base_url)
+    return page
+
+
+def open_page(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/")
+    # Locator assertions rather than wait_for_function: the page's CSP forbids the eval it uses.
+    expect(page.locator("#model-info")).not_to_have_text(re.compile(r"^Loading"))
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,150 @@
+"""A person types a review and sees the label, the probability and the words that drove it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.frontend.helpers import (
+    MIXED,
+    NEGATIVE,
+    POSITIVE,
+    analyze,
+    is_predict,
+    record_predict_requests,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize(("text", "label"), [(POSITIVE, "positive"), (NEGATIVE, "negative")])
+def test_review_shows_label_probability_and_highlights(page: Page, text: str, label: str) -> None:
+    body = analyze(page, text)
+
+    assert body["label"] == label
+    expect(page.locator("#label")).to_have_text(label, ignore_case=True)
+    meter = page.get_by_role("meter", name="Probability that the review is positive")
+    assert float(meter.get_attribute("aria-valuenow")) == pytest.approx(
+        body["probability"] * 100, abs=0.05
+    )
+    expect(page.locator("#probability-text")).to_contain_text(f"{body['probability'] * 100:.1f}%")
+
+    marks = page.locator("#highlighted mark.word")
+    expect(marks.first).to_be_visible()
+    explained = {e["word"]: e["weight"] for e in body["explanation"]}
+    assert marks.count() >= 1
+    for i in range(marks.count()):
+        mark = marks.nth(i)
+        word = mark.inner_text().lower()
+        weight = float(mark.get_attribute("data-weight"))
+        assert weight == pytest.approx(explained[word])
+        expected_class = "word-pos" if weight > 0 else "word-neg" if weight < 0 else "word-zero"
+        expect(mark).to_have_class(f"word {expected_class}")
+        sign = "+" if weight > 0 else "\u2212" if weight < 0 else "±"
+        expect(mark).to_have_attribute("title", f"weight {sign}{abs(weight):.3f}")
+    # The highlighted copy is the typed text itself, whitespace and all, with nothing dropped
+    # (text_content, not to_have_text, which would collapse whitespace).
+    assert page.locator("#highlighted").text_content() == text
+
+
+def test_highlights_show_both_directions_and_screenshot(page: Page, artifacts: Path) -> None:
+    body = analyze(page, MIXED)
+
+    weights = [e["weight"] for e in body["explanation"]]
+    if any(w > 0 for w in weights):
+        expect(page.locator("#highlighted mark.word-pos").first).to_be_visible()
+    if any(w < 0 for w in weights):
+        expect(page.locator("#highlighted mark.word-neg").first).to_be_visible()
+    top = page.locator("#top-words li")
+    expect(top).to_have_count(min(8, len(weights)))
+    # Strongest first, as the heading promises.
+    shown = [
+        abs(float(t.replace("\u2212", "-"))) for t in page.locator(".top-weight").all_inner_texts()
+    ]
+    assert shown == sorted(shown, reverse=True)
+    page.screenshot(path=artifacts / "page-desktop.png", full_page=True)
+
+
+def test_example_button_fills_the_review_and_analyzes(page: Page) -> None:
+    requests = record_predict_requests(page)
+    button = page.get_by_role("button", name="Clearly negative")
+    with page.expect_response(lambda r: is_predict(r.request)):
+        button.click()
+    wait_idle(page)
+
+    typed = page.locator("#review").input_value()
+    assert "terrible" in typed
+    assert len(requests) == 1
+    assert requests[0].post_data_json == {"text": typed, "explain": True}
+    expect(page.locator("#label")).to_have_text(re.compile(r"^(Positive|Negative)$"))
+
+
+def test_review_text_is_shown_as_text_not_markup(page: Page) -> None:
+    text = 'A <b>wonderful</b> plot <img src=x onerror="document.title=1"> & "great"\n\nDull.'
+    analyze(page, text)
+
+    highlighted = page.locator("#highlighted")
+    assert highlighted.text_content() == text
+    assert highlighted.locator("b, img").count() == 0
+    assert page.title() == "Movie review sentiment"
+
+
+def test_footer_shows_model_version_and_accuracy(page: Page, model_info: dict) -> None:
+    # The service flattens the manifest (accuracy.int8, evaluated_on); the manifest itself nests
+    # them (metrics.scores.int8.accuracy, metrics.split). Either must reach the footer.
+    metrics = model_info.get("metrics", {})
+    accuracy = metrics.get("scores", {}).get("int8", {}).get("accuracy")
+    if accuracy is None:
+        accuracy = model_info["accuracy"]["int8"]
+    split = metrics.get("split") or model_info["evaluated_on"]
+    expect(page.locator("#model-info")).to_have_text(
+        f"Model {model_info['model_version']} \u00b7 test accuracy {accuracy * 100:.1f}% on {split}"
+    )
+    limit = model_info["limits"]["max_text_chars"]
+    expect(page.locator("#counter")).to_have_text(f"0 / {limit:,}")
+
+
+@pytest.mark.parametrize(
+    ("info", "footer"),
+    [
+        (
+            {
+                "model_version": "m1",
+                "metrics": {"split": "IMDb test", "scores": {"int8": {"accuracy": 0.8876}}},
+            },
+            "Model m1 \u00b7 test accuracy 88.8% on IMDb test",
+        ),
+        (
+            {"model_version": "m2", "accuracy": {"int8": 0.9}, "evaluated_on": "IMDb test"},
+            "Model m2 \u00b7 test accuracy 90.0% on IMDb test",
+        ),
+        ({"model_version": "m3", "accuracy": {"keras": 0.9}}, "Model m3"),
+        ({"metrics": {"scores": {"int8": {"accuracy": "high"}}}}, "Model version unknown"),
+        ({"limits": {}}, "Model version unknown"),
+    ],
+)
+def test_footer_copes_with_either_shape_and_missing_fields(
+    new_page, base_url: str, info: dict, footer: str
+) -> None:
+    page = new_page()
+    page.route("**/v1/model", lambda route: route.fulfill(json=info))
+    page.goto(f"{base_url}/")
+    expect(page.locator("#model-info")).to_have_text(footer)
+    expect(page.locator("#counter")).to_have_text("0 / 10,000")  # the default, kept
+
+
+def test_limit_comes_from_the_model_endpoint(new_page, base_url: str) -> None:
+    page = new_page()
+    page.route(
+        "**/v1/model",
+        lambda route: route.fulfill(json={"model_version": "m1", "limits": {"max_text_chars": 40}}),
+    )
+    page.goto(f"{base_url}/")
+    expect(page.locator("#counter")).to_have_text("0 / 40")
+    page.fill("#review", "x" * 41)
+    expect(page.locator("#counter")).to_contain_text("41 / 40")
+    expect(page.locator("#review")).to_have_attribute("aria-invalid", "true")
