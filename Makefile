@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 UV := .tools/bin/uv
 PY := .venv/bin/python
+# jsii (under aws-cdk-lib) warns on every import that Node 20 nears end of life; it works.
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export IMDB_DATA ?= $(abspath ../shared/data/aclImdb.tar.gz)
 
 .PHONY: setup serve test test-slow lint loadtest explore train results bench synth deploy destroy clean

@@ -93,13 +93,16 @@ def model_info(base_url: str) -> dict:
     return httpx.get(f"{base_url}/v1/model", timeout=10).json()
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: the sync API keeps an asyncio loop running in the main thread
+# while it is open, and the Lambda handler tests that run after this package need that thread's
+# loop to be free, as it is on Lambda.
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     executable = shutil.which("chromium")
     if executable is None:

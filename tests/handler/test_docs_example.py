@@ -61,3 +61,15 @@ def test_documented_request_gets_the_documented_shape(client, doc, command, outp
         assert (got["probability"] >= 0.5) == (got["label"] == "positive")
     if got.get("explanation") is not None:
         assert all(set(entry) == {"word", "weight"} for entry in got["explanation"])
+
+
+@pytest.mark.parametrize(("doc", "command", "output"), examples())
+def test_examples_from_the_shipped_model_are_its_real_answers(client, doc, command, output):
+    # Every example is the shipped model's exact answer, so the docs cannot quote numbers the
+    # service does not give: replacing the model means re-running the examples (see README).
+    documented = json.loads(output)
+    if "model_version" in documented:
+        shipped = client.get("/v1/health").json()["model_version"]
+        assert documented["model_version"] == shipped, f"{doc} quotes another model"
+    method, path, body, headers = parse(command)
+    assert client.request(method, path, content=body, headers=headers).json() == documented

@@ -1,0 +1,38 @@
+"""Rewrite the answers under each ```console `$ curl` example in README.md and docs/serving.md.
+
+Run after replacing the model: `.venv/bin/python scripts/refresh_examples.py`. The answers come
+from the real app in-process with the shipped model, byte for byte what the local server sends;
+tests/handler/test_docs_example.py fails until the documents agree with the model again.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from handler.app import app_from_environment  # noqa: E402
+from tests.handler.test_docs_example import BLOCK, parse  # noqa: E402
+
+
+def main() -> None:
+    client = TestClient(app_from_environment())
+    for doc in (ROOT / "README.md", ROOT / "docs" / "serving.md"):
+        text = doc.read_text()
+
+        def answer(m: re.Match[str]) -> str:
+            method, path, body, headers = parse(m.group(1).replace("\\\n", " "))
+            got = client.request(method, path, content=body, headers=headers).text
+            return f"```console\n$ {m.group(1)}\n{got}\n```"
+
+        doc.write_text(BLOCK.sub(answer, text))
+        print(f"refreshed {doc.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
