@@ -83,6 +83,27 @@ def test_requirements_resolve_as_wheels_for_the_lambda_python(platform):
     assert pinned(result.stdout) == pinned(REQUIREMENTS.read_text())
 
 
+MANYLINUX = [
+    f"manylinux_2_{minor}" for minor in (17, 24, 27, 28, 31, 34)
+]  # the image has glibc 2.34
+
+
+@pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
+def test_pip_on_the_lambda_python_accepts_every_pin(arch, tmp_path):
+    # The image installs with pip, which honours each release's Requires-Python upper bound; uv's
+    # resolver does not, and once pinned a package that refuses Python 3.13 (see pyproject.toml).
+    platforms = [arg for tag in MANYLINUX for arg in ("--platform", f"{tag}_{arch}")]
+    result = subprocess.run(
+        [str(ROOT / ".tools" / "bin" / "python"), "-m", "pip", "install", "--dry-run", "--quiet",
+         "--no-deps", "--ignore-installed", "--only-binary=:all:", "--python-version", "3.13",
+         "--implementation", "cp", *platforms, "--target", str(tmp_path), "-r", str(REQUIREMENTS)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, (
+        f"pip refuses the pins for CPython 3.13 on {arch}:\n{result.stderr[-2000:]}"
+    )
+
+
 def _dockerfile() -> tuple[list[tuple[str, str]], str]:
     text = (HANDLER / "Dockerfile").read_text()
     assert re.search(r"^FROM public\.ecr\.aws/lambda/python:3\.13\b", text, re.M)
