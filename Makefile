@@ -39,6 +39,12 @@ train: setup  ## train RNN, CNN, RCNN, baselines and the served model; write rep
 results: setup  ## redraw reports/results.md from reports/results.json
 	$(PY) -m convert results
 
+# BENCH_ARGS passes options, e.g. stand-in models made by `$(PY) -m bench.standin build/bench-fixture`:
+# make bench BENCH_ARGS="--model-dir build/bench-fixture/model --keras-model build/bench-fixture/sentiment.keras --float-model build/bench-fixture/sentiment_float.tflite"
+BENCH_ARGS ?=
+bench: setup  ## served LiteRT handler vs TensorFlow/Keras: cold start, latency, memory, size; reports/bench.md
+	$(PY) -m bench $(BENCH_ARGS)
+
 clean:
 	rm -rf .venv .tools cdk.out .pytest_cache .mypy_cache .ruff_cache
 

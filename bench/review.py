@@ -1,0 +1,65 @@
+"""The review every request sends: one of median length, from the test set when it is at hand."""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_DATA = "IMDB_DATA"  # the same variable as convert.data reads
+SEED = 7
+# 172 words, the median length of an IMDb test review; used when the dataset is not available.
+FIXED_REVIEW = (
+    "I went into this one with low expectations, because the trailer made it look like "
+    "yet another loud thriller with nothing to say. I was wrong. The first half hour is slow, "
+    "and a couple of scenes in the office drag on longer than they need to, but once the "
+    "story finds its footing it becomes genuinely gripping. The lead gives a quiet, careful "
+    "performance that never asks for sympathy, and the supporting cast is excellent, "
+    "especially the older detective, who steals every scene he is in. The photography is "
+    "beautiful without being showy, and the score knows when to stay out of the way. Not "
+    "everything works: the subplot about the brother feels unfinished, and the ending is "
+    "too neat for a film that spends so long telling us that life is messy. Still, "
+    "I cannot remember the last time a film of this kind held my attention so completely. "
+    "It is not a masterpiece, but it is smart, well acted and honest. Recommended, and worth "
+    "seeing on a big screen."
+)
+
+
+@dataclass(frozen=True)
+class Sample:
+    text: str  # the review each single request sends
+    batch: list[str]  # texts for the batch measurements; `text` first
+    source: str
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+def choose(batch_size: int) -> Sample:
+    """From $IMDB_DATA's test split when it exists, otherwise the fixed review."""
+    data = os.environ.get(ENV_DATA)
+    if data and Path(data).exists():
+        return from_dataset(Path(data), batch_size)
+    return Sample(
+        FIXED_REVIEW, _rotations(FIXED_REVIEW, batch_size), "fixed review in bench/review.py"
+    )
+
+
+def from_dataset(path: Path, batch_size: int) -> Sample:
+    """The median-length test review, and a seeded sample of other test reviews for batches."""
+    from convert.data import load  # reads only the archive; no TensorFlow
+
+    test = sorted(load(path).test, key=lambda r: (len(r.text.split()), r.id))
+    median = test[len(test) // 2]
+    others = random.Random(SEED).sample([r.text for r in test if r is not median], batch_size - 1)
+    return Sample(
+        median.text, [median.text, *others], f"IMDb test review {median.id} (median length)"
+    )
+
+
+def _rotations(text: str, n: int) -> list[str]:
+    # Same length, different word order: each row of a batch is encoded on its own merits.
+    words = text.split()
+    return [" ".join(words[i % len(words) :] + words[: i % len(words)]) for i in range(n)]
