@@ -67,6 +67,7 @@ def build(out_dir: Path, seed: int = 0, keras_path: Path | None = None) -> dict[
     ngram.fit(x_fit["ngrams"], y_fit, epochs=4, batch_size=32, verbose=0)
     model = models.combine(cnn, ngram)
     model.fit(x_val, y_val, epochs=10, batch_size=32, verbose=0)
+    model = models.for_export(model)
 
     float_model = to_tflite(model)
     int8_model = to_tflite(model, sample(x_fit, 200, seed))
