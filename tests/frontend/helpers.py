@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page, Request, Response, expect
 
-# Worded with the placeholder model's vocabulary (and plainly enough for any sentiment model),
+# Worded plainly enough for any sentiment model (the first was the tiny fixture model too),
 # so the label is certain while the exact probability is not.
 POSITIVE = "A wonderful, brilliant, moving masterpiece. I loved it."
 NEGATIVE = "Awful, boring, a terrible waste."
