@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import importlib.metadata
 import os
 import platform
 from pathlib import Path
 from typing import Any
+
+from convert.versions import installed
 
 LIBRARIES = (
     "ai-edge-litert",
@@ -32,7 +33,7 @@ def describe() -> dict[str, Any]:
         "memory_gib": round(_meminfo_kib("MemTotal") / 1024**2, 1),
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
-        "libraries": _versions(),
+        "libraries": installed(LIBRARIES),
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "load_average_at_start": load_average(),
     }
@@ -63,13 +64,3 @@ def _meminfo_kib(key: str) -> int:
     except OSError:
         pass
     return 0
-
-
-def _versions() -> dict[str, str]:
-    found = {}
-    for name in LIBRARIES:
-        try:
-            found[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    return found

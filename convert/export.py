@@ -7,7 +7,6 @@ loudly instead of silently falling back to float.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import platform
 import tempfile
@@ -21,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import tensorflow as tf
 
+from convert.versions import installed
 from handler import constants
 from handler.runtime import TfliteModel
 from handler.text import Encoder, canonical_json
@@ -124,13 +124,7 @@ def sha256(data: bytes) -> str:
 def library_versions(
     names: Sequence[str] = ("tensorflow", "tensorflow-cpu", "keras", "numpy", "ai-edge-litert"),
 ) -> dict[str, str]:
-    found = {"python": platform.python_version()}
-    for name in names:
-        try:
-            found[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    return found
+    return {"python": platform.python_version(), **installed(names)}
 
 
 def write_artifacts(
