@@ -64,6 +64,7 @@ MIX = [
 class Results:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     unexpected: dict[str, int] = field(default_factory=dict)
+    reasons: dict[str, int] = field(default_factory=dict)
     rss: list[tuple[int, int]] = field(default_factory=list)  # (requests done, bytes)
     done: int = 0
 
@@ -119,11 +120,13 @@ async def drive(port: int, pid: int, total: int, concurrency: int, max_seconds: 
                 try:
                     response = await client.request(method, path, json=body(i))
                     ok = response.status_code == expected and response.json() is not None
-                except (httpx.HTTPError, ValueError):
-                    ok = False
+                    reason = f"HTTP {response.status_code}"
+                except (httpx.HTTPError, ValueError) as exc:
+                    ok, reason = False, type(exc).__name__
                 results.latencies.setdefault(kind, []).append(time.perf_counter() - started)
                 if not ok:
                     results.unexpected[kind] = results.unexpected.get(kind, 0) + 1
+                    results.reasons[reason] = results.reasons.get(reason, 0) + 1
                 results.done += 1
 
         async def sample_memory() -> None:
@@ -159,6 +162,7 @@ def summarise(results: Results, total: int, concurrency: int) -> dict[str, Any]:
         "requests_per_second": round(results.done / wall, 1),
         "unexpected": sum(results.unexpected.values()),
         "unexpected_by_kind": results.unexpected,
+        "unexpected_reasons": results.reasons,
         "latency_ms": {
             "p50": pct(everything, 0.50),
             "p90": pct(everything, 0.90),
