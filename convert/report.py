@@ -125,6 +125,7 @@ def _markdown(runs: list[dict[str, Any]], man: dict[str, Any], results: dict[str
         m["ms_per_review"],
         man["sizes_bytes"],
     )
+    params = f"{sizes['keras_params']:,}"  # the same weights in all three variants
     lines = [
         "# Results: RNN, CNN and RCNN on IMDb, and the served model",
         "",
@@ -168,13 +169,13 @@ def _markdown(runs: list[dict[str, Any]], man: dict[str, Any], results: dict[str
         "",
         "## The served model: Keras vs float TFLite vs int8",
         "",
-        "| variant | test accuracy | macro F1 | size on disk | CPU ms/review |",
-        "|---|---|---|---|---|",
-        f"| Keras float32 | {s['keras']['accuracy'] * 100:.2f}% | {s['keras']['macro_f1']:.4f} | "
+        "| variant | test accuracy | macro F1 | parameters | size on disk | CPU ms/review |",
+        "|---|---|---|---|---|---|",
+        f"| Keras float32 | {s['keras']['accuracy'] * 100:.2f}% | {s['keras']['macro_f1']:.4f} | {params} | "
         f"{_fmt_mb(sizes['keras_file'])} | {ms['keras_batch256']:.3f} (batch 256) |",
-        f"| float32 TFLite | {s['float_tflite']['accuracy'] * 100:.2f}% | {s['float_tflite']['macro_f1']:.4f} | "
+        f"| float32 TFLite | {s['float_tflite']['accuracy'] * 100:.2f}% | {s['float_tflite']['macro_f1']:.4f} | {params} | "
         f"{_fmt_mb(sizes['float_tflite'])} | {ms['float_tflite_single']:.3f} (one review, 1 thread) |",
-        f"| **int8 TFLite (served)** | **{s['int8']['accuracy'] * 100:.2f}%** | {s['int8']['macro_f1']:.4f} | "
+        f"| **int8 TFLite (served)** | **{s['int8']['accuracy'] * 100:.2f}%** | {s['int8']['macro_f1']:.4f} | {params} | "
         f"{_fmt_mb(sizes['int8_tflite'])} | {ms['int8_single']:.3f} (one review, 1 thread) |",
         "",
         f"Agreement with Keras on all test reviews: int8 labels agree on "
@@ -188,7 +189,7 @@ def _markdown(runs: list[dict[str, Any]], man: dict[str, Any], results: dict[str
         "",
         *[f"- {name}: {acc * 100:.2f}%" for name, acc in PUBLISHED],
         "",
-        "Reproduce: `make train` (about an hour on two cores), then `make results` to redraw this page.",
+        "Reproduce: `make train` (about 25 minutes on two cores), then `make results` to redraw this page.",
         "",
     ]
     return "\n".join(lines)
