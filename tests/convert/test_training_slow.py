@@ -32,7 +32,9 @@ def test_served_model_retrains_to_the_shipped_quality(tmp_path: Path) -> None:
     )
     manifest = json.loads((tmp_path / "model" / constants.MANIFEST_FILE).read_text())
     shipped = json.loads(
-        (Path(__file__).resolve().parents[2] / "handler" / "model" / constants.MANIFEST_FILE).read_text()
+        (
+            Path(__file__).resolve().parents[2] / "handler" / "model" / constants.MANIFEST_FILE
+        ).read_text()
     )
     got = manifest["metrics"]["scores"]["int8"]["accuracy"]
     want = shipped["metrics"]["scores"]["int8"]["accuracy"]
