@@ -39,7 +39,8 @@ def test_image_context_holds_only_the_handler_package(default_app: Synthesized) 
     )
     (image,) = assets["dockerImages"].values()
     context = default_app.outdir / image["source"]["directory"]
-    assert sorted(p.name for p in context.iterdir()) == ["handler"]
+    # .dockerignore travels too: Docker reads it from the context's root when it builds.
+    assert sorted(p.name for p in context.iterdir()) == [".dockerignore", "handler"]
     assert (context / "handler" / "Dockerfile").is_file()
     assert (context / "handler" / "constants.py").is_file()
     assert not list(context.rglob("__pycache__"))
