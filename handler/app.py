@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
@@ -21,7 +20,12 @@ from handler.errors import (
     RequestError,
     error_body,
 )
-from handler.middleware import BodyLimitMiddleware, RequestLogMiddleware, RootPathMiddleware
+from handler.middleware import (
+    BodyLimitMiddleware,
+    JsonCorsMiddleware,
+    RequestLogMiddleware,
+    RootPathMiddleware,
+)
 from handler.predictor import MAX_EXPLAINED_WORDS, LitePredictor, Predictor
 from handler.schemas import Limits
 from handler.settings import Settings, load_settings
@@ -63,7 +67,7 @@ def create_app(settings: Settings, predictor: Predictor) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     if settings.allowed_origins:
         app.add_middleware(
-            CORSMiddleware,
+            JsonCorsMiddleware,
             allow_origins=list(settings.allowed_origins),
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type"],

@@ -55,6 +55,10 @@ class InvalidInputError(RequestError):
     status, code, default_message = 422, "validation_error", "the request is not valid"
 
 
+class CorsRefusedError(RequestError):
+    status, code, default_message = 400, "cors_refused", "cross-origin request not allowed"
+
+
 class ModelUnavailableError(RequestError):
     status, code, default_message = 503, "model_unavailable", "the model could not answer"
 

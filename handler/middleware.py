@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from handler import logs
-from handler.errors import PayloadTooLargeError, error_body
+from handler.errors import CorsRefusedError, PayloadTooLargeError, error_body
 
 
 class RequestLogMiddleware:
@@ -139,3 +140,17 @@ def public_prefix(event: Mapping[str, Any]) -> str:
     if path and public != path and public.endswith(path):
         return public[: len(public) - len(path)].rstrip("/")
     return ""
+
+
+class JsonCorsMiddleware(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered in the service's JSON error shape
+    (Starlette's own answer is plain text) and without saying which check failed."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        headers = {
+            k: v for k, v in response.headers.items() if k.lower().startswith("access-control-")
+        }
+        return JSONResponse(error_body(CorsRefusedError()), status_code=400, headers=headers)

@@ -268,6 +268,19 @@ def test_cors_allows_only_configured_origins(make_client, fake):
     assert error.headers["access-control-allow-origin"] == allowed
 
 
+def test_refused_preflight_is_a_small_json_error(make_client, fake):
+    client = make_client(fake, allowed_origins="https://site.example.com")
+    refused = client.options(
+        "/v1/predict",
+        headers={"origin": "https://evil.example", "access-control-request-method": "POST"},
+    )
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "error": {"code": "cors_refused", "message": "cross-origin request not allowed"}
+    }
+    assert "access-control-allow-origin" not in refused.headers
+
+
 def test_no_cors_headers_by_default(client):
     response = client.post(
         "/v1/predict", json={"text": "good"}, headers={"origin": "https://a.example"}
