@@ -63,6 +63,7 @@ def keras_model(job: dict[str, Any]) -> dict[str, Any]:
     import tensorflow  # noqa: F401  # as the original did; Keras imports it as its backend anyway
 
     import convert.models  # noqa: F401  # registers the constraint the saved model refers to
+    from convert.export import feed
     from handler.text import Encoder
 
     model = keras.models.load_model(job["keras_model"])
@@ -71,12 +72,6 @@ def keras_model(job: dict[str, Any]) -> dict[str, Any]:
     x = encoder.encode([job["text"]])
     probs = model.predict(feed(model, x), verbose=0)
     return _timings(loaded, float(probs.reshape(-1)[0]))
-
-
-def feed(model: Any, x: dict[str, Any]) -> Any:
-    """Inputs keyed as the model names them (a single array for a one-input model)."""
-    names = [t.name.split(":")[0] for t in model.inputs]
-    return {name: x[name] for name in names} if len(names) > 1 else x[names[0]]
 
 
 def _timings(loaded: float, probability: float) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.cold_child import feed, peak_rss_mib, reply
+from bench.cold_child import peak_rss_mib, reply
 from bench.stats import latency, time_calls
 from bench.warm import batches
 
@@ -26,6 +26,7 @@ def main(argv: list[str]) -> int:
     import keras
 
     import convert.models  # noqa: F401  # registers the constraint the saved model refers to
+    from convert.export import feed
     from handler.text import Encoder
 
     model = keras.models.load_model(job["keras_model"])

@@ -55,7 +55,7 @@ def _representative(
     model: keras.Model, calibration: Inputs
 ) -> Iterator[dict[str, npt.NDArray[np.int32]]]:
     # Keyed by name: the SavedModel signature orders its inputs alphabetically, not as built.
-    names = [t.name.split(":")[0] for t in model.inputs]
+    names = input_names(model)
     n = len(next(iter(calibration.values())))
     for i in range(n):
         yield {name: calibration[name][i : i + 1] for name in names}
@@ -68,13 +68,22 @@ def sample(inputs: Inputs, n: int, seed: int = 0) -> dict[str, npt.NDArray[np.in
     return {k: v[rows] for k, v in inputs.items()}
 
 
+def input_names(model: keras.Model) -> list[str]:
+    """The model's input names as the text pipeline names them ("words", "ngrams")."""
+    return [t.name.split(":")[0] for t in model.inputs]
+
+
+def feed(model: keras.Model, inputs: Inputs) -> Any:
+    """Inputs keyed as the model names them (a single array for a one-input model)."""
+    names = input_names(model)
+    return {k: inputs[k] for k in names} if len(names) > 1 else inputs[names[0]]
+
+
 def keras_predict(
     model: keras.Model, inputs: Inputs, batch_size: int = 512
 ) -> npt.NDArray[np.float32]:
-    names = [t.name.split(":")[0] for t in model.inputs]
-    feed = {k: inputs[k] for k in names} if len(names) > 1 else inputs[names[0]]
     return np.asarray(
-        model.predict(feed, batch_size=batch_size, verbose=0), dtype=np.float32
+        model.predict(feed(model, inputs), batch_size=batch_size, verbose=0), dtype=np.float32
     ).reshape(-1)
 
 

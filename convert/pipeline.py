@@ -13,10 +13,9 @@ from typing import Any
 
 import keras
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from convert import embeddings, models
+from convert.baselines import compared_models, tfidf_baseline
 from convert.data import Imdb
 from convert.export import (
     CALIBRATION_SAMPLES,
@@ -34,13 +33,12 @@ from convert.train import (
     Prepared,
     Run,
     Split,
-    evaluate_once,
     log,
     ngram_vocabulary,
     train_keras,
     word_encoder,
 )
-from handler.text import Encoder, TextConfig, ngrams
+from handler.text import Encoder, TextConfig
 
 
 @dataclass(frozen=True)
@@ -54,72 +52,13 @@ class ServedConfig:
     widths: tuple[int, ...] = (3, 4, 5)
     ngram_order: int = 3
     ngram_vocab: int = 800_000
-    ngram_min_df: int = 5
+    ngram_min_df: int = 3  # distinct movies, not reviews (see ngram_vocabulary)
     ngram_len: int = 1000
     cnn_epochs: int = 8
     ngram_epochs: int = 20
 
 
 SERVED = ServedConfig()
-RNN_VOCAB, RNN_SEQ_LEN, RNN_EPOCHS = 30_000, 400, 3
-
-
-def tfidf_baseline(data: Prepared) -> Run:
-    """TF-IDF uni+bigram logistic regression on the same tokens; C chosen on validation."""
-    start = time.perf_counter()
-    vec = TfidfVectorizer(analyzer=lambda toks: ngrams(toks, 2), min_df=2, sublinear_tf=True)
-    x_fit, x_val = vec.fit_transform(data.fit.tokens), vec.transform(data.val.tokens)
-    best: tuple[float, float, Any] = (-1.0, 0.0, None)
-    for c in (1.0, 4.0, 16.0):
-        clf = LogisticRegression(C=c, max_iter=2000).fit(x_fit, data.fit.labels)
-        acc = float(clf.score(x_val, data.val.labels))
-        log(f"tfidf-lr: C={c} validation accuracy {acc:.4f}")
-        best = max(best, (acc, c, clf), key=lambda b: b[0])
-    run = Run(
-        "tfidf_lr",
-        {"ngram_range": [1, 2], "min_df": 2, "sublinear_tf": True, "C": best[1]},
-        seconds=time.perf_counter() - start,
-        params=int(x_fit.shape[1]) + 1,
-    )
-    val_probs = best[2].predict_proba(x_val)[:, 1].astype(np.float32)
-    run.val = Scores.of(val_probs, data.val.labels)
-    run.test_probs = best[2].predict_proba(vec.transform(data.test.tokens))[:, 1].astype(np.float32)
-    run.test = Scores.of(run.test_probs, data.test.labels)
-    log(f"tfidf-lr: TEST accuracy {run.test.accuracy:.4f}")
-    return run
-
-
-def compared_models(data: Prepared, emb_matrix: np.ndarray) -> list[Run]:
-    """The original CNN, the RNN and the RCNN, each trained, chosen on validation, tested once."""
-    runs = []
-    enc = word_encoder(data, 5000, 400)
-    run, model = train_keras(
-        "cnn_baseline",
-        data,
-        enc,
-        lambda: models.baseline_cnn(5000, 400, SEED),
-        {"arch": "original project CNN", "vocab": 5000},
-        epochs=6,
-        batch_size=32,
-    )
-    evaluate_once(run, model, enc, data)
-    run.config["ms_per_review"] = keras_ms_per_review(model, enc, data.test.tokens)
-    runs.append(run)
-    enc = word_encoder(data, RNN_VOCAB, RNN_SEQ_LEN)
-    for name, build in (("rnn_bigru", models.rnn), ("rcnn", models.rcnn)):
-
-        def make(build: Any = build) -> keras.Model:
-            m = build(RNN_VOCAB, RNN_SEQ_LEN, embed_dim=emb_matrix.shape[1], seed=SEED)
-            m.layers[1].set_weights([emb_matrix[:RNN_VOCAB]])
-            return m
-
-        run, model = train_keras(
-            name, data, enc, make, {"vocab": RNN_VOCAB, "embeddings": "word2vec"}, epochs=RNN_EPOCHS
-        )
-        evaluate_once(run, model, enc, data)
-        run.config["ms_per_review"] = keras_ms_per_review(model, enc, data.test.tokens)
-        runs.append(run)
-    return runs
 
 
 def served_model(
@@ -281,7 +220,11 @@ def run_all(
         ),
         word_encoder(data, SERVED.word_vocab, SERVED.seq_len).words,
         ngram_vocabulary(
-            data.fit.tokens, SERVED.ngram_order, SERVED.ngram_vocab, SERVED.ngram_min_df
+            data.fit.tokens,
+            SERVED.ngram_order,
+            SERVED.ngram_vocab,
+            SERVED.ngram_min_df,
+            groups=data.fit.movies,
         ),
     )
     emb_matrix, coverage = embeddings.matrix(encoder.words, w2v)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import time
+import traceback
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -117,7 +120,11 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    logs.LOGGER.error("unexpected_error", exc_info=exc)
+    # The type and the innermost frame only, never exc_info: any handler that formats a
+    # traceback would print the exception's message, and a message may quote the review.
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f"{Path(frame.filename).name}:{frame.lineno}" if frame else None
+    logs.event("unexpected_error", logging.ERROR, error_type=type(exc).__name__, where=where)
     return _respond(InternalError())
 
 

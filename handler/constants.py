@@ -24,3 +24,7 @@ MANIFEST_FILE: Final = "manifest.json"
 FRONTEND_CONFIG_FILE: Final = "config.json"
 
 LABELS: Final = ("negative", "positive")
+
+# An allowed origin: scheme://host[:port], nothing after it, which is all a browser sends as
+# Origin. The service checks its setting against it and infra checks its context with it.
+ORIGIN_PATTERN: Final = r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?"

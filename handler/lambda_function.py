@@ -12,9 +12,10 @@ from typing import Any
 from mangum import Mangum
 
 from handler.app import app_from_environment
+from handler.middleware import ContainErrors
 
 app = app_from_environment()
-_adapter = Mangum(app, lifespan="off")
+_adapter = Mangum(ContainErrors(app), lifespan="off")
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from handler import constants
 from handler.app import app_from_environment
 from handler.errors import StartupError
+from handler.middleware import ContainErrors
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 
@@ -69,7 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Keep-alive longer than uvicorn's 5 s: a client that reuses a connection just as the server
     # drops it gets a reset (seen once in 20,000 requests of the load test).
     uvicorn.run(
-        app, host=args.host, port=port, access_log=False, log_level="warning", timeout_keep_alive=30
+        ContainErrors(app),
+        host=args.host,
+        port=port,
+        access_log=False,
+        log_level="warning",
+        timeout_keep_alive=30,
     )
     return 0
 

@@ -154,3 +154,22 @@ class JsonCorsMiddleware(CORSMiddleware):
             k: v for k, v in response.headers.items() if k.lower().startswith("access-control-")
         }
         return JSONResponse(error_body(CorsRefusedError()), status_code=400, headers=headers)
+
+
+class ContainErrors:
+    """The outermost layer, around the whole app.
+
+    Starlette answers an unexpected exception with the JSON 500 and then re-raises it, and the
+    server around the app (Mangum, uvicorn) logs the traceback, message included, which may quote
+    a review. The service has already logged the error type (`unexpected_error`), so it stops here.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except Exception:
+            if scope["type"] != "http":
+                raise

@@ -7,14 +7,14 @@ of limits; the schema FastAPI publishes then states exactly the bounds the servi
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
+from handler.text import LONE_SURROGATE
+
 Label = Literal["negative", "positive"]
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Python's re: the same whitespace rule in the published pattern and in the check.
 _NOT_BLANK = r"\S"
 
@@ -34,7 +34,7 @@ def _replace_lone_surrogates(value: object) -> object:
     # JSON may escape half a surrogate pair ("\ud800"); pydantic refuses such strings outright, the
     # tokenizer ignores them anyway. U+FFFD keeps the length, so the length limit still holds.
     if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
+        return LONE_SURROGATE.sub("\ufffd", value)
     return value
 
 

@@ -15,8 +15,7 @@ from handler.errors import SettingsError
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"
 # Lambda's synchronous payload limit is 6 MB: a larger body never reaches the function anyway.
 LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024
-# scheme://host[:port], nothing after it: that is all a browser sends as Origin.
-_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+_ORIGIN = re.compile(constants.ORIGIN_PATTERN)
 _ROOT_PATH = re.compile(r"(/[A-Za-z0-9._~$-]+)*")
 
 

@@ -54,12 +54,12 @@ _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # Letters/digits with inner apostrophes, so "didn't" stays one (negating) token.
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def normalise(text: str) -> str:
     """Strip HTML line breaks and lone surrogates, NFKC-normalise, lowercase, unify apostrophes."""
-    text = _SURROGATE.sub(" ", text)
+    text = LONE_SURROGATE.sub(" ", text)
     # NFKC again after lower(): lowering can produce sequences that NFKC composes differently.
     text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).lower())
     text = text.translate(_APOSTROPHES)

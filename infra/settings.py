@@ -11,6 +11,7 @@ from typing import Final, Literal, TypeVar, cast
 
 from constructs import Construct
 
+from handler.constants import ORIGIN_PATTERN
 from infra.errors import SettingsError
 
 Architecture = Literal["x86_64", "arm64"]
@@ -21,8 +22,7 @@ ARCHITECTURES: Final[tuple[Architecture, ...]] = ("x86_64", "arm64")
 MAX_TIMEOUT_SECONDS: Final = 29
 
 _STAGE = re.compile(r"[a-z][a-z0-9-]{0,19}")
-# An origin is scheme://host[:port] with nothing after it; browsers send exactly that.
-_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+_ORIGIN = re.compile(ORIGIN_PATTERN)
 
 T = TypeVar("T")
 

@@ -1,7 +1,7 @@
-"""The documented `curl` examples still work: same request, a response of the documented shape.
+"""The documented `curl` examples still work: same request, same shape, and the same answer.
 
-The figures in the documents come from the model shipped when they were written; the model is
-replaced later, so this checks the request and the shape of the answer, not the numbers.
+The documents quote the shipped model's real answers, so a new model fails these tests until
+`scripts/refresh_examples.py` has rewritten them.
 """
 
 from __future__ import annotations

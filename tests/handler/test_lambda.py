@@ -209,3 +209,39 @@ def test_hostile_base64_bodies(raw, status):
     response, body = invoke(event)
     assert response["statusCode"] == status, body
     assert len(body) < 1024 or status == 200
+
+
+class LeakyPredictor:
+    """Fails the way a careless bug might: with the review in its exception message."""
+
+    model_version = "leaky-1"
+
+    def predict(self, texts):
+        raise ValueError(f"cannot handle {texts[0]!r}")
+
+    def __getattr__(self, name):
+        raise AttributeError(name)
+
+
+def test_an_unexpected_error_is_a_500_and_no_log_quotes_the_review(
+    predictor, capsys, caplog, monkeypatch
+):
+    from handler.middleware import ContainErrors
+
+    app = create_app(Settings(), predictor)
+    monkeypatch.setattr(predictor, "predict", LeakyPredictor().predict)
+    adapter = Mangum(ContainErrors(app), lifespan="off")
+    event = load_event("http_api_v2_predict.json")
+    marker = "MY PRIVATE REVIEW TEXT"
+    event["body"] = json.dumps({"text": marker})
+    with caplog.at_level("DEBUG"):
+        response = adapter(event, CONTEXT)
+    assert response["statusCode"] == 500
+    assert json.loads(response["body"])["error"]["code"] == "internal_error"
+    logged = capsys.readouterr()
+    assert marker not in logged.out + logged.err + caplog.text
+    # Without the wrapper, Mangum logs the traceback with the exception's message.
+    caplog.clear()
+    with caplog.at_level("DEBUG"):
+        Mangum(app, lifespan="off")(event, CONTEXT)
+    assert marker in caplog.text

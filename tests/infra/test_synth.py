@@ -50,7 +50,8 @@ def _cdk_cli() -> Path:
     """The pinned CLI; installed from package-lock.json when node_modules is missing."""
     if not CDK.exists():
         if shutil.which("npm") is None:
-            pytest.skip("npm is not installed, so the pinned CDK CLI cannot be installed")
+            # Fail, not skip: `make test` runs where Node and npm are, and this is issue 6's check.
+            pytest.fail("npm is not installed, so the pinned CDK CLI cannot be installed")
         subprocess.run(
             ["npm", "ci", "--no-audit", "--no-fund"], cwd=REPO_ROOT, check=True, timeout=300
         )
