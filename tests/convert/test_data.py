@@ -17,7 +17,7 @@ import pytest
 
 from convert import data
 from convert.data import DatasetError, Imdb, Review, load
-from tests.convert.aclimdb import STARS, tar_gz, write_aclimdb
+from tests.convert.review_fixtures import STARS, tar_gz, write_aclimdb
 
 PER_CLASS = 3
 

@@ -15,7 +15,7 @@ from convert import __main__ as cli
 from convert import data
 from convert.data import Imdb, load
 from convert.explore import write_report
-from tests.convert.aclimdb import write_aclimdb
+from tests.convert.review_fixtures import write_aclimdb
 
 PER_CLASS = 5
 ROOT = Path(__file__).parents[2]
