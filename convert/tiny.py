@@ -21,6 +21,7 @@ from convert.export import (
     to_tflite,
     write_artifacts,
 )
+from convert.train import ngram_vocabulary  # the same vocabulary rule as the served model
 from handler.text import Encoder, TextConfig, Vocabulary, tokenize
 
 POSITIVE = "great wonderful loved brilliant superb moving beautiful excellent enjoyable masterpiece".split()
@@ -49,7 +50,6 @@ def synthetic_reviews(n: int, seed: int) -> tuple[list[str], np.ndarray]:
 
 def build(out_dir: Path, seed: int = 0, keras_path: Path | None = None) -> dict[str, Any]:
     """Train, export float and int8, check them against Keras, write the handler's artifacts."""
-    from convert.train import ngram_vocabulary  # the same vocabulary rule as the real model
 
     fit_texts, y_fit = synthetic_reviews(400, seed)
     val_texts, y_val = synthetic_reviews(200, seed + 1)
