@@ -28,3 +28,11 @@ LABELS: Final = ("negative", "positive")
 # An allowed origin: scheme://host[:port], nothing after it, which is all a browser sends as
 # Origin. The service checks its setting against it and infra checks its context with it.
 ORIGIN_PATTERN: Final = r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?"
+
+# A probability at or above this is "positive"; training, export checks and the API share it.
+THRESHOLD: Final = 0.5
+
+
+def label_of(probability: float) -> str:
+    """The label the service gives a probability."""
+    return LABELS[int(probability >= THRESHOLD)]

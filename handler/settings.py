@@ -11,8 +11,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from handler import constants
 from handler.errors import SettingsError
+from handler.paths import MODEL_DIR
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"
+DEFAULT_MODEL_DIR = MODEL_DIR
 # Lambda's synchronous payload limit is 6 MB: a larger body never reaches the function anyway.
 LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024
 _ORIGIN = re.compile(constants.ORIGIN_PATTERN)
