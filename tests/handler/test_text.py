@@ -13,7 +13,17 @@ from hypothesis import strategies as st
 
 from handler import constants
 from handler.settings import DEFAULT_MODEL_DIR
-from handler.text import Encoder, normalise, tokenize
+from handler.text import (
+    STOPWORDS,
+    Encoder,
+    TextConfig,
+    Vocabulary,
+    content,
+    ngrams,
+    normalise,
+    tokenize,
+    words,
+)
 
 ENCODER = Encoder.load(DEFAULT_MODEL_DIR / constants.VOCAB_FILE)
 # Characters that exercise the pipeline's special cases, mixed into otherwise arbitrary text.
@@ -104,3 +114,41 @@ def test_encoding_is_the_same_in_processes_with_different_hash_seeds():
     first, second = run("1"), run("4242")
     assert first == second
     assert first == {k: v.tolist() for k, v in ENCODER.encode(texts).items()}
+
+
+NEGATIONS = """no not nor never none nobody nothing nowhere neither cannot without ain't aren't can't
+couldn't didn't doesn't don't hadn't hasn't haven't isn't mightn't mustn't needn't shan't shouldn't
+wasn't weren't won't wouldn't""".split()
+INTENSIFIERS = "very too most more so really extremely quite absolutely totally".split()
+
+
+def test_negations_and_intensifiers_are_never_stopwords():
+    # "not good" and "very bad" must reach both branches.
+    assert not STOPWORDS & {*NEGATIONS, *INTENSIFIERS}
+    assert tokenize("It was not very good") == ["not", "very", "good"]
+
+
+def test_words_keep_stopwords_and_content_drops_them():
+    assert words("It was a waste of time") == ["it", "was", "a", "waste", "of", "time"]
+    assert content(words("It was a waste of time")) == tokenize("It was a waste of time")
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from("a b c dd e".split()), max_size=12), st.integers(1, 5))
+def test_ngrams_are_every_run_of_1_to_order_tokens(tokens, order):
+    expected = [
+        " ".join(tokens[i : i + n]) for n in range(1, order + 1) for i in range(len(tokens) - n + 1)
+    ]
+    assert ngrams(tokens, order) == expected
+
+
+def test_ngram_branch_reads_stopwords_only_when_configured():
+    vocab = Vocabulary(["waste of", "waste", "of"])
+    with_stop = Encoder(TextConfig(seq_len=4, ngram_len=4, ngram_stopwords=True), vocab, vocab)
+    without = Encoder(TextConfig(seq_len=4, ngram_len=4), vocab, vocab)
+    text = ["a", "waste", "of", "time"]
+    assert with_stop.ngram_ids(text) == [vocab.id("waste"), vocab.id("of"), vocab.id("waste of"), 0]
+    assert without.ngram_ids(text) == [vocab.id("waste"), 0, 0, 0]
+    # "time" is out of the vocabulary (id 1); "a" and "of" are stopwords.
+    assert with_stop.word_ids(text) == without.word_ids(text) == [0, 0, vocab.id("waste"), 1]
+    assert with_stop.known_words(text) == ["waste"]
