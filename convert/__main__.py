@@ -1,8 +1,8 @@
 """`python -m convert <command>`: the offline pipeline's entry points.
 
-Each subcommand is one small function taking the parsed arguments and returning an exit status;
-a new one (`train`, `export`) is a function plus a few lines in `build_parser`. Heavy imports
-happen inside the command, so `--help` stays instant.
+Each subcommand is one small function taking the parsed arguments and returning an exit status
+(2 for a problem the user can fix, as in `bench` and `infra`); a new one is a function plus a few
+lines in `build_parser`. Heavy imports happen inside the command, so `--help` stays instant.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from convert.data import ENV_DATA, DatasetError
+from convert.data import ENV_DATA, ENV_SENTENCES, DatasetError
+from handler.paths import FLOAT_MODEL, KERAS_MODEL, MODEL_DIR, REPORTS_DIR
 
-DEFAULT_REPORTS = Path("reports")
+DEFAULT_REPORTS = REPORTS_DIR
 
 
 def explore(args: argparse.Namespace) -> int:
@@ -36,18 +37,44 @@ def explore(args: argparse.Namespace) -> int:
 
 def train(args: argparse.Namespace) -> int:
     """Train every compared model and the served one; export it to handler/model; write results."""
-    from convert.data import load
-    from convert.pipeline import run_all
+    from convert.data import load, sentences_folder
+    from convert.pipeline import Paths, run_all
     from convert.report import render
 
-    run_all(
-        load(args.data, with_unsup=True),
-        args.model_dir,
-        args.keras_model,
-        args.out / "results.json",
-        with_compared=not args.served_only,
+    paths = Paths(
+        model_dir=args.model_dir,
+        keras_model=args.keras_model,
+        float_model=args.float_model,
+        results=args.out / "results.json",
+        sentences=args.sentences or sentences_folder(args.data),
     )
+    run_all(load(args.data, with_unsup=True), paths, with_compared=not args.served_only)
     print(f"wrote {render(args.out / 'results.json', args.out)}")
+    return 0
+
+
+def compare(args: argparse.Namespace) -> int:
+    """Measure an earlier model beside the shipped one (accuracy, sentences, MACs, ms); redraw."""
+    import json
+
+    from convert.compare import compare as measure
+    from convert.data import load, load_sentences, sentences_folder
+    from convert.prepare import Split
+    from convert.report import render
+
+    imdb = load(args.data)
+    sets = load_sentences(args.sentences or sentences_folder(args.data))
+    found = measure(
+        args.previous,
+        args.model_dir,
+        Split.of(imdb.test),
+        {name: Split.of_texts(t, y) for name, (t, y) in sets.items()},
+    )
+    path = args.out / "results.json"
+    results = json.loads(path.read_text())
+    results["previous"] = found
+    path.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(f"wrote {render(path, args.out)}")
     return 0
 
 
@@ -84,14 +111,29 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--out", type=Path, default=DEFAULT_REPORTS, help="report folder (%(default)s)"
     )
-    sub.add_argument("--model-dir", type=Path, default=Path("handler/model"), help="(%(default)s)")
+    sub.add_argument("--model-dir", type=Path, default=MODEL_DIR, help="(%(default)s)")
+    sub.add_argument("--keras-model", type=Path, default=KERAS_MODEL, help="(%(default)s)")
+    sub.add_argument("--float-model", type=Path, default=FLOAT_MODEL, help="(%(default)s)")
     sub.add_argument(
-        "--keras-model", type=Path, default=Path("models/sentiment.keras"), help="(%(default)s)"
+        "--sentences",
+        type=Path,
+        default=None,
+        help=f"labelled-sentence folder (default: ${ENV_SENTENCES}, or sentences/ beside --data)",
     )
     sub.add_argument(
         "--served-only", action="store_true", help="skip the RNN, RCNN and original CNN runs"
     )
     sub.set_defaults(run=train)
+
+    sub = commands.add_parser("compare", help=compare.__doc__)
+    _add_data_argument(sub)
+    sub.add_argument("--previous", type=Path, required=True, help="an earlier model folder")
+    sub.add_argument("--model-dir", type=Path, default=MODEL_DIR, help="(%(default)s)")
+    sub.add_argument("--sentences", type=Path, default=None, help="labelled-sentence folder")
+    sub.add_argument(
+        "--out", type=Path, default=DEFAULT_REPORTS, help="report folder (%(default)s)"
+    )
+    sub.set_defaults(run=compare)
 
     sub = commands.add_parser("results", help=results.__doc__)
     sub.add_argument(

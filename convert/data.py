@@ -218,3 +218,36 @@ def _check_counts(path: Path, split: str, reviews: list[Review], per_class: int)
                 f"{path}: {split}/{kind} has {n} reviews, expected {per_class} "
                 "(truncated or not the aclImdb dataset?)"
             )
+
+
+# Kotzias et al. 2015, "Sentiment Labelled Sentences": one `sentence<TAB>label` per line.
+SENTENCE_SETS = {"amazon": "amazon_cells", "yelp": "yelp", "imdb": "imdb"}
+ENV_SENTENCES = "SENTENCES_DATA"
+
+
+def sentences_folder(imdb_source: str | Path | None = None) -> Path:
+    """`$SENTENCES_DATA`, else the `sentences/` folder beside the IMDb archive."""
+    found = os.environ.get(ENV_SENTENCES)
+    if found:
+        return Path(found)
+    source = imdb_source or os.environ.get(ENV_DATA)
+    if not source:
+        raise DatasetError(f"set {ENV_SENTENCES} to the folder of the labelled sentences")
+    return Path(source).parent / "sentences"
+
+
+def load_sentences(folder: Path) -> dict[str, tuple[list[str], list[int]]]:
+    """{set name: (sentences, labels)}. `imdb` comes from the test reviews: test data only."""
+    out = {}
+    for name, stem in SENTENCE_SETS.items():
+        path = folder / f"{stem}_labelled.txt"
+        try:
+            # Split on "\n" only: a few lines hold U+0085, which str.splitlines() breaks on.
+            lines = path.read_text(encoding="utf-8").split("\n")
+        except OSError as exc:
+            raise DatasetError(f"{path}: cannot read the labelled sentences ({exc})") from None
+        rows = [line.rsplit("\t", 1) for line in lines if line.strip()]
+        if not rows or any(len(r) != 2 or r[1].strip() not in ("0", "1") for r in rows):
+            raise DatasetError(f"{path}: not `sentence<TAB>label` lines")
+        out[name] = ([r[0] for r in rows], [int(r[1]) for r in rows])
+    return out

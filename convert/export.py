@@ -11,7 +11,7 @@ import json
 import platform
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,10 @@ import numpy as np
 import numpy.typing as npt
 import tensorflow as tf
 
+from convert.metrics import Labels, Scores, agreement
 from convert.versions import installed
 from handler import constants
+from handler.calibration import Calibration
 from handler.runtime import TfliteModel
 from handler.text import Encoder, canonical_json
 
@@ -82,14 +84,16 @@ def feed(model: keras.Model, inputs: Inputs) -> Any:
 def keras_predict(
     model: keras.Model, inputs: Inputs, batch_size: int = 512
 ) -> npt.NDArray[np.float32]:
-    return np.asarray(
-        model.predict(feed(model, inputs), batch_size=batch_size, verbose=0), dtype=np.float32
-    ).reshape(-1)
+    """The model's output per row; for an export graph, its partial logits added up."""
+    out = model.predict(feed(model, inputs), batch_size=batch_size, verbose=0)
+    parts = out if isinstance(out, list) else [out]
+    return np.sum([np.asarray(p, np.float32).reshape(-1) for p in parts], axis=0, dtype=np.float32)
 
 
 def tflite_predict(
     model: bytes | Path, inputs: Inputs, batch_size: int = 512
 ) -> npt.NDArray[np.float32]:
+    """What the service's runtime returns per row (for an export graph, the logit)."""
     runtime = TfliteModel(model)
     n = len(next(iter(inputs.values())))
     parts = [
@@ -97,33 +101,6 @@ def tflite_predict(
         for i in range(0, n, batch_size)
     ]
     return np.concatenate(parts) if parts else np.zeros(0, np.float32)
-
-
-@dataclass(frozen=True)
-class Scores:
-    accuracy: float
-    macro_f1: float
-
-    @classmethod
-    def of(cls, probs: npt.NDArray[np.float32], labels: npt.NDArray[np.int64]) -> Scores:
-        pred = (probs >= 0.5).astype(np.int64)
-        f1s = []
-        for c in (0, 1):
-            tp = np.sum((pred == c) & (labels == c))
-            fp = np.sum((pred == c) & (labels != c))
-            fn = np.sum((pred != c) & (labels == c))
-            f1s.append(2 * tp / max(2 * tp + fp + fn, 1))
-        return cls(float(np.mean(pred == labels)), float(np.mean(f1s)))
-
-
-def agreement(a: npt.NDArray[np.float32], b: npt.NDArray[np.float32]) -> dict[str, float]:
-    """How closely two models' probabilities agree on the same reviews."""
-    delta = np.abs(a.astype(np.float64) - b.astype(np.float64))
-    return {
-        "label_agreement": float(np.mean((a >= 0.5) == (b >= 0.5))),
-        "mean_abs_dp": float(delta.mean()),
-        "max_abs_dp": float(delta.max()),
-    }
 
 
 def sha256(data: bytes) -> str:
@@ -136,6 +113,75 @@ def library_versions(
     return {"python": platform.python_version(), **installed(names)}
 
 
+@dataclass(frozen=True)
+class Checked:
+    """Reviews the exported files are checked on, with what the service needs beside the ids."""
+
+    name: str
+    inputs: Inputs
+    labels: Labels
+    known_words: npt.NDArray[np.int64]
+
+
+def export_and_check(
+    model: keras.Model,
+    encoder: Encoder,
+    *,
+    calibration_rows: Inputs,
+    checked: Checked,
+    calibration: Calibration,
+    model_dir: Path,
+    keras_path: Path,
+    float_path: Path,
+    architecture: str,
+    training: Mapping[str, Any],
+) -> tuple[dict[str, Any], dict[str, npt.NDArray[np.float64]]]:
+    """Keras export graph -> float TFLite -> int8 TFLite, all three scored on `checked`.
+
+    The one path for the tiny fixture model and the served one: the files the handler ships,
+    the Keras model and its float twin as evidence, and a manifest whose figures are the ones
+    these files produce. Returns (manifest, calibrated probabilities of each variant).
+    """
+    float_model = to_tflite(model)
+    int8_model = to_tflite(model, calibration_rows)
+    logits = {
+        "keras": keras_predict(model, checked.inputs),
+        "float_tflite": tflite_predict(float_model, checked.inputs),
+        "int8": tflite_predict(int8_model, checked.inputs),
+    }
+    probs = {k: calibration.probabilities(v, checked.known_words) for k, v in logits.items()}
+    int8 = probs["int8"]
+    metrics = {
+        "split": checked.name,
+        "scores": {k: asdict(Scores.of(p, checked.labels)) for k, p in probs.items()},
+        "agreement_with_keras": {
+            k: agreement(probs["keras"], probs[k]) for k in ("float_tflite", "int8")
+        },
+        "distinct_probabilities": len(np.unique(int8)),
+        "exact_half": int(np.sum(int8 == 0.5)),
+    }
+    keras_path.parent.mkdir(parents=True, exist_ok=True)
+    model.save(keras_path)
+    float_path.parent.mkdir(parents=True, exist_ok=True)
+    float_path.write_bytes(float_model)
+    manifest = write_artifacts(
+        model_dir,
+        int8_model=int8_model,
+        encoder=encoder,
+        architecture=architecture,
+        metrics=metrics,
+        training=training,
+        calibration=calibration,
+        sizes={
+            "keras_file": keras_path.stat().st_size,
+            "keras_params": int(model.count_params()),
+            "float_tflite": len(float_model),
+            "int8_tflite": len(int8_model),
+        },
+    )
+    return manifest, probs
+
+
 def write_artifacts(
     out_dir: Path,
     *,
@@ -145,6 +191,7 @@ def write_artifacts(
     metrics: Mapping[str, Any],
     training: Mapping[str, Any],
     sizes: Mapping[str, int],
+    calibration: Calibration,
 ) -> dict[str, Any]:
     """Write what the handler ships: the int8 model, the vocabularies and the manifest."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -154,7 +201,7 @@ def write_artifacts(
     manifest = {
         "model_version": f"{architecture}-{model_sha[:12]}",
         "architecture": architecture,
-        "quantization": "int8 full-integer post-training (builtin int8 ops, float32 output)",
+        "quantization": "int8 full-integer post-training (builtin int8 ops); float32 partial logits out, added and calibrated in float by the service",
         "files": {
             "model": {"name": constants.MODEL_FILE, "sha256": model_sha, "bytes": len(int8_model)},
             "vocab": {
@@ -168,6 +215,8 @@ def write_artifacts(
             for name, length in zip(encoder.input_names, _lengths(encoder), strict=True)
         },
         "labels": {label: i for i, label in enumerate(constants.LABELS)},
+        "calibration": asdict(calibration),
+        "output_steps": list(TfliteModel(int8_model).output_steps),
         "text": json.loads(canonical_json(encoder.to_json()["config"])),
         "vocab_sizes": {
             "words": len(encoder.words),
@@ -187,3 +236,12 @@ def write_artifacts(
 def _lengths(encoder: Encoder) -> list[int]:
     c = encoder.config
     return [c.seq_len, c.ngram_len] if c.ngram_len else [c.seq_len]
+
+
+def update_manifest(model_dir: Path, **parts: Any) -> dict[str, Any]:
+    """Add evaluation figures to the manifest (the model and vocabulary files are unchanged)."""
+    path = model_dir / constants.MANIFEST_FILE
+    manifest: dict[str, Any] = json.loads(path.read_text())
+    manifest["metrics"].update(parts)
+    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return manifest

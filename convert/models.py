@@ -92,34 +92,40 @@ def rcnn(
 
 def cnn_branch(
     vocab_size: int,
-    seq_len: int,
     embed_dim: int = 64,
     filters: int = 128,
     widths: tuple[int, ...] = (3, 4, 5),
     dropout: float = 0.5,
     seed: int = 0,
 ) -> keras.Model:
-    """Several filter widths over word embeddings (Kim 2014 style); outputs P(positive)."""
+    """Several filter widths over word embeddings (Kim 2014 style); outputs P(positive).
+
+    Any input length: max-pooling over pre-padded ids gives the same answer at every length with
+    at least max(widths) pads, so short spans train at a short length, at a fraction of the cost.
+    """
     keras.utils.set_random_seed(seed)
-    words = _words(seq_len)
+    words = keras.Input(shape=(None,), dtype="int32", name="words")
     emb = layers.Embedding(vocab_size, embed_dim, name="word_embedding")(words)
     emb = layers.SpatialDropout1D(0.2)(emb)
     pooled = [
         layers.GlobalMaxPooling1D()(layers.Conv1D(filters, w, activation="relu")(emb))
         for w in widths
     ]
-    x = layers.Concatenate()(pooled) if len(pooled) > 1 else pooled[0]
+    x = layers.Concatenate(name="cnn_features")(pooled) if len(pooled) > 1 else pooled[0]
     x = layers.Dropout(dropout)(x)
     logit = layers.Dense(1, name="cnn_logit")(x)
     out = layers.Activation("sigmoid", name="p_positive")(logit)
     return _compile(keras.Model(words, out, name="cnn_multiwidth"))
 
 
-def ngram_branch(nb_ratios: npt.NDArray[np.float32], ngram_len: int, seed: int = 0) -> keras.Model:
+def ngram_branch(nb_ratios: npt.NDArray[np.float32], seed: int = 0) -> keras.Model:
     """A logistic regression over binary n-gram features, warm-started at naive-Bayes log-count
-    ratios (Wang & Manning 2012): one embedding weight per n-gram, summed over the review."""
+    ratios (Wang & Manning 2012): one embedding weight per n-gram, summed over the review.
+
+    A sum over a zero padding row, so the input may be any length (short spans train short).
+    """
     keras.utils.set_random_seed(seed)
-    grams = keras.Input(shape=(ngram_len,), dtype="int32", name="ngrams")
+    grams = keras.Input(shape=(None,), dtype="int32", name="ngrams")
     w = layers.Embedding(
         len(nb_ratios),
         1,
@@ -127,10 +133,10 @@ def ngram_branch(nb_ratios: npt.NDArray[np.float32], ngram_len: int, seed: int =
         embeddings_initializer=keras.initializers.Constant(nb_ratios.reshape(-1, 1)),
         embeddings_constraint=ZeroRow(),
     )(grams)
-    # Mean, not sum: the Dense scale absorbs the constant 1/ngram_len, and int8 ranges stay small.
-    x = layers.GlobalAveragePooling1D()(w)
+    x = SumOverTime(name="ngram_sum")(w)
+    # NB ratios summed over a review's ~500 distinct n-grams: start the scale small.
     logit = layers.Dense(
-        1, name="ngram_logit", kernel_initializer=keras.initializers.Constant(ngram_len / 8.0)
+        1, name="ngram_logit", kernel_initializer=keras.initializers.Constant(1 / 8.0)
     )(x)
     out = layers.Activation("sigmoid", name="p_positive")(logit)
     return _compile(keras.Model(grams, out, name="ngram_nb"), learning_rate=2e-3)
@@ -182,34 +188,38 @@ class Clip(layers.Layer):  # type: ignore[misc]
 # weights clipped, int8 rounding moves the served probability about half as much as before.
 NGRAM_LOGIT_LIMIT = 8.0
 NGRAM_WEIGHT_QUANTILE = 0.999
+# The export graph's outputs, in this order: partial logits that the service adds up in float.
+OUTPUTS = ("cnn_part", "ngram_part")
 
 
-def for_export(model: keras.Model) -> keras.Model:
+def for_export(model: keras.Model, seq_len: int, ngram_len: int) -> keras.Model:
     """The trained `combine` graph re-expressed for int8: the same function up to the clips.
 
-    The mixing weights are folded into each branch's last layer, the n-gram mean-then-scale
-    becomes one sum over pre-scaled weights, and the two logits meet in an Add (which rescales
-    each input) instead of a Concatenate (which forces one scale on both).
+    Inputs get fixed lengths. The mixing weights are folded into each branch's last layer, and
+    the graph stops at two partial logits, each an int8 output with its own scale: the service
+    adds them and applies the sigmoid in float, so probabilities are not confined to 256 steps.
     """
     (w_cnn,), (w_ngram,) = model.get_layer("mix").get_weights()[0]
     (mix_bias,) = model.get_layer("mix").get_weights()[1]
     k_cnn, b_cnn = model.get_layer("cnn_logit").get_weights()
     k_ngram, b_ngram = model.get_layer("ngram_logit").get_weights()
     table = model.get_layer("ngram_weight").get_weights()[0]
-    ngram_len = model.get_layer("ngram_weight").output.shape[1]
-    limit = float(np.quantile(np.abs(table), NGRAM_WEIGHT_QUANTILE))
-    scaled = np.clip(table, -limit, limit) * (k_ngram[0, 0] * w_ngram / ngram_len)
+    limit = float(np.quantile(np.abs(table[2:]), NGRAM_WEIGHT_QUANTILE))
+    scaled = np.clip(table, -limit, limit) * (k_ngram[0, 0] * w_ngram)
 
-    cnn_part = layers.Dense(1, name="cnn_part")
-    cnn_logit = cnn_part(model.get_layer("cnn_logit").input)
+    words = keras.Input(shape=(seq_len,), dtype="int32", name="words")
+    grams = keras.Input(shape=(ngram_len,), dtype="int32", name="ngrams")
+    trained_words = model.get_layer("word_embedding").input
+    features = keras.Model(trained_words, model.get_layer("cnn_logit").input, name="cnn")
+    cnn_part = layers.Dense(1, name=OUTPUTS[0])
+    cnn_logit = cnn_part(features(words))
     cnn_part.set_weights([k_cnn * w_cnn, b_cnn * w_cnn + b_ngram * w_ngram + mix_bias])
-    grams = model.get_layer("ngram_weight").input
     weights = layers.Embedding(len(table), 1, name="ngram_scaled_weight")
-    ngram_logit = Clip(NGRAM_LOGIT_LIMIT, name="ngram_part")(SumOverTime()(weights(grams)))
+    ngram_logit = Clip(NGRAM_LOGIT_LIMIT, name=OUTPUTS[1])(SumOverTime()(weights(grams)))
     weights.set_weights([scaled.astype(np.float32)])
-    logit = layers.Add(name="logit")([cnn_logit, ngram_logit])
-    out = layers.Activation("sigmoid", name="p_positive")(logit)
-    return keras.Model(model.inputs, out, name="cnn_ngram_served")
+    return keras.Model(
+        {"words": words, "ngrams": grams}, [cnn_logit, ngram_logit], name="cnn_ngram_served"
+    )
 
 
 def nb_log_count_ratios(

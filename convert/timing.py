@@ -20,7 +20,7 @@ def keras_ms_per_review(
     model: keras.Model, encoder: Encoder, tokens: Sequence[Sequence[str]], repeats: int = 3
 ) -> float:
     """Batched Keras predict (batch 256), median over repeats, per review."""
-    x = encoder.encode_tokens(list(tokens[:SAMPLE]))
+    x = encoder.encode_words(list(tokens[:SAMPLE]))
     keras_predict(model, x, batch_size=256)  # warm-up: tracing is not inference
     times = []
     for _ in range(repeats):
@@ -35,7 +35,7 @@ def tflite_ms_per_review(
 ) -> float:
     """One review per invoke on one thread, as the Lambda handler serves a single request."""
     runtime = TfliteModel(model, num_threads=1)
-    x = encoder.encode_tokens(list(tokens[:SAMPLE]))
+    x = encoder.encode_words(list(tokens[:SAMPLE]))
     times = []
     for i in range(len(x["words"])):
         row = {k: v[i : i + 1] for k, v in x.items()}

@@ -12,17 +12,10 @@ from typing import Any
 import numpy as np
 
 from convert import models
-from convert.export import (
-    Scores,
-    agreement,
-    keras_predict,
-    sample,
-    tflite_predict,
-    to_tflite,
-    write_artifacts,
-)
-from convert.train import ngram_vocabulary  # the same vocabulary rule as the served model
-from handler.text import Encoder, TextConfig, Vocabulary, tokenize
+from convert.export import Checked, export_and_check, sample
+from convert.prepare import ngram_vocabulary  # the same vocabulary rule as the served model
+from handler.calibration import Calibration
+from handler.text import Encoder, TextConfig, Vocabulary, content, words
 
 POSITIVE = "great wonderful loved brilliant superb moving beautiful excellent enjoyable masterpiece".split()
 NEGATIVE = "awful boring hated terrible dull waste poor worst stupid mess".split()
@@ -48,53 +41,38 @@ def synthetic_reviews(n: int, seed: int) -> tuple[list[str], np.ndarray]:
     return texts, np.array(labels, dtype=np.int64)
 
 
-def build(out_dir: Path, seed: int = 0, keras_path: Path | None = None) -> dict[str, Any]:
+def build(
+    out_dir: Path, seed: int = 0, keras_path: Path | None = None, float_path: Path | None = None
+) -> dict[str, Any]:
     """Train, export float and int8, check them against Keras, write the handler's artifacts."""
 
     fit_texts, y_fit = synthetic_reviews(400, seed)
     val_texts, y_val = synthetic_reviews(200, seed + 1)
-    fit_tokens = [tokenize(t) for t in fit_texts]
+    fit_words = [words(t) for t in fit_texts]
     encoder = Encoder(
-        TextConfig(seq_len=SEQ_LEN, ngram_len=NGRAM_LEN),
-        Vocabulary.build(fit_tokens, 64),
-        ngram_vocabulary(fit_tokens, 3, 512, min_df=1),
+        TextConfig(seq_len=SEQ_LEN, ngram_len=NGRAM_LEN, ngram_stopwords=True),
+        Vocabulary.build([content(w) for w in fit_words], 64),
+        ngram_vocabulary(fit_words, 3, 512, min_df=1),
     )
-    x_fit, x_val = encoder.encode_tokens(fit_tokens), encoder.encode(val_texts)
+    x_fit, x_val = encoder.encode_words(fit_words), encoder.encode(val_texts)
     ratios = models.nb_log_count_ratios(x_fit["ngrams"], y_fit, len(encoder.grams or ()))
-    cnn = models.cnn_branch(len(encoder.words), SEQ_LEN, embed_dim=8, filters=8, seed=seed)
+    cnn = models.cnn_branch(len(encoder.words), embed_dim=8, filters=8, seed=seed)
     cnn.fit(x_fit["words"], y_fit, epochs=4, batch_size=32, verbose=0)
-    ngram = models.ngram_branch(ratios, NGRAM_LEN, seed=seed)
+    ngram = models.ngram_branch(ratios, seed=seed)
     ngram.fit(x_fit["ngrams"], y_fit, epochs=4, batch_size=32, verbose=0)
     model = models.combine(cnn, ngram)
     model.fit(x_val, y_val, epochs=10, batch_size=32, verbose=0)
-    model = models.for_export(model)
-
-    float_model = to_tflite(model)
-    int8_model = to_tflite(model, sample(x_fit, 200, seed))
-    probs = {
-        "keras": keras_predict(model, x_val),
-        "float_tflite": tflite_predict(float_model, x_val),
-        "int8": tflite_predict(int8_model, x_val),
-    }
-    metrics = {
-        "split": "synthetic validation (200 reviews)",
-        "scores": {k: Scores.of(p, y_val).__dict__ for k, p in probs.items()},
-        "agreement_with_keras": {
-            k: agreement(probs["keras"], probs[k]) for k in ("float_tflite", "int8")
-        },
-    }
-    if keras_path is not None:
-        model.save(keras_path)
-    return write_artifacts(
-        out_dir,
-        int8_model=int8_model,
-        encoder=encoder,
+    known = np.array([len(encoder.known_words(words(t))) for t in val_texts])
+    manifest, _ = export_and_check(
+        models.for_export(model, SEQ_LEN, NGRAM_LEN),
+        encoder,
+        calibration_rows=sample(x_fit, 200, seed),
+        checked=Checked("synthetic validation (200 reviews)", x_val, y_val, known),
+        calibration=Calibration(),
+        model_dir=out_dir,
+        keras_path=keras_path or out_dir.parent / "tiny.keras",
+        float_path=float_path or out_dir.parent / "tiny_float.tflite",
         architecture="tiny-cnn-ngram",
-        metrics=metrics,
         training={"data": "synthetic", "seed": seed},
-        sizes={
-            "keras_params": int(model.count_params()),
-            "float_tflite": len(float_model),
-            "int8_tflite": len(int8_model),
-        },
     )
+    return manifest

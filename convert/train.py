@@ -1,59 +1,28 @@
-"""Train every compared model under one protocol and keep the served one.
-
-Protocol: the vocabularies and all weights come from the `fit` part of train; epochs (early
-stopping), hyperparameters and the branch mix are chosen on the seeded validation split; each
-final model meets the test set exactly once, in `evaluate_once`.
-"""
+"""Keras training under one protocol: early stopping on the validation split, whole reviews and
+short spans in one run, and the single test-set look of each final model (`evaluate_once`)."""
 
 from __future__ import annotations
 
+import math
+import sys
 import time
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import keras
 import numpy as np
 import numpy.typing as npt
+import tensorflow as tf
 
-from convert.data import Imdb, Review
-from convert.export import Scores, feed, keras_predict
-from handler.text import Encoder, TextConfig, Vocabulary, ngrams, tokenize
+from convert.export import feed, keras_predict
+from convert.metrics import Scores
+from convert.prepare import Labels, Prepared, Split
+from handler.text import Encoder
 
-SEED = 7
-Labels = npt.NDArray[np.int64]
-
-
-@dataclass
-class Split:
-    tokens: list[list[str]]
-    labels: Labels
-    movies: list[str] = field(default_factory=list)  # one per review; the review id if unknown
-
-    @classmethod
-    def of(cls, reviews: Sequence[Review]) -> Split:
-        return cls(
-            [tokenize(r.text) for r in reviews],
-            np.array([r.label for r in reviews], dtype=np.int64),
-            [r.movie or r.id for r in reviews],
-        )
-
-
-@dataclass
-class Prepared:
-    fit: Split
-    val: Split
-    test: Split
-
-    @staticmethod
-    def tokens_of(reviews: Sequence[Review]) -> list[list[str]]:
-        return [tokenize(r.text) for r in reviews]
-
-    @classmethod
-    def of(cls, imdb: Imdb) -> Prepared:
-        fit, val = imdb.split_validation()
-        return cls(Split.of(fit), Split.of(val), Split.of(imdb.test))
+Inputs = Mapping[str, npt.NDArray[np.int32]]
+# A progress bar per epoch on a terminal; one line per epoch in a log file.
+VERBOSE = 1 if sys.stdout.isatty() else 2
 
 
 @dataclass
@@ -77,51 +46,57 @@ def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def ngram_vocabulary(
-    token_lists: Sequence[Sequence[str]],
-    order: int,
-    max_size: int,
-    min_df: int = 2,
-    groups: Sequence[str] | None = None,
-) -> Vocabulary:
-    """Rank n-grams by document frequency (features are binary), ties alphabetical.
+@dataclass(frozen=True)
+class Part:
+    """Training examples of one length, with the weight each example gets in the loss."""
 
-    With `groups` (each review's movie), frequency counts distinct movies instead of reviews:
-    an n-gram seen in many reviews of one film is mostly its title or cast, which says nothing
-    about the unseen films of the test set (+0.6 validation points for the n-gram branch).
+    x: Any
+    y: Labels
+    weight: float = 1.0
+
+
+def dataset(parts: list[Part], batch_size: int, seed: int) -> tuple[tf.data.Dataset, int]:
+    """(endless batches from every part, interleaved at random, batches per epoch).
+
+    Each batch holds one part's examples; batches of different parts have different lengths,
+    so the element spec leaves the length open.
     """
-    keys = groups if groups is not None else range(len(token_lists))
-    seen: dict[str, set[object]] = defaultdict(set)
-    for tokens, key in zip(token_lists, keys, strict=True):
-        for gram in set(ngrams(tokens, order)):
-            seen[gram].add(key)
-    df = {g: len(k) for g, k in seen.items() if len(k) >= min_df}
-    ranked = sorted(df, key=lambda g: (-df[g], g))
-    return Vocabulary(ranked[: max_size - 2])
+    sets, sizes = [], []
+    for i, part in enumerate(parts):
+        n = len(part.y)
+        w = np.full(n, part.weight, np.float32)
+        ds = tf.data.Dataset.from_tensor_slices((part.x, part.y.astype(np.float32), w))
+        sets.append(ds.shuffle(n, seed=seed + i).batch(batch_size))
+        sizes.append(math.ceil(n / batch_size))
+    mixed = tf.data.Dataset.sample_from_datasets(
+        [d.repeat() for d in sets], weights=[s / sum(sizes) for s in sizes], seed=seed
+    )
+    return mixed.prefetch(2), sum(sizes)
 
 
 def fit_keras(
     model: keras.Model,
-    x_fit: Any,
-    y_fit: Labels,
+    parts: list[Part],
     x_val: Any,
     y_val: Labels,
     epochs: int,
     batch_size: int,
     patience: int = 2,
+    seed: int = 0,
 ) -> dict[str, list[float]]:
     """Early stopping on validation accuracy; the best epoch's weights are kept."""
     stop = keras.callbacks.EarlyStopping(
         monitor="val_accuracy", patience=patience, restore_best_weights=True
     )
+    batches, steps = dataset(parts, batch_size, seed)
     hist = model.fit(
-        x_fit,
-        y_fit,
+        batches,
+        steps_per_epoch=steps,
+        shuffle=False,  # the dataset shuffles itself
         validation_data=(x_val, y_val),
         epochs=epochs,
-        batch_size=batch_size,
         callbacks=[stop],
-        verbose=2,
+        verbose=VERBOSE,
     )
     return {k: [float(v) for v in vals] for k, vals in hist.history.items()}
 
@@ -134,20 +109,15 @@ def train_keras(
     config: dict[str, Any],
     epochs: int,
     batch_size: int = 128,
+    extra: list[Part] | None = None,
 ) -> tuple[Run, keras.Model]:
+    """Train on the fit reviews (plus `extra` parts, such as short spans), stop on validation."""
     log(f"{name}: encoding with {asdict(encoder.config)}")
-    x_fit, x_val = encoder.encode_tokens(data.fit.tokens), encoder.encode_tokens(data.val.tokens)
+    x_fit, x_val = encoder.encode_words(data.fit.tokens), encoder.encode_words(data.val.tokens)
     model = build()
+    parts = [Part(feed(model, x_fit), data.fit.labels), *(extra or [])]
     start = time.perf_counter()
-    history = fit_keras(
-        model,
-        feed(model, x_fit),
-        data.fit.labels,
-        feed(model, x_val),
-        data.val.labels,
-        epochs,
-        batch_size,
-    )
+    history = fit_keras(model, parts, feed(model, x_val), data.val.labels, epochs, batch_size)
     run = Run(
         name,
         {**config, "text": asdict(encoder.config), "epochs_max": epochs, "batch_size": batch_size},
@@ -160,13 +130,14 @@ def train_keras(
     return run, model
 
 
-def evaluate_once(run: Run, model: keras.Model, encoder: Encoder, data: Prepared) -> None:
+def evaluate_once(run: Run, probs: npt.NDArray[np.float32], test: Split) -> None:
     """The single look at the test set for this final model."""
     assert run.test is None, f"{run.name} was already evaluated on test"
-    run.test_probs = keras_predict(model, encoder.encode_tokens(data.test.tokens))
-    run.test = Scores.of(run.test_probs, data.test.labels)
+    run.test_probs = probs
+    run.test = Scores.of(probs, test.labels)
     log(f"{run.name}: TEST accuracy {run.test.accuracy:.4f}, macro F1 {run.test.macro_f1:.4f}")
 
 
-def word_encoder(data: Prepared, vocab_size: int, seq_len: int) -> Encoder:
-    return Encoder(TextConfig(seq_len=seq_len), Vocabulary.build(data.fit.tokens, vocab_size))
+def best_epoch(run: Run) -> int:
+    """The epoch early stopping kept (1-based)."""
+    return int(np.argmax(run.history["val_accuracy"])) + 1

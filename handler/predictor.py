@@ -11,18 +11,24 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from handler import constants
+from handler.calibration import Calibration
 from handler.errors import ModelLoadError, ModelUnavailableError
 from handler.runtime import ModelRuntimeError, TfliteModel
-from handler.text import OOV_ID, Encoder, TextConfig, tokenize
+from handler.text import Encoder, TextConfig, words
 
 # Occlusion scores one variant of the text per word; the cap bounds that batch (and the latency).
 MAX_EXPLAINED_WORDS = 200
+
+
+class Answer(NamedTuple):
+    probability: float  # P(positive), calibrated
+    words_used: int  # content words the model knows; 0 means it cannot judge the text
 
 
 class Predictor(Protocol):
@@ -34,12 +40,12 @@ class Predictor(Protocol):
     @property
     def manifest(self) -> Mapping[str, Any]: ...
 
-    def predict(self, texts: Sequence[str]) -> list[float]:
-        """P(positive) for each text, in order, from one model call."""
+    def predict(self, texts: Sequence[str]) -> list[Answer]:
+        """The answer for each text, in order, from one model call."""
         ...
 
-    def explain(self, text: str) -> tuple[float, list[tuple[str, float]]]:
-        """P(positive) of `text` and (word, weight) for its first distinct known words."""
+    def explain(self, text: str) -> tuple[Answer, list[tuple[str, float]]]:
+        """The answer for `text` and (word, log-odds weight) for its first distinct known words."""
         ...
 
 
@@ -49,6 +55,9 @@ class LitePredictor:
     def __init__(self, manifest: Mapping[str, Any], encoder: Encoder, model: bytes) -> None:
         self._manifest, self._encoder, self._model = manifest, encoder, model
         self._runtime = TfliteModel(model)
+        self._calibration = Calibration.of(manifest)
+        # A change of the logit below one int8 step of an output is rounding, not evidence.
+        self._resolution = max(self._runtime.output_steps, default=0.0)
 
     @classmethod
     def load(cls, model_dir: Path) -> LitePredictor:
@@ -71,22 +80,36 @@ class LitePredictor:
     def manifest(self) -> Mapping[str, Any]:
         return self._manifest
 
-    def predict(self, texts: Sequence[str]) -> list[float]:
-        return [float(p) for p in self._run(self._encoder.encode(texts))]
+    def predict(self, texts: Sequence[str]) -> list[Answer]:
+        return self.score_words([words(t) for t in texts])
 
-    def explain(self, text: str) -> tuple[float, list[tuple[str, float]]]:
-        tokens = tokenize(text)
-        words = [w for w in dict.fromkeys(tokens) if self._known(w)][:MAX_EXPLAINED_WORDS]
-        variants = [tokens, *([t for t in tokens if t != word] for word in words)]
-        probs = self._run(self._encoder.encode_tokens(variants))
-        full = float(probs[0])
-        return full, [(word, full - float(p)) for word, p in zip(words, probs[1:], strict=True)]
+    def score_words(self, word_lists: Sequence[Sequence[str]]) -> list[Answer]:
+        """Answers for texts already split by `handler.text.words`."""
+        known = [len(self._encoder.known_words(w)) for w in word_lists]
+        logits = self._run(self._encoder.encode_words(word_lists))
+        probs = self._calibration.probabilities(logits, known)
+        return [Answer(float(p), n) for p, n in zip(probs, known, strict=True)]
 
-    def _known(self, word: str) -> bool:
-        grams = self._encoder.grams
-        return self._encoder.words.id(word) != OOV_ID or (
-            grams is not None and grams.id(word) != OOV_ID
-        )
+    def explain(self, text: str) -> tuple[Answer, list[tuple[str, float]]]:
+        """Occlusion in log-odds: how much the logit falls when every copy of a word is deleted.
+
+        Log-odds, not probability: near 0 or 1 a probability barely moves, whatever the word.
+        """
+        tokens = words(text)
+        known = self._encoder.known_words(tokens)
+        explained = list(dict.fromkeys(known))[:MAX_EXPLAINED_WORDS]
+        variants = [tokens, *([t for t in tokens if t != word] for word in explained)]
+        logits = self._run(self._encoder.encode_words(variants))
+        t = self._calibration.temperature_for(len(known))
+        (p,) = self._calibration.probabilities(logits[:1], [len(known)])
+        weights = [
+            (
+                word,
+                (float(logits[0]) - float(z)) / t if abs(logits[0] - z) > self._resolution else 0.0,
+            )
+            for word, z in zip(explained, logits[1:], strict=True)
+        ]
+        return Answer(float(p), len(known)), weights
 
     def _run(self, inputs: Mapping[str, npt.NDArray[np.int32]]) -> npt.NDArray[np.float32]:
         try:

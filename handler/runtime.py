@@ -37,7 +37,7 @@ class TfliteModel:
         except (ValueError, RuntimeError) as exc:
             raise ModelRuntimeError(f"cannot load TFLite model: {exc}") from exc
         self._inputs = {_input_name(d["name"]): d for d in self._interp.get_input_details()}
-        self._output = self._interp.get_output_details()[0]
+        self._outputs = self._interp.get_output_details()
         self._batch = 1
         self._lock = threading.Lock()
 
@@ -49,7 +49,11 @@ class TfliteModel:
         return int(self._inputs[name]["shape"][1])
 
     def predict(self, inputs: Mapping[str, npt.NDArray[np.int32]]) -> npt.NDArray[np.float32]:
-        """Probabilities of the positive class, one per row, from a single invoke."""
+        """The model's outputs added up, one value per row, from a single invoke.
+
+        The served graph ends in partial logits, each int8 with its own scale; their float sum is
+        finer than any one int8 tensor (a one-output model returns that output as it is).
+        """
         n = len(next(iter(inputs.values())))
         if n == 0:
             return np.zeros(0, dtype=np.float32)
@@ -67,10 +71,31 @@ class TfliteModel:
                         detail["index"], np.ascontiguousarray(inputs[name], dtype=detail["dtype"])
                     )
                 self._interp.invoke()
-                raw = self._interp.get_tensor(self._output["index"])
+                parts = [
+                    _dequantize(self._interp.get_tensor(out["index"]), out).reshape(n)
+                    for out in self._outputs
+                ]
             except (ValueError, RuntimeError, KeyError) as exc:
                 raise ModelRuntimeError(f"inference failed: {exc}") from exc
-        return _dequantize(raw, self._output).reshape(n)
+        return np.sum(parts, axis=0, dtype=np.float32)
+
+    @property
+    def output_steps(self) -> tuple[float, ...]:
+        """Each output's int8 step: the resolution of the answer (0.0 for a float result).
+
+        A float output dequantized inside the graph has no scale of its own; its step is that of
+        the int8 tensor the DEQUANTIZE op reads.
+        """
+        tensors = self._interp.get_tensor_details()
+        source = {
+            op["outputs"][0]: op["inputs"][0]
+            for op in self._interp._get_ops_details()
+            if op["op_name"] == "DEQUANTIZE"
+        }
+        return tuple(
+            float(tensors[source.get(out["index"], out["index"])]["quantization"][0])
+            for out in self._outputs
+        )
 
 
 def _input_name(tensor_name: str) -> str:

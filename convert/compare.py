@@ -1,0 +1,104 @@
+"""`python -m convert compare --previous DIR`: the shipped model beside an earlier one, in one run.
+
+Multiply-accumulates are counted from each int8 graph; milliseconds per review are timed on one
+thread, the two models taking turns on the same reviews, because int8 speed differs about 10x
+between CPUs with and without AVX-512 VNNI and only a side-by-side ratio means anything.
+An earlier model folder comes from git, e.g. `git archive 92a53c4 handler/model | tar -x -C build/previous`.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from convert.metrics import summary
+from convert.prepare import Split
+from handler import constants
+from handler.runtime import TfliteModel
+from handler.text import Encoder
+
+TIMED_REVIEWS = 300
+ROUNDS = 5
+
+
+def multiply_accumulates(model: Path) -> int:
+    """MACs of one invoke at batch 1: convolutions and fully connected layers (the rest is adds)."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    interp = Interpreter(model_path=str(model))
+    interp.allocate_tensors()
+    tensors = interp.get_tensor_details()
+    total = 0
+    for op in interp._get_ops_details():
+        if op["op_name"] not in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED"):
+            continue
+        out = int(np.prod(tensors[op["outputs"][0]]["shape"]))
+        kernel = tensors[op["inputs"][1]]["shape"]
+        per_output = (
+            int(np.prod(kernel[1:]))
+            if op["op_name"] != "DEPTHWISE_CONV_2D"
+            else int(np.prod(kernel[1:3]))
+        )
+        total += out * per_output
+    return total
+
+
+def _raw_probabilities(model_dir: Path, split: Split) -> np.ndarray:
+    """An earlier model as it served: its graph's output, a probability."""
+    encoder = Encoder.load(model_dir / constants.VOCAB_FILE)
+    runtime = TfliteModel(model_dir / constants.MODEL_FILE)
+    return np.concatenate(
+        [
+            runtime.predict(encoder.encode_words(split.tokens[i : i + 256]))
+            for i in range(0, len(split), 256)
+        ]
+    )
+
+
+def _ms_per_review(model_dirs: list[Path], split: Split) -> list[float]:
+    """Median ms of one invoke with one review, the models taking turns within every round."""
+    runtimes, rows = [], []
+    for d in model_dirs:
+        encoder = Encoder.load(d / constants.VOCAB_FILE)
+        x = encoder.encode_words(split.tokens[:TIMED_REVIEWS])
+        runtimes.append(TfliteModel(d / constants.MODEL_FILE, num_threads=1))
+        rows.append([{k: v[i : i + 1] for k, v in x.items()} for i in range(TIMED_REVIEWS)])
+    times: list[list[float]] = [[] for _ in model_dirs]
+    for _ in range(ROUNDS):
+        for runtime, inputs, out in zip(runtimes, rows, times, strict=True):
+            for row in inputs:
+                start = time.perf_counter()
+                runtime.predict(row)
+                out.append((time.perf_counter() - start) * 1000)
+    return [float(np.median(t)) for t in times]
+
+
+def compare(
+    previous: Path, current: Path, test: Split, sentences: dict[str, Split]
+) -> dict[str, Any]:
+    """The earlier model's accuracy, sentences and cost; the current model's cost beside it."""
+    ms_before, ms_now = _ms_per_review([previous, current], test)
+    return {
+        "model_version": _version(previous),
+        "test": summary(_raw_probabilities(previous, test), test.labels),
+        "sentences": {
+            n: summary(_raw_probabilities(previous, s), s.labels) for n, s in sentences.items()
+        },
+        "cost": {
+            "macs_before": multiply_accumulates(previous / constants.MODEL_FILE),
+            "macs_now": multiply_accumulates(current / constants.MODEL_FILE),
+            "ms_before": ms_before,
+            "ms_now": ms_now,
+            "timed_reviews": TIMED_REVIEWS,
+            "rounds": ROUNDS,
+        },
+    }
+
+
+def _version(model_dir: Path) -> str:
+    import json
+
+    return str(json.loads((model_dir / constants.MANIFEST_FILE).read_text())["model_version"])

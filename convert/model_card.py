@@ -1,0 +1,150 @@
+"""reports/model-card.md in the shape the Hugging Face hub uses, from reports/results.json.
+
+Every figure and example answer here is read from what the pipeline measured on the shipped
+files, so the card changes when the model does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SENTENCE_NAMES = {"amazon": "Amazon phones", "yelp": "Yelp restaurants", "imdb": "IMDb sentences"}
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.2f}%"
+
+
+def _front_matter(man: dict[str, Any], ev: dict[str, Any]) -> list[str]:
+    int8 = man["metrics"]["scores"]["int8"]["accuracy"]
+    return [
+        "---",
+        "language: en",
+        "license: mit",
+        "library_name: litert",
+        "pipeline_tag: text-classification",
+        "tags: [sentiment-analysis, int8, tflite, cnn, naive-bayes]",
+        "datasets: [stanfordnlp/imdb]",
+        "metrics: [accuracy, f1]",
+        "model-index:",
+        f"  - name: {man['model_version']}",
+        "    results:",
+        "      - task: {type: text-classification, name: Sentiment analysis}",
+        "        dataset: {type: stanfordnlp/imdb, name: IMDb Large Movie Review Dataset, split: test}",
+        "        metrics:",
+        f"          - {{type: accuracy, value: {int8:.4f}}}",
+        f"          - {{type: f1, value: {man['metrics']['scores']['int8']['macro_f1']:.4f}, name: macro F1}}",
+        "      - task: {type: text-classification, name: Sentiment analysis}",
+        "        dataset: {type: sentiment-labelled-sentences, name: IMDb labelled sentences (Kotzias et al. 2015)}",
+        "        metrics:",
+        f"          - {{type: accuracy, value: {ev['sentences']['imdb']['accuracy']:.4f}}}",
+        "---",
+    ]
+
+
+def render(results: dict[str, Any]) -> str:
+    man, ev = results["manifest"], results["evaluation"]
+    sizes, sent = man["sizes_bytes"], ev["sentences"]
+    test = ev["test"]
+    lines = [
+        *_front_matter(man, ev),
+        "",
+        f"# Model card: {man['model_version']}",
+        "",
+        "English movie-review sentiment: P(positive) for a review or a sentence, with the words that "
+        "drove it. A CNN over word2vec-initialised content words and a naive-Bayes-initialised "
+        "logistic regression over 1-3-grams of every word, mixed in one Keras graph, exported as a "
+        f"full-int8 TFLite file of {sizes['int8_tflite'] / 1e6:.2f} MB "
+        f"({sizes['keras_params']:,} parameters) and served by LiteRT on AWS Lambda. The graph "
+        "ends in two int8 partial logits; the service adds them and applies a temperature and the "
+        "sigmoid in float.",
+        "",
+        "## Intended use",
+        "",
+        "- Telling whether an English review of a film, typed by a person, is positive or negative, "
+        "from one sentence to a few thousand words, and showing which words drove the answer.",
+        "- A teaching and reference system for serverless ML: everything from the dataset to the "
+        "deployed page is in the repository and reproducible (`make train`).",
+        "",
+        "## Out of scope",
+        "",
+        "- Languages other than English: the vocabularies are English; French or German text "
+        "mostly meets unknown words and gets a weak, meaningless answer (examples below).",
+        "- Text that is not an opinion about a film or show: news, instructions, product specs. "
+        "Phone and restaurant reviews work worse than film reviews (see the table).",
+        "- Decisions about people (moderation, hiring, grading): the model has not been assessed "
+        "for that and its errors are not uniform across styles of writing.",
+        "- Neutral or three-way sentiment: there are two labels, and an answer near 0.5 means "
+        "the model is unsure, not that the text is neutral.",
+        "",
+        "When no word of a text is known to the model, the API says so (`words_used: 0`) and the "
+        "page says it cannot judge, rather than showing a probability.",
+        "",
+        "## Training data and protocol",
+        "",
+        "- IMDb Large Movie Review Dataset (Maas et al. 2011): 25,000 training reviews, 25,000 test "
+        "reviews, 50,000 unlabelled reviews (word vectors only). Polar reviews only (<= 4 or >= 7 "
+        "stars), balanced.",
+        "- Vocabularies and weights from 20,000 training reviews; every choice on a movie-disjoint "
+        "validation split of 5,000 (the test set shares no movie with train); then both branches "
+        "retrained on all 25,000 for the epochs chosen on validation.",
+        "- Short spans: two random runs of 1-2 sentences from each training review, labelled as "
+        "their review and weighted 0.25, so the model learns that one sentence is a whole input.",
+        "- Calibration: a temperature for texts of 20 known words or more, fitted on the validation "
+        "reviews, and one for shorter texts, fitted on the Amazon and Yelp labelled sentences "
+        "(Kotzias et al. 2015), which share nothing with IMDb.",
+        "- The IMDb test reviews and the IMDb labelled sentences (cut from test reviews) were looked "
+        "at once per final model.",
+        "",
+        "## Evaluation",
+        "",
+        "| data | accuracy | macro F1 | calibration error | answers within 0.1 of 0.5 |",
+        "|---|---|---|---|---|",
+        f"| IMDb test reviews (25,000) | {_pct(test['accuracy'])} | {test['macro_f1']:.4f} | {test['ece']:.3f} | {test['near_half'] * 100:.1f}% |",
+        *[
+            f"| {SENTENCE_NAMES[n]} (1,000) | {_pct(s['accuracy'])} | {s['macro_f1']:.4f} | {s['ece']:.3f} | {s['near_half'] * 100:.1f}% |"
+            for n, s in sent.items()
+        ],
+        "",
+        "Calibration error: expected calibration error over 10 equal-width bins of P(positive). "
+        "The Amazon and Yelp figures are on the sentences the short-text temperature was fitted on. "
+        "More in [results.md](results.md): every compared model, accuracy by review length, the "
+        "reliability diagram and how faithful the explanations are.",
+        "",
+        "## Failure modes, with the shipped model's answers",
+        "",
+        "| kind | text | P(positive) | words used |",
+        "|---|---|---|---|",
+    ]
+    for kind, rows in ev["probes"].items():
+        for r in rows:
+            text = r["text"].replace("|", "\\|")
+            lines.append(f"| {kind} | {text} | {r['probability']:.3f} | {r['words_used']} |")
+    lines += [
+        "",
+        '- **Negation scope**: the n-gram branch sees "not good" and "not bad" as units, but a '
+        "negation a few words away from what it negates is read word by word.",
+        "- **Sarcasm** reads as its literal words.",
+        "- **Mixed reviews** are weighed word by word; which half wins is not reliably the one the "
+        "writer meant.",
+        "- **Very short text** rests on one or two words, and a lone word is judged by how it was "
+        'used in reviews ("bad" is often in "not bad").',
+        "- **Other languages** share few words with the vocabulary; the answer is near the prior.",
+        "",
+        "## How to use",
+        "",
+        "```sh",
+        "make serve   # http://127.0.0.1:8000",
+        "curl -s -X POST http://127.0.0.1:8000/v1/predict -H 'Content-Type: application/json' \\",
+        '    -d \'{"text": "A moving, beautifully acted film.", "explain": true}\'',
+        "```",
+        "",
+        "## Citation",
+        "",
+        "Andrew L. Maas, Raymond E. Daly, Peter T. Pham, Dan Huang, Andrew Y. Ng and Christopher Potts, "
+        "*Learning Word Vectors for Sentiment Analysis*, ACL 2011. Dimitrios Kotzias, Misha Denil, "
+        "Nando de Freitas and Padhraic Smyth, *From Group to Individual Labels using Deep Features*, "
+        "KDD 2015. Sida Wang and Christopher Manning, *Baselines and Bigrams*, ACL 2012.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,138 @@
+"""Splits and vocabularies: what every model of reports/results.md is trained and chosen on.
+
+Protocol: vocabularies and weights come from the `fit` part of train; choices are made on the
+movie-disjoint validation split; the test set is met once per final model (`train.evaluate_once`).
+Short spans cut from reviews teach the models what a person types into the page.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from tqdm import tqdm
+
+from convert.data import Imdb, Review
+from handler.text import Encoder, TextConfig, Vocabulary, content, ngrams, words
+
+SEED = 7
+Labels = npt.NDArray[np.int64]
+
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# A sentence ends at . ! or ? followed by space; "..." and "?!" stay inside one sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+SPAN_MIN_WORDS = 3
+
+
+@dataclass
+class Split:
+    """Reviews as `words()` token lists (stopwords kept), their labels and their movies."""
+
+    tokens: list[list[str]]
+    labels: Labels
+    movies: list[str] = field(default_factory=list)  # one per review; the review id if unknown
+
+    @classmethod
+    def of(cls, reviews: Sequence[Review]) -> Split:
+        return cls(
+            [words(r.text) for r in tqdm(reviews, desc="tokenize", unit=" reviews", leave=False)],
+            np.array([r.label for r in reviews], dtype=np.int64),
+            [r.movie or r.id for r in reviews],
+        )
+
+    @classmethod
+    def of_texts(cls, texts: Sequence[str], labels: Sequence[int]) -> Split:
+        return cls([words(t) for t in texts], np.array(labels, dtype=np.int64))
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def content_tokens(self) -> list[list[str]]:
+        return [content(t) for t in self.tokens]
+
+    def __add__(self, other: Split) -> Split:
+        return Split(
+            self.tokens + other.tokens,
+            np.concatenate([self.labels, other.labels]),
+            self.movies + other.movies,
+        )
+
+
+@dataclass
+class Prepared:
+    fit: Split
+    val: Split
+    test: Split
+
+    @classmethod
+    def of(cls, imdb: Imdb) -> Prepared:
+        fit, val = imdb.split_validation()
+        return cls(Split.of(fit), Split.of(val), Split.of(imdb.test))
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a review with at least SPAN_MIN_WORDS words."""
+    parts = _SENTENCE_END.split(_BREAK.sub(" ", text))
+    return [s for s in parts if len(s.split()) >= SPAN_MIN_WORDS]
+
+
+def spans(
+    reviews: Sequence[Review], per_review: int, max_sentences: int = 2, seed: int = SEED
+) -> Split:
+    """Random runs of 1..max_sentences sentences, each labelled as its review.
+
+    The label is noisy (a positive review has its doubts), so training weights spans below whole
+    reviews; what they teach is that one sentence is a complete input, as on the page.
+    """
+    rng = random.Random(seed)
+    texts: list[str] = []
+    labels: list[int] = []
+    movies: list[str] = []
+    for review in reviews:
+        found = sentences(review.text)
+        for _ in range(per_review if found else 0):
+            start = rng.randrange(len(found))
+            texts.append(" ".join(found[start : start + rng.randint(1, max_sentences)]))
+            labels.append(review.label)
+            movies.append(review.movie or review.id)
+    split = Split.of_texts(texts, labels)
+    split.movies = movies
+    return split
+
+
+def ngram_vocabulary(
+    token_lists: Sequence[Sequence[str]],
+    order: int,
+    max_size: int,
+    min_df: int = 2,
+    groups: Sequence[str] | None = None,
+) -> Vocabulary:
+    """Rank n-grams by document frequency (features are binary), ties alphabetical.
+
+    With `groups` (each review's movie), frequency counts distinct movies instead of reviews:
+    an n-gram seen in many reviews of one film is mostly its title or cast, which says nothing
+    about the unseen films of the test set (+0.6 validation points for the n-gram branch).
+    """
+    keys = groups if groups is not None else range(len(token_lists))
+    seen: dict[str, set[object]] = defaultdict(set)
+    rows = tqdm(
+        zip(token_lists, keys, strict=True), total=len(token_lists), desc="n-grams", leave=False
+    )
+    for tokens, key in rows:
+        for gram in set(ngrams(tokens, order)):
+            seen[gram].add(key)
+    df = {g: len(k) for g, k in seen.items() if len(k) >= min_df}
+    ranked = sorted(df, key=lambda g: (-df[g], g))
+    return Vocabulary(ranked[: max_size - 2])
+
+
+def word_encoder(data: Prepared, vocab_size: int, seq_len: int) -> Encoder:
+    """A words-only encoder over the fit part's content words."""
+    return Encoder(
+        TextConfig(seq_len=seq_len), Vocabulary.build(data.fit.content_tokens(), vocab_size)
+    )

@@ -1,0 +1,81 @@
+"""The graphs behind the headline numbers: the export graph computes what the trained graph
+computes, and the branches answer the same at any input length (short spans train short)."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from convert import models
+from convert.export import keras_predict
+
+VOCAB, GRAMS, SEQ, NGRAM = 50, 80, 30, 40
+rng = np.random.default_rng(0)
+
+
+def _trained_like() -> keras.Model:
+    """A combine graph with random (not trained) weights: the equivalence must hold for any."""
+    ratios = rng.normal(0, 1, GRAMS).astype(np.float32)
+    ratios[:2] = 0
+    cnn = models.cnn_branch(VOCAB, embed_dim=6, filters=4, widths=(2, 3), seed=1)
+    ngram = models.ngram_branch(ratios, seed=1)
+    model = models.combine(cnn, ngram)
+    model.get_layer("mix").set_weights([np.array([[0.7], [1.3]], np.float32), np.array([0.2], np.float32)])
+    return model
+
+
+def _inputs(n: int, seq: int = SEQ, ngram: int = NGRAM) -> dict[str, np.ndarray]:
+    words = rng.integers(2, VOCAB, (n, seq)).astype(np.int32)
+    words[:, : seq // 3] = 0  # pre-padding, as the encoder writes it
+    grams = np.zeros((n, ngram), np.int32)
+    for row in grams:
+        k = rng.integers(1, ngram)
+        row[:k] = rng.choice(np.arange(2, GRAMS), size=k, replace=False)
+    return {"words": words, "ngrams": grams}
+
+
+def test_export_graph_computes_the_trained_graphs_logit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With the clips out of reach, the re-laid graph must be the same function exactly.
+    monkeypatch.setattr(models, "NGRAM_WEIGHT_QUANTILE", 1.0)
+    monkeypatch.setattr(models, "NGRAM_LOGIT_LIMIT", 1e9)
+    model = _trained_like()
+    x = _inputs(64)
+    p = keras_predict(model, x).astype(np.float64)
+    expected = np.log(p / (1 - p))
+    exported = models.for_export(model, SEQ, NGRAM)
+    assert [t.name for t in exported.outputs] == list(models.OUTPUTS) or len(exported.outputs) == 2
+    np.testing.assert_allclose(keras_predict(exported, x), expected, atol=2e-4)
+
+
+def test_export_clips_only_the_extremes() -> None:
+    model = _trained_like()
+    x = _inputs(64)
+    p = keras_predict(model, x).astype(np.float64)
+    logit = np.log(p / (1 - p))
+    got = keras_predict(models.for_export(model, SEQ, NGRAM), x)
+    # Clipping the top 0.1% of n-gram weights moves a logit a little, never its sign here.
+    assert np.mean(np.abs(got - logit)) < 0.05
+    assert np.mean(np.sign(got) == np.sign(logit)) > 0.95
+
+
+def test_branches_answer_the_same_at_any_padded_length() -> None:
+    model = _trained_like()
+    short = _inputs(16, seq=12, ngram=10)
+    long = {
+        "words": np.pad(short["words"], ((0, 0), (SEQ - 12, 0))),
+        "ngrams": np.pad(short["ngrams"], ((0, 0), (0, NGRAM - 10))),
+    }
+    np.testing.assert_allclose(keras_predict(model, short), keras_predict(model, long), atol=1e-6)
+
+
+def test_nb_ratios_are_smoothed_log_count_ratios() -> None:
+    ids = np.array([[2, 3, 0], [2, 0, 0], [4, 1, 0]], np.int32)
+    labels = np.array([1, 1, 0])
+    r = models.nb_log_count_ratios(ids, labels, 5, alpha=1.0)
+    p = np.array([1, 1, 3, 2, 1], float)  # alpha + positive counts, ids 0..4
+    q = np.array([1, 1, 1, 1, 2], float)
+    expected = np.log((p / p.sum()) / (q / q.sum()))
+    expected[:2] = 0
+    np.testing.assert_allclose(r, expected, rtol=1e-6)
+    assert r[2] > 0 > r[4]  # seen only in positive / only in negative reviews
