@@ -122,9 +122,7 @@ def test_footer_shows_model_version_and_accuracy(page: Page, model_info: dict) -
         ({"limits": {}}, "Model version unknown"),
     ],
 )
-def test_footer_copes_with_missing_fields(
-    new_page, base_url: str, info: dict, footer: str
-) -> None:
+def test_footer_copes_with_missing_fields(new_page, base_url: str, info: dict, footer: str) -> None:
     page = new_page()
     page.route("**/v1/model", lambda route: route.fulfill(json=info))
     page.goto(f"{base_url}/")

@@ -117,7 +117,8 @@ def test_explanation_is_one_call_capped_at_the_first_distinct_words(predictor, m
     only_grams = [t for t in grams if " " not in t and encoder.words.id(t) == OOV_ID][:10]
     in_words = [t for t in encoder.words.tokens[:1000] if tokenize(t) == [t]]
     words = [*only_grams, *in_words[: MAX_EXPLAINED_WORDS + 50]]
-    assert len(words) > MAX_EXPLAINED_WORDS and all(tokenize(w) == [w] for w in words)
+    assert len(words) > MAX_EXPLAINED_WORDS
+    assert all(tokenize(w) == [w] for w in words)
     unknown = [f"zzq{i}x" for i in range(len(words))]
     assert not any(predictor._known(u) for u in unknown)
     text = " ".join(f"{w} {u} {w}" for w, u in zip(words, unknown, strict=True))
