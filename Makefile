@@ -38,7 +38,8 @@ lint: setup
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
-test: setup  ## lint, type-check and the default test tiers (browser included)
+# node_modules first (the CDK CLI test needs it), so npm's progress shows here, not inside pytest.
+test: setup node_modules/.package-lock.json  ## lint, type-check and the default test tiers (browser included)
 	@scripts/install-browser
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -m "not slow"
