@@ -330,15 +330,14 @@ async function loadModelInfo() {
     state.maxChars = limit;
     updateCounter();
   }
-  // Both shapes are read: the manifest's own (metrics.scores.int8.accuracy, metrics.split) and the
-  // flattened one the service publishes (accuracy.int8, evaluated_on). The int8 model is the one
-  // that answers, so its accuracy is the one to show.
-  const version = firstOf("string", info.model_version, info.version);
-  const accuracy = firstOf("number", info.metrics?.scores?.int8?.accuracy, info.accuracy?.int8);
-  const split = firstOf("string", info.metrics?.split, info.evaluated_on);
+  // The int8 model is the one that answers, so its accuracy is the one to show; the service says
+  // what it was measured on ("test (25,000 reviews)"), so the page names no split itself.
+  const version = firstOf("string", info.model_version);
+  const accuracy = firstOf("number", info.accuracy?.int8);
+  const split = firstOf("string", info.evaluated_on);
   const parts = [version ? `Model ${version}` : "Model version unknown"];
   if (accuracy !== undefined && accuracy >= 0 && accuracy <= 1) {
-    parts.push(`test accuracy ${(accuracy * 100).toFixed(1)}%${split ? ` on ${split}` : ""}`);
+    parts.push(`${(accuracy * 100).toFixed(1)}% accuracy${split ? ` on ${split}` : ""}`);
   }
   els.modelInfo.textContent = parts.join(" \u00b7 ");
 }

@@ -1,6 +1,7 @@
 """`python -m handler.local`: the API and the page (frontend/) on one local origin, with uvicorn.
 
-Not part of the Lambda image's entry point: uvicorn is a development dependency.
+Not part of the Lambda image's entry point: uvicorn comes from the `local` dependency group, which
+`make serve` installs beside the image's packages in .venv-serve.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from handler import constants
 from handler.app import app_from_environment
@@ -21,6 +23,21 @@ from handler.errors import StartupError
 from handler.middleware import ContainErrors
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+
+
+class PageFiles(StaticFiles):
+    """frontend/'s files, logged as one route ("/{file:path}") rather than as "(unmatched)".
+
+    The request log names a request by the template of the route that matched (never by the raw
+    URL, which can carry anything a client typed). A route puts itself in the scope; a mounted app
+    does not, so this one does.
+    """
+
+    path = "/{file:path}"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope["route"] = self
+        await super().__call__(scope, receive, send)
 
 
 def add_frontend(app: FastAPI, frontend: Path = FRONTEND) -> bool:
@@ -37,14 +54,26 @@ def add_frontend(app: FastAPI, frontend: Path = FRONTEND) -> bool:
     if not (frontend / "index.html").is_file():
         return False
     # Mounted last, so the API's routes and /docs match first.
-    app.mount("/", StaticFiles(directory=frontend, html=True), name="frontend")
+    app.mount("/", PageFiles(directory=frontend, html=True), name="frontend")
     return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m handler.local", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
-    parser.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
+    parser = argparse.ArgumentParser(
+        prog="python -m handler.local",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "environment:\n"
+            "  PORT                 the port when --port is not given (make serve passes it on)\n"
+            f"  {constants.ENV_MODEL_DIR:<20} the model folder (default: handler/model)\n"
+            f"  {constants.ENV_PREFIX}*          the service's other settings (docs/serving.md)"
+        ),
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
+    parser.add_argument(
+        "--port", type=int, default=None, help="port to listen on (default: $PORT, else 8000)"
+    )
     args = parser.parse_args(argv)
     try:
         port = args.port if args.port is not None else int(os.environ.get("PORT", "8000"))

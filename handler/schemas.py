@@ -15,8 +15,15 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from handler.text import LONE_SURROGATE
 
 Label = Literal["negative", "positive"]
-# Python's re: the same whitespace rule in the published pattern and in the check.
-_NOT_BLANK = r"\S"
+# Whitespace is what Python's str.isspace() calls whitespace, spelled out as code points: `\s`
+# means one set to Python's re (which checks requests) and another to ECMA-262, whose regexes
+# OpenAPI tools use to read the published pattern (U+001C-U+001F, U+0085, U+FEFF differ), so the
+# schema admitted texts the service refused. Both engines read these escapes alike.
+WHITESPACE = (
+    r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+# A text is not blank when this finds a character in it (re.search): the schema's `pattern`.
+NOT_BLANK = f"[^{WHITESPACE}]"
 
 
 class Limits(BaseModel):
@@ -61,7 +68,7 @@ def request_models(limits: Limits) -> tuple[type[PredictRequest], type[BatchRequ
         Field(
             min_length=1,
             max_length=limits.max_text_chars,
-            pattern=_NOT_BLANK,
+            pattern=NOT_BLANK,
             description="a movie review; not blank; length in Unicode code points",
             examples=["A moving, beautifully acted film."],
         ),

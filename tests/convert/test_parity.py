@@ -2,7 +2,9 @@
 
 Two tiers: a tiny model trained here in seconds goes through the same export (always runs, so the
 pipeline itself is tested), and the shipped artifacts are checked on all 25,000 test reviews
-whenever the dataset is available (CI passes it).
+whenever the dataset is available (CI passes it). On the full set, Keras's side is the
+probabilities the export stored beside the Keras model (`models/keras_test_probs.npy`); Keras is
+re-run on a seeded sample to show they are still that model's outputs.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ import pytest
 
 from convert import tiny
 from convert.data import ENV_DATA, load
+from convert.evidence import KERAS_TEST_PROBS, read_keras_test_probs
 from convert.export import Scores, agreement, keras_predict, tflite_predict, to_tflite
 from handler import constants
+from handler.paths import FLOAT_MODEL, KERAS_MODEL, MODEL_DIR, SHIPPED_MANIFEST
 from handler.text import Encoder
 
-ROOT = Path(__file__).resolve().parents[2]
-MODEL_DIR = ROOT / "handler" / "model"
-KERAS_MODEL = ROOT / "models" / "sentiment.keras"
+# Keras is re-run on this many test reviews (seeded) to show the stored outputs are still its own.
+KERAS_SAMPLE = 500
+KERAS_SAMPLE_SEED = 13
 
 # The parity contract (issue 3): int8 vs Keras, and float TFLite vs Keras.
 MIN_LABEL_AGREEMENT = 0.995
@@ -32,17 +36,28 @@ MAX_ACCURACY_DROP = 0.003
 MAX_FLOAT_ABS_DP = 1e-4
 
 
-def check_parity(
-    keras_p: np.ndarray, float_p: np.ndarray, int8_p: np.ndarray, labels: np.ndarray
-) -> dict:
+def check_int8_parity(keras_p: np.ndarray, int8_p: np.ndarray, labels: np.ndarray) -> dict:
     q = agreement(keras_p, int8_p)
-    f = agreement(keras_p, float_p)
     drop = Scores.of(keras_p, labels).accuracy - Scores.of(int8_p, labels).accuracy
     assert q["label_agreement"] >= MIN_LABEL_AGREEMENT, q
     assert q["mean_abs_dp"] <= MAX_MEAN_ABS_DP, q
     assert drop <= MAX_ACCURACY_DROP, f"int8 loses {drop * 100:.2f} accuracy points"
+    return {"int8": q, "drop": drop}
+
+
+def check_float_parity(keras_p: np.ndarray, float_p: np.ndarray) -> dict:
+    f = agreement(keras_p, float_p)
     assert f["max_abs_dp"] <= MAX_FLOAT_ABS_DP, f
-    return {"int8": q, "float": f, "drop": drop}
+    return f
+
+
+def check_parity(
+    keras_p: np.ndarray, float_p: np.ndarray, int8_p: np.ndarray, labels: np.ndarray
+) -> dict:
+    return {
+        **check_int8_parity(keras_p, int8_p, labels),
+        "float": check_float_parity(keras_p, float_p),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -98,23 +113,28 @@ def test_int8_export_uses_only_integer_kernels(tiny_build: tuple[Path, Path, dic
     assert float_ops <= {"DEQUANTIZE"}, float_ops
 
 
-@pytest.mark.dataset
-def test_shipped_model_matches_keras_on_the_full_test_set() -> None:
+@pytest.fixture(scope="module")
+def test_set() -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The 25,000 test reviews encoded for the shipped model, and their labels."""
     path = os.environ.get(ENV_DATA)
     if not path:
         pytest.skip(f"{ENV_DATA} is not set: the full-test-set parity check needs the dataset")
-    manifest = json.loads((MODEL_DIR / constants.MANIFEST_FILE).read_text())
+    imdb = load(path)
+    encoder = Encoder.load(MODEL_DIR / constants.VOCAB_FILE)
+    return encoder.encode([r.text for r in imdb.test]), np.array([r.label for r in imdb.test])
+
+
+@pytest.mark.dataset
+def test_shipped_model_matches_keras_on_the_full_test_set(test_set) -> None:
+    x, labels = test_set
+    manifest = json.loads(SHIPPED_MANIFEST.read_text())
     if manifest["architecture"].startswith("tiny"):
         pytest.fail("handler/model holds the tiny fixture model, not the trained one")
-    imdb = load(path)
-    labels = np.array([r.label for r in imdb.test])
-    encoder = Encoder.load(MODEL_DIR / constants.VOCAB_FILE)
-    x = encoder.encode([r.text for r in imdb.test])
-    model = keras.models.load_model(KERAS_MODEL)
-    keras_p = keras_predict(model, x)
+    # Keras's side is the stored evidence; the next test shows it is still this model's output.
+    keras_p = read_keras_test_probs(KERAS_TEST_PROBS)
+    assert keras_p.shape == labels.shape
     int8_p = tflite_predict(MODEL_DIR / constants.MODEL_FILE, x)
-    float_p = tflite_predict(KERAS_MODEL.parent / "sentiment_float.tflite", x)
-    check_parity(keras_p, float_p, int8_p, labels)
+    check_int8_parity(keras_p, int8_p, labels)
     # The manifest's figures are the ones these files produce, not typed-in numbers.
     recorded = manifest["metrics"]["scores"]
     assert Scores.of(int8_p, labels).accuracy == pytest.approx(
@@ -123,3 +143,27 @@ def test_shipped_model_matches_keras_on_the_full_test_set() -> None:
     assert Scores.of(keras_p, labels).accuracy == pytest.approx(
         recorded["keras"]["accuracy"], abs=2e-4
     )
+
+
+@pytest.mark.dataset
+def test_stored_keras_probabilities_and_the_float_model_match_keras_on_a_sample(test_set) -> None:
+    x, labels = test_set
+    stored = read_keras_test_probs(KERAS_TEST_PROBS)
+    assert stored.shape == labels.shape
+    sample = np.random.default_rng(KERAS_SAMPLE_SEED).choice(
+        len(stored), KERAS_SAMPLE, replace=False
+    )
+    model = keras.models.load_model(KERAS_MODEL)
+    x_sample = {name: ids[sample] for name, ids in x.items()}
+    fresh = keras_predict(model, x_sample)
+    # Batches of another size may round differently in the last float32 bits, no more.
+    np.testing.assert_allclose(
+        fresh,
+        stored[sample],
+        rtol=0,
+        atol=1e-5,
+        err_msg=f"{KERAS_TEST_PROBS.name} is not {KERAS_MODEL.name}'s output: rerun the export",
+    )
+    # The float TFLite file is the bench's baseline, not what the service runs: the same sample
+    # shows the conversion alone changes nothing that matters.
+    check_float_parity(fresh, tflite_predict(FLOAT_MODEL, x_sample))

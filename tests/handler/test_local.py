@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -66,3 +67,26 @@ def test_load_smoke_run_has_no_unexpected_answers():
     assert summary["requests"] == 300
     assert summary["unexpected"] == 0, summary["unexpected_by_kind"]
     assert summary["rss_mb"]["samples"] >= 2
+
+
+def test_page_files_are_logged_as_one_route_never_by_their_url(tmp_path, fake, capsys):
+    from handler import logs
+
+    (tmp_path / "index.html").write_text("<!doctype html><title>sentiment</title>")
+    (tmp_path / "app.js").write_text("console.log('hi')")
+    app = create_app(Settings(), fake)
+    add_frontend(app, tmp_path)
+    logs.configure("INFO")
+    client = TestClient(app)
+    capsys.readouterr()
+    for url in ("/", "/app.js", "/missing-typed-by-a-client.js", "/config.json", "/v1/health"):
+        client.get(url)
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    logged = [(line["path"], line["status"]) for line in lines if line["event"] == "request"]
+    assert logged == [
+        ("/{file:path}", 200),
+        ("/{file:path}", 200),
+        ("/{file:path}", 404),
+        ("/config.json", 200),
+        ("/v1/health", 200),
+    ]
