@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from convert.data import ENV_DATA, ENV_SENTENCES, DatasetError
+from convert.evidence import KERAS_TEST_PROBS
 from handler.paths import FLOAT_MODEL, KERAS_MODEL, MODEL_DIR, REPORTS_DIR
 
 DEFAULT_REPORTS = REPORTS_DIR
@@ -45,6 +46,7 @@ def train(args: argparse.Namespace) -> int:
         model_dir=args.model_dir,
         keras_model=args.keras_model,
         float_model=args.float_model,
+        keras_test_probs=args.keras_test_probs,
         results=args.out / "results.json",
         sentences=args.sentences or sentences_folder(args.data),
     )
@@ -114,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--model-dir", type=Path, default=MODEL_DIR, help="(%(default)s)")
     sub.add_argument("--keras-model", type=Path, default=KERAS_MODEL, help="(%(default)s)")
     sub.add_argument("--float-model", type=Path, default=FLOAT_MODEL, help="(%(default)s)")
+    sub.add_argument(
+        "--keras-test-probs", type=Path, default=KERAS_TEST_PROBS, help="(%(default)s)"
+    )
     sub.add_argument(
         "--sentences",
         type=Path,

@@ -10,11 +10,10 @@ from typing import Any
 
 import keras
 import numpy as np
-from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from convert import models
+from convert import models, nblr
 from convert.export import keras_predict
 from convert.metrics import Scores
 from convert.prepare import SEED, Prepared, word_encoder
@@ -38,40 +37,30 @@ def _choose_c(
     return best[1], best[2]
 
 
-def _nb_weights(x: Any, labels: np.ndarray) -> Any:
-    """Diagonal of naive-Bayes log-count ratios (add-one smoothing) over binary features."""
-    pos = np.asarray(x[labels == 1].sum(0)).ravel() + 1.0
-    neg = np.asarray(x[labels == 0].sum(0)).ravel() + 1.0
-    return sparse.diags(np.log((pos / pos.sum()) / (neg / neg.sum())))
-
-
 def nb_lr_baseline(data: Prepared) -> Run:
     """NB-weighted logistic regression (Wang & Manning 2012) on binary 1-3-grams of every word."""
     start = time.perf_counter()
     vec = CountVectorizer(analyzer=lambda toks: ngrams(toks, 3), min_df=3, binary=True)
     x_fit, x_val = vec.fit_transform(data.fit.tokens), vec.transform(data.val.tokens)
-    r = _nb_weights(x_fit, data.fit.labels)
-    c, clf = _choose_c(
-        "nb_lr",
-        lambda c: LogisticRegression(C=c, solver="liblinear", max_iter=2000),
-        x_fit @ r,
-        x_val @ r,
-        data,
-    )
+    scored = []
+    for c in nblr.C_GRID:
+        val = Scores.of(nblr.fit(x_fit, data.fit.labels, c).probabilities(x_val), data.val.labels)
+        log(f"nb_lr: C={c} validation accuracy {val.accuracy:.4f}")
+        scored.append((val.accuracy, c, val))
+    _, c, val = max(scored, key=lambda s: s[0])
     run = Run(
         "nb_lr",
         {"ngram_range": [1, 3], "min_df": 3, "binary": True, "stopwords": "kept", "C": c},
-        seconds=time.perf_counter() - start,
+        val=val,
         params=int(x_fit.shape[1]) + 1,
     )
-    run.val = Scores.of(clf.predict_proba(x_val @ r)[:, 1], data.val.labels)
     # Refit on all training reviews with the chosen C, as the served model is: a fair bar.
     full = data.fit + data.val
     x_full = vec.fit_transform(full.tokens)
-    r = _nb_weights(x_full, full.labels)
-    clf = LogisticRegression(C=c, solver="liblinear", max_iter=2000).fit(x_full @ r, full.labels)
+    model = nblr.fit(x_full, full.labels, c)
     run.config["refit"] = "all 25,000 training reviews, with the C chosen on validation"
-    evaluate_once(run, clf.predict_proba(vec.transform(data.test.tokens) @ r)[:, 1], data.test)
+    run.seconds = time.perf_counter() - start
+    evaluate_once(run, model.probabilities(vec.transform(data.test.tokens)), data.test)
     return run
 
 

@@ -118,28 +118,29 @@ def cnn_branch(
     return _compile(keras.Model(words, out, name="cnn_multiwidth"))
 
 
-def ngram_branch(nb_ratios: npt.NDArray[np.float32], seed: int = 0) -> keras.Model:
-    """A logistic regression over binary n-gram features, warm-started at naive-Bayes log-count
-    ratios (Wang & Manning 2012): one embedding weight per n-gram, summed over the review.
+def ngram_branch(weights: npt.NDArray[np.float32], bias: float) -> keras.Model:
+    """The n-gram logistic regression (convert.nblr) as a graph: one embedding weight per n-gram,
+    summed over a text's distinct n-grams, plus the bias; outputs P(positive).
 
-    A sum over a zero padding row, so the input may be any length (short spans train short).
+    A sum over a zero padding row, so the input may be any length.
     """
-    keras.utils.set_random_seed(seed)
     grams = keras.Input(shape=(None,), dtype="int32", name="ngrams")
     w = layers.Embedding(
-        len(nb_ratios),
+        len(weights),
         1,
         name="ngram_weight",
-        embeddings_initializer=keras.initializers.Constant(nb_ratios.reshape(-1, 1)),
+        embeddings_initializer=keras.initializers.Constant(weights.reshape(-1, 1)),
         embeddings_constraint=ZeroRow(),
     )(grams)
     x = SumOverTime(name="ngram_sum")(w)
-    # NB ratios summed over a review's ~500 distinct n-grams: start the scale small.
     logit = layers.Dense(
-        1, name="ngram_logit", kernel_initializer=keras.initializers.Constant(1 / 8.0)
+        1,
+        name="ngram_logit",
+        kernel_initializer=keras.initializers.Constant(1.0),
+        bias_initializer=keras.initializers.Constant(bias),
     )(x)
     out = layers.Activation("sigmoid", name="p_positive")(logit)
-    return _compile(keras.Model(grams, out, name="ngram_nb"), learning_rate=2e-3)
+    return _compile(keras.Model(grams, out, name="ngram_nb_lr"))
 
 
 def combine(cnn: keras.Model, ngram: keras.Model) -> keras.Model:
@@ -220,17 +221,3 @@ def for_export(model: keras.Model, seq_len: int, ngram_len: int) -> keras.Model:
     return keras.Model(
         {"words": words, "ngrams": grams}, [cnn_logit, ngram_logit], name="cnn_ngram_served"
     )
-
-
-def nb_log_count_ratios(
-    ngram_ids: npt.NDArray[np.int32], labels: npt.NDArray[np.int64], size: int, alpha: float = 1.0
-) -> npt.NDArray[np.float32]:
-    """r = log((p/|p|) / (q/|q|)) over binary features; ids 0 (pad) and 1 (oov) get 0."""
-    p = np.full(size, alpha)
-    q = np.full(size, alpha)
-    for row, y in zip(ngram_ids, labels, strict=True):
-        row = row[row > 1]
-        (p if y == 1 else q)[row] += 1
-    r: npt.NDArray[np.float32] = np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
-    r[:2] = 0.0
-    return r

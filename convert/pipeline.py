@@ -20,6 +20,7 @@ from convert import embeddings, served
 from convert.baselines import compared_models, nb_lr_baseline, tfidf_baseline
 from convert.data import Imdb, load_sentences
 from convert.evaluate import evaluate
+from convert.evidence import write_keras_test_probs
 from convert.export import update_manifest
 from convert.metrics import predicted
 from convert.prepare import SEED, Prepared, Split, spans
@@ -32,6 +33,7 @@ class Paths:
     model_dir: Path
     keras_model: Path
     float_model: Path
+    keras_test_probs: Path
     results: Path
     sentences: Path
 
@@ -79,6 +81,7 @@ def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, A
     manifest, probs = served.export(
         trained, encoder, data, calibration, paths.model_dir, paths.keras_model, paths.float_model
     )
+    write_keras_test_probs(probs["keras"], paths.keras_test_probs)
     served_run = trained.runs[-1]
     evaluate_once(served_run, probs["int8"].astype(np.float32), data.test)
     for run in trained.runs:

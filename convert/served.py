@@ -15,9 +15,10 @@ from typing import Any
 import keras
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 from scipy.optimize import minimize_scalar
 
-from convert import embeddings, models
+from convert import embeddings, models, nblr
 from convert.export import Checked, export_and_check, keras_predict, sample
 from convert.metrics import Labels, Scores
 from convert.prepare import SEED, Prepared, Split, ngram_vocabulary
@@ -43,7 +44,6 @@ class ServedConfig:
     ngram_min_df: int = 3  # distinct movies, not reviews (see ngram_vocabulary)
     ngram_len: int = 1500
     cnn_epochs: int = 6
-    ngram_epochs: int = 12
     # Short spans: 1-2 sentences of a review, labelled as the review, weighted below it.
     spans_per_review: int = 2
     span_weight: float = 0.25
@@ -116,10 +116,21 @@ def train(
         m.get_layer("word_embedding").set_weights([emb_matrix])
         return m
 
-    def ngram(split: Split) -> keras.Model:
-        ids = encoder.encode_words(split.tokens)["ngrams"]
-        ratios = models.nb_log_count_ratios(ids, split.labels, len(encoder.grams or ()))
-        return models.ngram_branch(ratios, seed=SEED)
+    size = len(encoder.grams or ())
+
+    def ngram(
+        reviews: Split, span_split: Split, span_ids: Any, c: float
+    ) -> tuple[keras.Model, nblr.NbLr]:
+        x = sparse.vstack(
+            [
+                nblr.binary_matrix(encoder.encode_words(reviews.tokens)["ngrams"], size),
+                nblr.binary_matrix(span_ids, size),
+            ]
+        ).tocsr()
+        y = np.concatenate([reviews.labels, span_split.labels])
+        w = np.concatenate([np.ones(len(reviews)), np.full(len(span_split), s.span_weight)])
+        nb = nblr.fit(x, y, c, ratio_rows=len(reviews), sample_weight=w)
+        return models.ngram_branch(nblr.keras_table(nb), nb.bias), nb
 
     span_config = {"spans_per_review": s.spans_per_review, "span_weight": s.span_weight}
     cnn_run, cnn_model = train_keras(
@@ -131,18 +142,29 @@ def train(
         epochs=s.cnn_epochs,
         extra=[Part(fit_spans["words"], spans.fit.labels, s.span_weight)],
     )
-    ngram_run, ngram_model = train_keras(
+    x_val = encoder.encode_words(data.val.tokens)
+    start = time.perf_counter()
+    x_val_grams = nblr.binary_matrix(x_val["ngrams"], size)
+    tried = []
+    for c in nblr.C_GRID:
+        branch, nb = ngram(data.fit, spans.fit, fit_spans["ngrams"], c)
+        val = Scores.of(nb.probabilities(x_val_grams), data.val.labels)
+        log(f"served_ngram_branch: C={c} validation accuracy {val.accuracy:.4f}")
+        tried.append((val.accuracy, c, val, branch))
+    _, ngram_c, ngram_val, ngram_model = max(tried, key=lambda t: t[0])
+    ngram_run = Run(
         "served_ngram_branch",
-        data,
-        encoder,
-        lambda: ngram(data.fit),
-        {"init": "naive-Bayes log-count ratios", "stopwords": "kept", **span_config},
-        epochs=s.ngram_epochs,
-        batch_size=64,
-        extra=[Part(fit_spans["ngrams"], spans.fit.labels, s.span_weight)],
+        {
+            "model": "NB-weighted logistic regression",
+            "stopwords": "kept",
+            "C": ngram_c,
+            **span_config,
+        },
+        val=ngram_val,
+        seconds=time.perf_counter() - start,
+        params=size + 1,
     )
     model = models.combine(cnn_model, ngram_model)
-    x_val = encoder.encode_words(data.val.tokens)
     val_spans = _span_inputs(encoder, spans.val, s)
     # Only the 3 mixing parameters see the validation labels, from reviews and spans alike.
     fit_keras(
@@ -165,7 +187,7 @@ def train(
     long_t = _temperature(val_logits, data.val.labels)
     log(f"served: mixed validation accuracy {mix.val.accuracy:.4f}, temperature {long_t:.3f}")
     if s.refit:
-        epochs = {"cnn": best_epoch(cnn_run), "ngram": best_epoch(ngram_run)}
+        epochs = best_epoch(cnn_run)
         start = time.perf_counter()
         full, full_spans = data.fit + data.val, spans.fit + spans.val
         x_full, x_full_spans = (
@@ -173,31 +195,15 @@ def train(
             _span_inputs(encoder, full_spans, s),
         )
         cnn_model = cnn()
-        _fit_for(
-            cnn_model,
-            x_full["words"],
-            full,
-            x_full_spans["words"],
-            full_spans,
-            s,
-            epochs["cnn"],
-            128,
-        )
-        ngram_model = ngram(full)
-        _fit_for(
-            ngram_model,
-            x_full["ngrams"],
-            full,
-            x_full_spans["ngrams"],
-            full_spans,
-            s,
-            epochs["ngram"],
-            64,
-        )
+        _fit_for(cnn_model, x_full["words"], full, x_full_spans["words"], full_spans, s, epochs)
+        ngram_model, _ = ngram(full, full_spans, x_full_spans["ngrams"], ngram_c)
         model = models.combine(cnn_model, ngram_model)
         model.get_layer("mix").set_weights(mix_weights)
         export = models.for_export(model, s.seq_len, s.ngram_len)
-        mix.config["refit"] = f"both branches retrained on all training reviews for {epochs} epochs"
+        mix.config["refit"] = (
+            f"both branches retrained on all training reviews: the CNN for {epochs} epochs, "
+            f"the n-gram regression with C={ngram_c}"
+        )
         log(f"served: refit on {len(full)} reviews in {time.perf_counter() - start:.0f}s")
     mix.seconds = cnn_run.seconds + ngram_run.seconds
     mix.params = int(export.count_params())
@@ -212,7 +218,7 @@ def _fit_for(
     span_split: Split,
     s: ServedConfig,
     epochs: int,
-    batch_size: int,
+    batch_size: int = 128,
 ) -> None:
     parts = [Part(x, reviews.labels), Part(x_spans, span_split.labels, s.span_weight)]
     batches, steps = dataset(parts, batch_size, SEED)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from convert import models
+from convert import models, nblr
 from convert.export import Checked, export_and_check, sample
 from convert.prepare import ngram_vocabulary  # the same vocabulary rule as the served model
 from handler.calibration import Calibration
@@ -55,11 +55,10 @@ def build(
         ngram_vocabulary(fit_words, 3, 512, min_df=1),
     )
     x_fit, x_val = encoder.encode_words(fit_words), encoder.encode(val_texts)
-    ratios = models.nb_log_count_ratios(x_fit["ngrams"], y_fit, len(encoder.grams or ()))
     cnn = models.cnn_branch(len(encoder.words), embed_dim=8, filters=8, seed=seed)
     cnn.fit(x_fit["words"], y_fit, epochs=4, batch_size=32, verbose=0)
-    ngram = models.ngram_branch(ratios, seed=seed)
-    ngram.fit(x_fit["ngrams"], y_fit, epochs=4, batch_size=32, verbose=0)
+    nb = nblr.fit(nblr.binary_matrix(x_fit["ngrams"], len(encoder.grams or ())), y_fit, c=0.3)
+    ngram = models.ngram_branch(nblr.keras_table(nb), nb.bias)
     model = models.combine(cnn, ngram)
     model.fit(x_val, y_val, epochs=10, batch_size=32, verbose=0)
     known = np.array([len(encoder.known_words(words(t))) for t in val_texts])

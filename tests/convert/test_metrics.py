@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import f1_score
 
-from convert.metrics import Scores, accuracy_by_length, agreement, expected_calibration_error, summary
+from convert.metrics import (
+    Scores,
+    accuracy_by_length,
+    agreement,
+    expected_calibration_error,
+    summary,
+)
 from handler.calibration import Calibration
 
 rng = np.random.default_rng(3)
@@ -35,7 +41,9 @@ def test_summary_counts_answers_near_half() -> None:
 def test_agreement_and_length_buckets() -> None:
     a = agreement(np.array([0.2, 0.7]), np.array([0.6, 0.7]))
     assert a["label_agreement"] == 0.5 and abs(a["max_abs_dp"] - 0.4) < 1e-9
-    rows = accuracy_by_length(np.array([0.9, 0.1, 0.9]), np.array([1, 1, 0]), [5, 30, 900], edges=(0, 20))
+    rows = accuracy_by_length(
+        np.array([0.9, 0.1, 0.9]), np.array([1, 1, 0]), [5, 30, 900], edges=(0, 20)
+    )
     assert [(r["low"], r["count"], r["accuracy"]) for r in rows] == [(0, 1, 1.0), (20, 2, 0.0)]
 
 

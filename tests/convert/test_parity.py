@@ -20,10 +20,12 @@ import pytest
 from convert import tiny
 from convert.data import ENV_DATA, load
 from convert.evidence import KERAS_TEST_PROBS, read_keras_test_probs
-from convert.export import Scores, agreement, keras_predict, tflite_predict, to_tflite
+from convert.export import keras_predict, tflite_predict, to_tflite
+from convert.metrics import Scores, agreement
 from handler import constants
+from handler.calibration import Calibration
 from handler.paths import FLOAT_MODEL, KERAS_MODEL, MODEL_DIR, SHIPPED_MANIFEST
-from handler.text import Encoder
+from handler.text import Encoder, words
 
 # Keras is re-run on this many test reviews (seeded) to show the stored outputs are still its own.
 KERAS_SAMPLE = 500
@@ -67,17 +69,21 @@ def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, di
     return out / "model", out / "tiny.keras", manifest
 
 
+def _sigmoid(logits: np.ndarray) -> np.ndarray:
+    return Calibration().probabilities(logits, np.zeros(len(logits)))
+
+
 def test_tiny_model_passes_the_parity_contract(tiny_build: tuple[Path, Path, dict]) -> None:
     model_dir, keras_path, _ = tiny_build
     texts, labels = tiny.synthetic_reviews(300, seed=99)  # reviews the model never saw
     encoder = Encoder.load(model_dir / constants.VOCAB_FILE)
     x = encoder.encode(texts)
     model = keras.models.load_model(keras_path)
-    keras_p = keras_predict(model, x)
+    keras_p = _sigmoid(keras_predict(model, x))
     check_parity(
         keras_p,
-        tflite_predict(to_tflite(model), x),
-        tflite_predict(model_dir / constants.MODEL_FILE, x),
+        _sigmoid(tflite_predict(to_tflite(model), x)),
+        _sigmoid(tflite_predict(model_dir / constants.MODEL_FILE, x)),
         labels,
     )
     assert (
@@ -109,32 +115,43 @@ def test_int8_export_uses_only_integer_kernels(tiny_build: tuple[Path, Path, dic
         for d in interp._get_ops_details()
         if any(interp.get_tensor_details()[i]["dtype"] == np.float32 for i in d["inputs"] if i >= 0)
     }
-    # The only float step allowed is the final dequantize of the probability.
+    # The only float steps allowed are the final dequantizes of the partial logits.
     assert float_ops <= {"DEQUANTIZE"}, float_ops
+    assert len(interp.get_output_details()) == 2
 
 
 @pytest.fixture(scope="module")
-def test_set() -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """The 25,000 test reviews encoded for the shipped model, and their labels."""
+def test_set() -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """The 25,000 test reviews encoded for the shipped model, their labels and known words."""
     path = os.environ.get(ENV_DATA)
     if not path:
         pytest.skip(f"{ENV_DATA} is not set: the full-test-set parity check needs the dataset")
     imdb = load(path)
     encoder = Encoder.load(MODEL_DIR / constants.VOCAB_FILE)
-    return encoder.encode([r.text for r in imdb.test]), np.array([r.label for r in imdb.test])
+    tokens = [words(r.text) for r in imdb.test]
+    known = np.array([len(encoder.known_words(t)) for t in tokens])
+    return encoder.encode_words(tokens), np.array([r.label for r in imdb.test]), known
+
+
+def _calibrated(logits: np.ndarray, known: np.ndarray) -> np.ndarray:
+    return Calibration.of(json.loads(SHIPPED_MANIFEST.read_text())).probabilities(logits, known)
 
 
 @pytest.mark.dataset
 def test_shipped_model_matches_keras_on_the_full_test_set(test_set) -> None:
-    x, labels = test_set
+    x, labels, known = test_set
     manifest = json.loads(SHIPPED_MANIFEST.read_text())
     if manifest["architecture"].startswith("tiny"):
         pytest.fail("handler/model holds the tiny fixture model, not the trained one")
     # Keras's side is the stored evidence; the next test shows it is still this model's output.
     keras_p = read_keras_test_probs(KERAS_TEST_PROBS)
     assert keras_p.shape == labels.shape
-    int8_p = tflite_predict(MODEL_DIR / constants.MODEL_FILE, x)
+    int8_p = _calibrated(tflite_predict(MODEL_DIR / constants.MODEL_FILE, x), known)
     check_int8_parity(keras_p, int8_p, labels)
+    # Fine-grained answers (the int8 outputs are added and calibrated in float), no 0.5 ties.
+    assert len(np.unique(int8_p)) >= 1000
+    assert not np.any(int8_p == 0.5)
+    assert len(np.unique(int8_p)) == manifest["metrics"]["distinct_probabilities"]
     # The manifest's figures are the ones these files produce, not typed-in numbers.
     recorded = manifest["metrics"]["scores"]
     assert Scores.of(int8_p, labels).accuracy == pytest.approx(
@@ -147,7 +164,7 @@ def test_shipped_model_matches_keras_on_the_full_test_set(test_set) -> None:
 
 @pytest.mark.dataset
 def test_stored_keras_probabilities_and_the_float_model_match_keras_on_a_sample(test_set) -> None:
-    x, labels = test_set
+    x, labels, known = test_set
     stored = read_keras_test_probs(KERAS_TEST_PROBS)
     assert stored.shape == labels.shape
     sample = np.random.default_rng(KERAS_SAMPLE_SEED).choice(
@@ -155,7 +172,7 @@ def test_stored_keras_probabilities_and_the_float_model_match_keras_on_a_sample(
     )
     model = keras.models.load_model(KERAS_MODEL)
     x_sample = {name: ids[sample] for name, ids in x.items()}
-    fresh = keras_predict(model, x_sample)
+    fresh = _calibrated(keras_predict(model, x_sample), known[sample])
     # Batches of another size may round differently in the last float32 bits, no more.
     np.testing.assert_allclose(
         fresh,
@@ -166,4 +183,4 @@ def test_stored_keras_probabilities_and_the_float_model_match_keras_on_a_sample(
     )
     # The float TFLite file is the bench's baseline, not what the service runs: the same sample
     # shows the conversion alone changes nothing that matters.
-    check_float_parity(fresh, tflite_predict(FLOAT_MODEL, x_sample))
+    check_float_parity(fresh, _calibrated(tflite_predict(FLOAT_MODEL, x_sample), known[sample]))
