@@ -12,7 +12,7 @@ SERVE_PY := .venv-serve/bin/python
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
 export IMDB_DATA ?= $(abspath ../shared/data/aclImdb.tar.gz)
 
-.PHONY: setup setup-serve setup-train setup-infra serve test test-slow lint loadtest explore train results bench synth deploy destroy clean
+.PHONY: setup setup-serve setup-train setup-infra serve test test-slow lint loadtest explore train results compare bench synth deploy destroy clean
 
 setup:  ## the whole locked Python environment in .venv (every dependency group)
 	@scripts/bootstrap
@@ -55,6 +55,13 @@ train: setup-train  ## train RNN, CNN, RCNN, baselines and the served model; wri
 
 results: setup-train  ## redraw reports/results.md from reports/results.json
 	$(PY) -m convert results
+
+# The model the shipped one replaced, measured beside it in one run (accuracy, sentences, cost).
+PREVIOUS_MODEL ?= 92a53c4
+compare: setup-train  ## the previous model beside the shipped one; adds it to reports/results.md
+	rm -rf build/previous && mkdir -p build/previous
+	git archive $(PREVIOUS_MODEL) handler/model | tar -x -C build/previous
+	$(PY) -m convert compare --data "$(IMDB_DATA)" --previous build/previous/handler/model
 
 # BENCH_ARGS passes options, e.g. stand-in models made by `$(PY) -m bench.standin build/bench-fixture`:
 # make bench BENCH_ARGS="--model-dir build/bench-fixture/model --keras-model build/bench-fixture/sentiment.keras --float-model build/bench-fixture/sentiment_float.tflite"

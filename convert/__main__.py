@@ -51,7 +51,7 @@ def train(args: argparse.Namespace) -> int:
         sentences=args.sentences or sentences_folder(args.data),
     )
     run_all(load(args.data, with_unsup=True), paths, with_compared=not args.served_only)
-    print(f"wrote {render(args.out / 'results.json', args.out)}")
+    print(f"wrote {render(args.out / 'results.json', args.out, args.model_dir)}")
     return 0
 
 

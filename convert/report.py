@@ -12,6 +12,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from convert import model_card
+from handler.constants import MODEL_CARD_FILE
+from handler.paths import MODEL_DIR
 
 # Published IMDb test accuracies, quoted for context; none of these were re-run here.
 PUBLISHED = [
@@ -36,7 +38,7 @@ SERVED = "served_cnn_ngram"
 SENTENCE_NAMES = model_card.SENTENCE_NAMES
 
 
-def render(results_path: Path, out_dir: Path) -> Path:
+def render(results_path: Path, out_dir: Path, model_dir: Path = MODEL_DIR) -> Path:
     results = json.loads(results_path.read_text())
     figures = out_dir / "results"
     figures.mkdir(parents=True, exist_ok=True)
@@ -46,7 +48,9 @@ def render(results_path: Path, out_dir: Path) -> Path:
     _curves(runs, figures / "curves.png")
     _confusion(results["confusion_int8"], figures / "confusion.png")
     _reliability(results["evaluation"], figures / "reliability.png")
-    (out_dir / "model-card.md").write_text(model_card.render(results))
+    card = model_card.render(results)
+    for folder in (out_dir, model_dir):
+        (folder / MODEL_CARD_FILE).write_text(card)
     out = out_dir / "results.md"
     out.write_text(_markdown(runs, man, results))
     return out

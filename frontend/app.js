@@ -167,12 +167,15 @@ const els = {
   topWords: $("top-words"),
   modelInfo: $("model-info"),
   docsLink: $("docs-link"),
+  cardLink: $("card-link"),
+  meterRow: $("meter-row"),
 };
 
 const state = { apiBase: "", maxChars: DEFAULT_MAX_CHARS, busy: false };
 const ready = loadApiBase().then((base) => {
   state.apiBase = base;
   els.docsLink.href = `${base}/docs`;
+  els.cardLink.href = `${base}/v1/model/card`;
 });
 
 function updateCounter() {
@@ -211,6 +214,12 @@ function setBusy(busy) {
 }
 
 function renderPrediction(body, text) {
+  if (body.words_used === 0) {
+    // The model knows none of the words: its probability would only be its prior.
+    renderCannotJudge();
+    return;
+  }
+  els.meterRow.hidden = false;
   const p = body.probability;
   const percent = Math.round(p * 1000) / 10;
   els.label.textContent = body.label === "positive" ? "Positive" : "Negative";
@@ -233,6 +242,16 @@ function renderPrediction(body, text) {
     renderExplanation(text, explanation);
   }
   if (typeof body.model_version === "string") state.modelVersion = body.model_version;
+}
+
+function renderCannotJudge() {
+  els.label.textContent = "Cannot judge";
+  els.label.className = "label label-unknown";
+  els.probabilityText.textContent =
+    "The model knows none of these words, so it cannot say whether this is positive or negative.";
+  els.meterRow.hidden = true;
+  els.explanation.hidden = true;
+  els.result.hidden = false;
 }
 
 function renderExplanation(text, explanation) {

@@ -19,6 +19,8 @@ ENV_ROOT_PATH: Final = f"{ENV_PREFIX}ROOT_PATH"
 MODEL_FILE: Final = "sentiment.tflite"
 VOCAB_FILE: Final = "vocab.json"
 MANIFEST_FILE: Final = "manifest.json"
+# The model card travels with the model (as on a model hub); reports/ holds the same text.
+MODEL_CARD_FILE: Final = "model-card.md"
 
 # Published next to the page at deploy time; the page reads the API's base URL from it.
 FRONTEND_CONFIG_FILE: Final = "config.json"

@@ -35,12 +35,14 @@ def test_calibration_error_is_small_when_calibrated_and_large_when_not() -> None
 
 def test_summary_counts_answers_near_half() -> None:
     s = summary(np.array([0.45, 0.55, 0.61, 0.05]), np.array([0, 1, 1, 0]))
-    assert s["near_half"] == 0.5 and s["accuracy"] == 1.0
+    assert s["near_half"] == 0.5
+    assert s["accuracy"] == 1.0
 
 
 def test_agreement_and_length_buckets() -> None:
     a = agreement(np.array([0.2, 0.7]), np.array([0.6, 0.7]))
-    assert a["label_agreement"] == 0.5 and abs(a["max_abs_dp"] - 0.4) < 1e-9
+    assert a["label_agreement"] == 0.5
+    assert abs(a["max_abs_dp"] - 0.4) < 1e-9
     rows = accuracy_by_length(
         np.array([0.9, 0.1, 0.9]), np.array([1, 1, 0]), [5, 30, 900], edges=(0, 20)
     )

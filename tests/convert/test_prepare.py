@@ -34,7 +34,9 @@ def test_spans_are_seeded_and_labelled_as_their_review() -> None:
         Review("Bad bad bad. Worse than ever.", 0, 1, "train/neg/0"),
     ]
     a, b = spans(reviews, 3, seed=5), spans(reviews, 3, seed=5)
-    assert a.tokens == b.tokens and len(a) == 6
+    assert a.tokens == b.tokens
+    assert len(a) == 6
     assert list(a.labels) == [1, 1, 1, 0, 0, 0]
-    assert a.movies[:3] == ["m1"] * 3 and a.movies[3] == "train/neg/0"
+    assert a.movies[:3] == ["m1"] * 3
+    assert a.movies[3] == "train/neg/0"
     assert all(1 <= len(t) <= 6 for t in a.tokens)

@@ -141,3 +141,21 @@ def test_limit_comes_from_the_model_endpoint(new_page, base_url: str) -> None:
     page.fill("#review", "x" * 41)
     expect(page.locator("#counter")).to_contain_text("41 / 40")
     expect(page.locator("#review")).to_have_attribute("aria-invalid", "true")
+
+
+def test_a_text_with_no_known_word_says_the_model_cannot_judge(page: Page) -> None:
+    body = analyze(page, "the the the")
+
+    assert body["words_used"] == 0
+    expect(page.locator("#label")).to_have_text("Cannot judge")
+    expect(page.locator("#probability-text")).to_contain_text("knows none of these words")
+    expect(page.locator("#probability-meter")).to_be_hidden()
+    expect(page.locator("#explanation")).to_be_hidden()
+    # The next real review brings the meter back.
+    analyze(page, POSITIVE)
+    expect(page.locator("#probability-meter")).to_be_visible()
+
+
+def test_footer_links_to_the_model_card(page: Page) -> None:
+    link = page.get_by_role("link", name="Model card")
+    expect(link).to_have_attribute("href", re.compile(r"/v1/model/card$"))
