@@ -87,7 +87,10 @@ def keras_predict(
     """The model's output per row; for an export graph, its partial logits added up."""
     out = model.predict(feed(model, inputs), batch_size=batch_size, verbose=0)
     parts = out if isinstance(out, list) else [out]
-    return np.sum([np.asarray(p, np.float32).reshape(-1) for p in parts], axis=0, dtype=np.float32)
+    total: npt.NDArray[np.float32] = np.sum(
+        [np.asarray(p, np.float32).reshape(-1) for p in parts], axis=0, dtype=np.float32
+    )
+    return total
 
 
 def tflite_predict(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -93,7 +94,7 @@ def summary(probs: Probs, labels: Labels) -> dict[str, float]:
 
 def accuracy_by_length(
     probs: Probs, labels: Labels, lengths: Sequence[int], edges: Sequence[int] = LENGTH_EDGES
-) -> list[dict[str, float]]:
+) -> list[dict[str, Any]]:
     """Accuracy within each length bucket [edges[i], edges[i+1]), the last one open-ended."""
     n = np.asarray(lengths)
     correct = predicted(probs) == labels

@@ -36,7 +36,8 @@ def log_count_ratios(
     """r = log((p/|p|) / (q/|q|)) with add-alpha smoothing, over binary feature columns."""
     pos = np.asarray(x[labels == 1].sum(0)).ravel() + alpha
     neg = np.asarray(x[labels == 0].sum(0)).ravel() + alpha
-    return np.log((pos / pos.sum()) / (neg / neg.sum()))
+    r: npt.NDArray[np.float64] = np.log((pos / pos.sum()) / (neg / neg.sum()))
+    return r
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ class NbLr:
     @property
     def weights(self) -> npt.NDArray[np.float32]:
         """Per-feature weight r_j * w_j: the logit is their sum over a text's features + bias."""
-        return (self.ratios * self.model.coef_.ravel()).astype(np.float32)
+        w: npt.NDArray[np.float32] = (self.ratios * self.model.coef_.ravel()).astype(np.float32)
+        return w
 
     @property
     def bias(self) -> float:
@@ -65,7 +67,7 @@ def fit(
     labels: npt.NDArray[np.int64],
     c: float,
     ratio_rows: int | None = None,
-    sample_weight: Sequence[float] | None = None,
+    sample_weight: npt.ArrayLike | None = None,
 ) -> NbLr:
     """Ratios from the first `ratio_rows` rows (whole reviews, not spans), then an L2 fit."""
     n = ratio_rows or x.shape[0]

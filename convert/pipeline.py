@@ -86,12 +86,14 @@ def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, A
     evaluate_once(served_run, probs["int8"].astype(np.float32), data.test)
     for run in trained.runs:
         runs[run.name] = run
+    baseline = runs["nb_lr"].test_probs
+    assert baseline is not None
     evaluation = evaluate(
         paths.model_dir,
         data.test,
         sentence_sets,
         data.val,
-        {"NB-LR baseline": runs["nb_lr"].test_probs},
+        {"NB-LR baseline": baseline},
     )
     evaluation["ms_per_review"] = {
         "int8_single": tflite_ms_per_review(

@@ -36,7 +36,7 @@ class Run:
     test: Scores | None = None
     seconds: float = 0.0
     params: int = 0
-    test_probs: npt.NDArray[np.float32] | None = None
+    test_probs: npt.NDArray[np.floating[Any]] | None = None
 
     def summary(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if k != "test_probs"}
@@ -130,7 +130,7 @@ def train_keras(
     return run, model
 
 
-def evaluate_once(run: Run, probs: npt.NDArray[np.float32], test: Split) -> None:
+def evaluate_once(run: Run, probs: npt.NDArray[np.floating[Any]], test: Split) -> None:
     """The single look at the test set for this final model."""
     assert run.test is None, f"{run.name} was already evaluated on test"
     run.test_probs = probs

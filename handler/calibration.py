@@ -33,4 +33,5 @@ class Calibration:
     ) -> npt.NDArray[np.float64]:
         """sigmoid(logit / T), T chosen by each text's number of known words."""
         t = np.vectorize(self.temperature_for, otypes=[np.float64])(np.asarray(known_words))
-        return 1.0 / (1.0 + np.exp(-np.asarray(logits, np.float64) / t))
+        p: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.asarray(logits, np.float64) / t))
+        return p

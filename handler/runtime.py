@@ -77,7 +77,8 @@ class TfliteModel:
                 ]
             except (ValueError, RuntimeError, KeyError) as exc:
                 raise ModelRuntimeError(f"inference failed: {exc}") from exc
-        return np.sum(parts, axis=0, dtype=np.float32)
+        total: npt.NDArray[np.float32] = np.sum(parts, axis=0, dtype=np.float32)
+        return total
 
     @property
     def output_steps(self) -> tuple[float, ...]:
