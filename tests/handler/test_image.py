@@ -1,11 +1,13 @@
 """The Lambda image, without Docker: what handler/Dockerfile installs and copies is enough.
 
-- handler/requirements.txt is exactly the lock's `serve` group;
+- handler/requirements.txt is exactly the lock's `serve` group, with hashes, installed with
+  `--require-hashes` on a base image that a build argument can pin by digest;
+- handler/sbom.cdx.json lists exactly the packages and versions the image installs;
 - it resolves to binary wheels for CPython 3.13 on manylinux x86_64 and aarch64;
 - the Dockerfile copies every module the entry point imports and the model it reads, and no
   module under handler/ reaches for TensorFlow, Keras or the training pipeline;
 - a clean virtualenv holding exactly requirements.txt runs the entry point on API Gateway events
-  and answers like the in-process handler.
+  and answers like the in-process handler, printing EMF metrics that parse.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from handler import constants, lambda_function
+from handler import constants, lambda_function, metrics
 from tests.handler.conftest import EVENTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +36,6 @@ EXPORT = [
     "export",
     "--only-group",
     "serve",
-    "--no-hashes",
     "--no-header",
     "--no-annotate",
     "--frozen",
@@ -52,10 +53,10 @@ def uv(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
 
 
 def pinned(text: str) -> dict[str, str]:
-    """name -> version for the lines that apply to CPython 3.13 on Linux."""
+    """name -> version for the lines that apply to CPython 3.13 on Linux (hash lines skipped)."""
     pins = {}
     for line in text.splitlines():
-        requirement, _, marker = line.partition(";")
+        requirement, _, marker = line.rstrip(" \\").partition(";")
         if "==" not in requirement or "win32" in marker or "< '3.12'" in marker:
             continue
         name, version = requirement.strip().split("==")
@@ -67,10 +68,27 @@ def test_requirements_equal_a_fresh_export_of_the_lock():
     result = uv(*EXPORT)
     assert result.returncode == 0, result.stderr
     assert REQUIREMENTS.read_text() == result.stdout, (
-        "handler/requirements.txt drifted from uv.lock; regenerate it with: "
-        ".tools/bin/uv export --only-group serve --no-hashes --no-header --no-annotate "
-        "-o handler/requirements.txt"
+        "handler/requirements.txt drifted from uv.lock; regenerate it with `make requirements`"
     )
+
+
+def test_every_requirement_is_pinned_with_hashes():
+    entries = re.split(r"\n(?=\S)", REQUIREMENTS.read_text().strip())
+    assert len(entries) > 10
+    for entry in entries:
+        assert "==" in entry.splitlines()[0], entry
+        assert re.search(r"--hash=sha256:[0-9a-f]{64}", entry), entry.splitlines()[0]
+
+
+def test_sbom_lists_exactly_what_the_image_installs():
+    sbom = json.loads((HANDLER / "sbom.cdx.json").read_text())
+    assert sbom["bomFormat"] == "CycloneDX"
+    listed = {c["name"].lower(): c["version"] for c in sbom["components"]}
+    assert listed == pinned(REQUIREMENTS.read_text()), "run `make sbom`"
+    for component in sbom["components"]:
+        assert component["purl"] == f"pkg:pypi/{component['name']}@{component['version']}"
+        (reference,) = component["externalReferences"]
+        assert reference["hashes"], component["name"]
 
 
 @pytest.mark.parametrize("platform", ["x86_64-manylinux_2_28", "aarch64-manylinux_2_28"])
@@ -106,7 +124,12 @@ def test_pip_on_the_lambda_python_accepts_every_pin(arch, tmp_path):
 
 def _dockerfile() -> tuple[list[tuple[str, str]], str]:
     text = (HANDLER / "Dockerfile").read_text()
-    assert re.search(r"^FROM public\.ecr\.aws/lambda/python:3\.13\b", text, re.M)
+    # The base is a build argument whose default is the tag; infra may pass a digest instead.
+    assert re.search(r"^ARG BASE_IMAGE=public\.ecr\.aws/lambda/python:3\.13\s*$", text, re.M)
+    assert re.search(r"^FROM \$\{BASE_IMAGE\}\s*$", text, re.M)
+    assert re.search(
+        r"^RUN pip install [^\n]*--require-hashes[^\n]*-r /tmp/requirements.txt", text, re.M
+    )
     copies = re.findall(r"^COPY\s+(\S+)\s+(\S+)\s*$", text, re.M)
     cmd = json.loads(re.search(r"^CMD\s+(\[.*\])\s*$", text, re.M).group(1))
     return copies, cmd[0]
@@ -204,7 +227,7 @@ def test_entry_point_needs_only_what_requirements_txt_installs():
     providers = importlib.metadata.packages_distributions()
     required = set(pinned(REQUIREMENTS.read_text()))
     for name in external:
-        dists = {d.lower() for d in providers.get(name, [])}
+        dists = {re.sub(r"[-_.]+", "-", d).lower() for d in providers.get(name, [])}
         assert dists & required, (
             f"{name} is imported by the entry point but not in requirements.txt"
         )
@@ -271,6 +294,24 @@ def test_clean_venv_answers_events_like_the_in_process_handler(image_like_python
     answers = json.loads(line.removeprefix("RESULT "))
     cold_start = [x for x in result.stdout.splitlines() if '"cold_start"' in x]
     assert len(cold_start) == 1
+    # One EMF blob per invocation, in the image's own Powertools, with the names infra reads.
+    blobs = [json.loads(x) for x in result.stdout.splitlines() if x.startswith('{"_aws"')]
+    assert len(blobs) == len(EVENT_FILES)
+    served = json.loads(answers[str(EVENTS / "http_api_v2_predict.json")]["body"])["model_version"]
+    predicted = 0
+    for blob in blobs:
+        (directive,) = blob["_aws"]["CloudWatchMetrics"]
+        assert directive["Namespace"] == metrics.NAMESPACE
+        assert directive["Dimensions"] == [[metrics.DIMENSION]]
+        assert blob[metrics.DIMENSION] == served
+        names = {m["Name"] for m in directive["Metrics"]}
+        assert metrics.SERVER_ERROR in names
+        if metrics.POSITIVE in names:
+            predicted += 1
+            assert names >= {metrics.NEGATIVE, metrics.NEAR_THRESHOLD_COUNT, metrics.BATCH_SIZE,
+                             metrics.TEXT_LENGTH, *metrics.BUCKETS}  # fmt: skip
+    assert sum(metrics.COLD_START in b for b in blobs) == 1
+    assert predicted == sum("predict" in name for name in EVENT_FILES)
     for name in EVENT_FILES:
         with open(EVENTS / name) as f:
             expected = lambda_function.handler(json.load(f), None)

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from mangum import Mangum
 
-from handler import lambda_function
+from handler import lambda_function, metrics
 from handler.app import create_app
 from handler.settings import Settings
 from tests.handler.conftest import load_event
@@ -234,12 +234,15 @@ def test_an_unexpected_error_is_a_500_and_no_log_quotes_the_review(
     event = load_event("http_api_v2_predict.json")
     marker = "MY PRIVATE REVIEW TEXT"
     event["body"] = json.dumps({"text": marker})
-    with caplog.at_level("DEBUG"):
+    with caplog.at_level("DEBUG"), metrics.invocation() as outcome:
         response = adapter(event, CONTEXT)
+        outcome["status"] = response["statusCode"]
     assert response["statusCode"] == 500
     assert json.loads(response["body"])["error"]["code"] == "internal_error"
     logged = capsys.readouterr()
     assert marker not in logged.out + logged.err + caplog.text
+    # The metrics line of that invocation was printed too, and holds no text either.
+    assert any(line.startswith('{"_aws"') for line in logged.out.splitlines())
     # Without the wrapper, Mangum logs the traceback with the exception's message.
     caplog.clear()
     with caplog.at_level("DEBUG"):
