@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from infra.api import REPO_ROOT
+from handler.paths import REPO_ROOT
 from infra.settings import Settings
 from tests.infra.conftest import settings_from as _read
 
