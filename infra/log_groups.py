@@ -39,7 +39,7 @@ def give_providers_log_groups(stack: Stack) -> list[CfnResource]:
             and node.cfn_resource_type == _FUNCTION
         ):
             provider = node.node.scope
-            assert provider is not None
+            assert isinstance(provider, Construct)
             group = expiring_log_group(provider, "Logs")
             # The Ref also orders them: created before the provider, deleted after it.
             node.add_property_override("LoggingConfig", {"LogGroup": group.log_group_name})

@@ -80,7 +80,8 @@ class Monitoring(Construct):
         self.unexpected = unexpected.metric(statistic="Sum", period=ONE_MINUTE)
         self.signals = _signals(watched, self.unexpected)
         self.alarms = {
-            name: self._alarm(name, *spec) for name, spec in _alarm_specs(watched, self.signals).items()
+            name: self._alarm(name, *spec)
+            for name, spec in _alarm_specs(watched, self.signals).items()
         }
         self.dashboard = cloudwatch.Dashboard(
             self, "Dashboard", widgets=_widgets(watched, self.unexpected)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 from aws_cdk import Acknowledgment, CfnElement, DefaultStackSynthesizer, Stack, Validations
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3_deployment
-from constructs import IConstruct
+from constructs import Construct, IConstruct
 
 from infra.api import SentimentApi
 from infra.release import Release
@@ -33,7 +33,9 @@ def acknowledge_stack(stack: "SentimentStack") -> None:
 
 def acknowledge_web_acl_reader(reader: WebAclArn) -> None:
     """The function aws-cdk-lib's AwsCustomResource runs to read the ACL's ARN from us-east-1."""
-    handler = reader.reader.grant_principal.node.scope  # the singleton function behind the role
+    role = reader.reader.grant_principal
+    assert isinstance(role, Construct)
+    handler = role.node.scope  # the singleton function behind the role
     assert handler is not None
     acknowledge(
         handler,

@@ -36,7 +36,14 @@ HOOK_FILES: Final = (
     "handler/__init__.py",
     "handler/constants.py",
 )
-HOOK_EXCLUDE: Final = ("*", "!infra", "infra/*", "!handler", "handler/*", *(f"!{f}" for f in HOOK_FILES))
+HOOK_EXCLUDE: Final = (
+    "*",
+    "!infra",
+    "infra/*",
+    "!handler",
+    "handler/*",
+    *(f"!{f}" for f in HOOK_FILES),
+)
 
 
 class Release(Construct):
@@ -85,4 +92,3 @@ class Release(Construct):
                 failed_deployment=True, stopped_deployment=True, deployment_in_alarm=True
             ),
         )
-

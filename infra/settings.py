@@ -35,6 +35,10 @@ def _optional(value: object) -> object:
     return None if value in _OFF else _whole_number(value)
 
 
+def _optional_text(value: object) -> object:
+    return None if value in _OFF else value
+
+
 def _switch(value: object) -> object:
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
@@ -74,7 +78,9 @@ class Settings(BaseModel):
     )
     deployment: Deployment = "canary"
     # Alarms always go to the stack's SNS topic; this address is subscribed to it when set.
-    alarm_email: str | None = Field(None, pattern=r"^[^@\s,]+@[^@\s,]+\.[A-Za-z]{2,}$", alias="alarmEmail")
+    alarm_email: Annotated[str | None, BeforeValidator(_optional_text)] = Field(
+        None, pattern=r"^[^@\s,]+@[^@\s,]+\.[A-Za-z]{2,}$", alias="alarmEmail"
+    )
     # The opt-in web ACL in front of CloudFront (its own stack in us-east-1).
     waf: Annotated[bool, BeforeValidator(_switch)] = False
     # Requests one client IP may send in any 5 minutes before WAF blocks it (WAF's minimum is 10).

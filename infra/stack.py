@@ -38,7 +38,9 @@ class SentimentStack(Stack):
             if web_acl_parameter
             else None
         )
-        self.site = StaticSite(self, "Site", web_acl_arn=self.web_acl.value if self.web_acl else None)
+        self.site = StaticSite(
+            self, "Site", web_acl_arn=self.web_acl.value if self.web_acl else None
+        )
         self.api = SentimentApi(
             self,
             "Api",
@@ -80,7 +82,11 @@ class SentimentStack(Stack):
                 self.site.distribution.distribution_id,
                 "The page's and the API's distribution",
             ),
-            (names.OUTPUT_DASHBOARD, self.monitoring.dashboard.dashboard_name, "CloudWatch dashboard"),
+            (
+                names.OUTPUT_DASHBOARD,
+                self.monitoring.dashboard.dashboard_name,
+                "CloudWatch dashboard",
+            ),
             (names.OUTPUT_ALARM_TOPIC, self.monitoring.topic.topic_arn, "SNS topic of every alarm"),
         ):
             CfnOutput(self, name, value=value, description=description)

@@ -8,7 +8,7 @@ from aws_cdk.assertions import Match
 from handler.constants import ENV_ALLOWED_ORIGINS
 from infra.api import LIVE_ALIAS, ROUTES
 from infra.settings import DEFAULT_BASE_IMAGE, Settings
-from tests.infra.conftest import VARIANT_CONTEXT, Synthesized
+from tests.infra.conftest import CDK_JSON_CONTEXT, VARIANT_CONTEXT, Synthesized
 
 DEFAULTS = Settings()
 
@@ -68,7 +68,8 @@ def test_the_base_image_is_the_tag_unless_pinned(default_app: Synthesized) -> No
         (default_app.outdir / f"{default_app.stack.stack_name}.assets.json").read_text()
     )
     (image,) = assets["dockerImages"].values()
-    assert image["source"]["dockerBuildArgs"] == {"BASE_IMAGE": DEFAULT_BASE_IMAGE}
+    pinned = CDK_JSON_CONTEXT.get("baseImage", DEFAULT_BASE_IMAGE)  # `make pin-base-image`
+    assert image["source"]["dockerBuildArgs"] == {"BASE_IMAGE": pinned}
 
 
 def test_function_role_writes_only_its_own_log_group(default_app: Synthesized) -> None:
@@ -184,7 +185,10 @@ def test_the_api_calls_the_live_alias_of_the_current_version(default_app: Synthe
 def test_each_route_has_its_own_route_key_and_the_rest_reaches_the_app(
     default_app: Synthesized,
 ) -> None:
-    keys = {r["Properties"]["RouteKey"] for r in default_app.resources("AWS::ApiGatewayV2::Route").values()}
+    keys = {
+        r["Properties"]["RouteKey"]
+        for r in default_app.resources("AWS::ApiGatewayV2::Route").values()
+    }
     assert keys == {"$default", *(f"{m.value} {path}" for path, m in ROUTES)}
 
 

@@ -144,6 +144,7 @@ def test_the_topic_refuses_plain_http_and_mails_only_when_asked(
     default_app: Synthesized, variant_app: Synthesized
 ) -> None:
     (topic_id,) = default_app.resources("AWS::SNS::Topic")
+    assert default_app.only("AWS::SNS::TopicPolicy")["Topics"] == [{"Ref": topic_id}]
     policy = default_app.only("AWS::SNS::TopicPolicy")["PolicyDocument"]["Statement"]
     assert any(
         s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}

@@ -84,6 +84,10 @@ def test_the_opt_ins_and_a_pinned_base_image_are_read() -> None:
         waf="true", wafRateLimit="500", deployment="all-at-once", alarmEmail="ops@example.com",
         baseImage=digest,
     )  # fmt: skip
-    assert (settings.waf, settings.waf_rate_limit, settings.deployment) == (True, 500, "all-at-once")
+    assert (settings.waf, settings.waf_rate_limit, settings.deployment) == (
+        True,
+        500,
+        "all-at-once",
+    )
     assert (settings.alarm_email, settings.base_image) == ("ops@example.com", digest)
     assert _read(waf=False).waf is False
