@@ -187,9 +187,10 @@ def test_log_line_carries_the_lambda_request_id(capsys):
     capsys.readouterr()
     response, _ = invoke(load_event("rest_v1_predict.json"))
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert lines[-1]["request_id"] == CONTEXT.aws_request_id
+    (request,) = [line for line in lines if line.get("event") == "request"]  # the EMF line follows
+    assert request["request_id"] == CONTEXT.aws_request_id
     assert response["headers"]["x-request-id"] == CONTEXT.aws_request_id
-    assert lines[-1]["path"] == "/v1/predict"
+    assert request["path"] == "/v1/predict"
 
 
 @pytest.mark.parametrize(

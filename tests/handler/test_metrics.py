@@ -55,7 +55,7 @@ def test_one_invocation_prints_one_blob_with_every_count(fresh_container, capsys
     assert blob[metrics.NEAR_THRESHOLD_COUNT] == [3.0]  # 0.41, 0.5, 0.6 (0.1 away); not 0.61
     assert [blob[name] for name in metrics.BUCKETS] == [[1.0], [1.0], [2.0], [2.0], [2.0]]
     assert blob[metrics.BATCH_SIZE] == [8.0]
-    assert blob[metrics.TEXT_LENGTH] == [5.0, 60.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0]
+    assert blob[metrics.TEXT_LENGTH] == [(5 + 60 + 7 + 8 + 9 + 10 + 11 + 12) / 8]
     assert blob[metrics.COLD_START] == [1.0]
     assert blob[metrics.SERVER_ERROR] == [0.0]
 
@@ -82,15 +82,29 @@ def test_outside_an_invocation_nothing_is_recorded(fresh_container, capsys):
     assert metrics.POSITIVE not in blob
 
 
-def test_a_large_batch_is_split_into_valid_blobs(fresh_container, capsys):
-    # EMF allows 100 values per metric; Powertools prints a full set early.
+def test_zero_counts_are_left_out(fresh_container, capsys):
     with metrics.invocation() as outcome:
-        metrics.record([0.9] * 150, [3] * 150)
+        metrics.record([0.95], [12])
+        outcome["status"] = 200
+    (blob,) = emf_lines(capsys.readouterr().out)
+    assert blob[metrics.POSITIVE] == [1.0]
+    assert blob["Probability80To100"] == [1.0]
+    assert metrics.NEGATIVE not in blob
+    assert metrics.NEAR_THRESHOLD_COUNT not in blob
+    assert not set(metrics.BUCKETS[:-1]) & set(blob)
+    assert blob[metrics.TEXT_LENGTH] == [12.0]
+
+
+def test_requests_past_100_values_are_split_into_valid_blobs(fresh_container, capsys):
+    # EMF allows 100 values per metric; Powertools prints a full set early, dimension included.
+    with metrics.invocation() as outcome:
+        for _ in range(150):
+            metrics.record([0.9], [3])
         outcome["status"] = 200
     blobs = emf_lines(capsys.readouterr().out)
-    lengths = [v for b in blobs for v in b.get(metrics.TEXT_LENGTH, [])]
-    assert len(lengths) == 150
-    assert all(len(b.get(metrics.TEXT_LENGTH, [])) <= 100 for b in blobs)
+    sizes = [v for b in blobs for v in b.get(metrics.BATCH_SIZE, [])]
+    assert len(sizes) == 150
+    assert all(len(b.get(metrics.BATCH_SIZE, [])) <= 100 for b in blobs)
 
 
 def test_the_handler_emits_the_shipped_model_version(capsys):
@@ -99,7 +113,8 @@ def test_the_handler_emits_the_shipped_model_version(capsys):
     out = capsys.readouterr().out
     (blob,) = emf_lines(out)
     assert blob[metrics.DIMENSION] == json.loads(response["body"])["model_version"]
-    assert blob[metrics.POSITIVE] + blob[metrics.NEGATIVE] in ([1.0, 0.0], [0.0, 1.0])
+    label = json.loads(response["body"])["label"]
+    assert blob[metrics.POSITIVE if label == "positive" else metrics.NEGATIVE] == [1.0]
     request = next(json.loads(x) for x in out.splitlines() if '"event": "request"' in x)
     assert request["function_version"] == "12"
     assert (
