@@ -14,7 +14,6 @@ from aws_cdk import Duration, IgnoreMode, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_ecr_assets as ecr_assets
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
@@ -22,7 +21,7 @@ from constructs import Construct
 
 from handler.constants import ENV_ALLOWED_ORIGINS, ENV_LOG_LEVEL
 from handler.paths import REPO_ROOT
-from infra.log_groups import expiring_log_group
+from infra.log_groups import expiring_log_group, function_role_and_logs
 from infra.settings import Settings
 
 DOCKERFILE: Final = "handler/Dockerfile"
@@ -79,14 +78,7 @@ class SentimentApi(Construct):
         super().__init__(scope, construct_id)
         architecture, platform = _ARCHITECTURES[settings.architecture]
 
-        function_logs = expiring_log_group(self, "FunctionLogs")
-        # An own role with a grant on this one log group, instead of the default role's
-        # AWSLambdaBasicExecutionRole, which may write to any log group in the account.
-        self.role = iam.Role(
-            self, "FunctionRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
-        )
-        function_logs.grant_write(self.role)
-
+        self.role, function_logs = function_role_and_logs(self, "Function")
         self.function = lambda_.DockerImageFunction(
             self,
             "Function",

@@ -8,6 +8,7 @@ which has no such option) gets it through a property override in `give_providers
 from typing import Final
 
 from aws_cdk import CfnResource, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -21,6 +22,18 @@ def expiring_log_group(scope: Construct, construct_id: str) -> logs.LogGroup:
     return logs.LogGroup(
         scope, construct_id, retention=LOG_RETENTION, removal_policy=RemovalPolicy.DESTROY
     )
+
+
+def function_role_and_logs(scope: Construct, name: str) -> tuple[iam.Role, logs.LogGroup]:
+    """A function's own role, allowed to write only to its own expiring log group.
+
+    Instead of the default role's AWSLambdaBasicExecutionRole, which may write to any log group
+    in the account.
+    """
+    group = expiring_log_group(scope, f"{name}Logs")
+    role = iam.Role(scope, f"{name}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    group.grant_write(role)
+    return role, group
 
 
 def give_providers_log_groups(stack: Stack) -> list[CfnResource]:

@@ -12,12 +12,11 @@ from typing import Final
 from aws_cdk import Duration, IgnoreMode
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_codedeploy as codedeploy
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from handler.paths import REPO_ROOT
-from infra.log_groups import expiring_log_group
+from infra.log_groups import function_role_and_logs
 from infra.pre_traffic import ENV_TARGET_VERSION, HANDLER
 from infra.settings import Deployment
 
@@ -59,11 +58,7 @@ class Release(Construct):
         alarms: Sequence[cloudwatch.IAlarm],
     ) -> None:
         super().__init__(scope, construct_id)
-        hook_logs = expiring_log_group(self, "PreTrafficHookLogs")
-        self.hook_role = iam.Role(
-            self, "PreTrafficHookRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
-        )
-        hook_logs.grant_write(self.hook_role)
+        self.hook_role, hook_logs = function_role_and_logs(self, "PreTrafficHook")
         self.pre_traffic_hook = lambda_.Function(
             self,
             "PreTrafficHook",

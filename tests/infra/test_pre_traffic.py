@@ -103,26 +103,25 @@ def test_any_bad_answer_fails_the_deployment(
     clients.run()
 
 
-def test_the_hooks_event_is_answered_by_the_real_handler() -> None:
-    # The same event the hook sends, through the service's own entry point.
-    class InProcess:
-        def invoke(self, **kwargs: object) -> dict:
-            event = json.loads(kwargs["Payload"])  # type: ignore[arg-type]
-            answer = lambda_function.handler(event, SimpleNamespace(aws_request_id="hook"))
-            return {"StatusCode": 200, "Payload": _payload(answer)}
+class InProcess:
+    """A Lambda client whose `invoke` runs the service's own entry point on the payload."""
 
+    def __init__(self, **header_overrides: str) -> None:
+        self.header_overrides = header_overrides
+
+    def invoke(self, **kwargs: object) -> dict:
+        event = json.loads(kwargs["Payload"])  # type: ignore[arg-type]
+        event["headers"].update(self.header_overrides)
+        answer = lambda_function.handler(event, SimpleNamespace(aws_request_id="hook"))
+        return {"StatusCode": 200, "Payload": _payload(answer)}
+
+
+def test_the_hooks_event_is_answered_by_the_real_handler() -> None:
     prediction = invoke_smoke_test(InProcess(), VERSION)
     assert prediction.label == "positive"
     assert smoke_event()["body"] == json.dumps({"text": DEFAULT_TEXT})
 
 
 def test_a_refusal_by_the_real_handler_is_a_smoke_failure() -> None:
-    class InProcess:
-        def invoke(self, **kwargs: object) -> dict:
-            event = json.loads(kwargs["Payload"])  # type: ignore[arg-type]
-            event["headers"]["content-type"] = "text/plain"
-            answer = lambda_function.handler(event, SimpleNamespace(aws_request_id="hook"))
-            return {"StatusCode": 200, "Payload": _payload(answer)}
-
     with pytest.raises(SmokeTestError, match="answered HTTP 415"):
-        invoke_smoke_test(InProcess(), VERSION)
+        invoke_smoke_test(InProcess(**{"content-type": "text/plain"}), VERSION)

@@ -65,32 +65,16 @@ def test_the_hook_smoke_checks_the_new_version_and_may_invoke_only_it(
     hook = _hook(default_app)
     assert hook["Runtime"] == "python3.13"
     assert hook["Environment"]["Variables"] == {ENV_TARGET_VERSION: {"Ref": version_id}}
-    default_app.template.has_resource_properties(
+    _grants(default_app, {"Action": "lambda:InvokeFunction", "Resource": {"Ref": version_id}})
+    _grants(default_app, {"Action": "codedeploy:PutLifecycleEventHookExecutionStatus"})
+
+
+def _grants(app: Synthesized, statement: dict) -> None:
+    app.template.has_resource_properties(
         "AWS::IAM::Policy",
         {
             "PolicyDocument": {
-                "Statement": Match.array_with(
-                    [
-                        Match.object_like(
-                            {"Action": "lambda:InvokeFunction", "Resource": {"Ref": version_id}}
-                        )
-                    ]
-                ),
-                "Version": Match.any_value(),
-            }
-        },
-    )
-    default_app.template.has_resource_properties(
-        "AWS::IAM::Policy",
-        {
-            "PolicyDocument": {
-                "Statement": Match.array_with(
-                    [
-                        Match.object_like(
-                            {"Action": "codedeploy:PutLifecycleEventHookExecutionStatus"}
-                        )
-                    ]
-                ),
+                "Statement": Match.array_with([Match.object_like(statement)]),
                 "Version": Match.any_value(),
             }
         },
