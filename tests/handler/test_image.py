@@ -7,7 +7,8 @@
 - the Dockerfile copies every module the entry point imports and the model it reads, and no
   module under handler/ reaches for TensorFlow, Keras or the training pipeline;
 - a clean virtualenv holding exactly requirements.txt runs the entry point on API Gateway events
-  and answers like the in-process handler, printing EMF metrics that parse.
+  and answers like the in-process handler, printing EMF metrics that parse, on this Python
+  and on the image's CPython 3.13.
 """
 
 from __future__ import annotations
@@ -260,16 +261,35 @@ print("RESULT " + json.dumps(out))
 EVENT_FILES = sorted(p.name for p in EVENTS.glob("*.json"))
 
 
-@pytest.fixture(scope="session")
-def image_like_python(tmp_path_factory) -> tuple[Path, Path]:
-    """(python, task root): a venv with exactly requirements.txt and handler/ copied beside it."""
+def _lambda_python() -> str:
+    """CPython 3.13, the image's Python: from LAMBDA_PYTHON, or python3.13 on PATH (a pyenv shim
+    answers only when asked for that version)."""
+    candidates = [os.environ.get("LAMBDA_PYTHON"), shutil.which("python3.13")]
+    for candidate in filter(None, candidates):
+        found = subprocess.run(
+            [candidate, "-c", "import sys; print(sys.executable, sys.version_info[:2] == (3, 13))"],
+            capture_output=True, text=True, env={**os.environ, "PYENV_VERSION": "3.13"},
+        )  # fmt: skip
+        if found.returncode == 0 and found.stdout.split()[-1] == "True":
+            return found.stdout.split()[0]
+    pytest.fail("no CPython 3.13 (the Lambda image's Python) found: set LAMBDA_PYTHON")
+
+
+@pytest.fixture(scope="session", params=["this", "3.13"])
+def image_like_python(request, tmp_path_factory) -> tuple[Path, Path]:
+    """(python, task root): a venv with exactly requirements.txt and handler/ copied beside it,
+    on this interpreter and on the image's CPython 3.13."""
+    interpreter = sys.executable if request.param == "this" else _lambda_python()
     base = tmp_path_factory.mktemp("image")
     venv, task_root = base / "venv", base / "task"
-    made = uv("venv", "--quiet", "--python", sys.executable, str(venv))
+    made = uv("venv", "--quiet", "--python", interpreter, str(venv))
     if made.returncode != 0:
         pytest.fail(f"cannot create a clean virtualenv with uv:\n{made.stderr}")
     python = venv / "bin" / "python"
-    installed = uv("pip", "install", "--quiet", "--python", str(python), "-r", str(REQUIREMENTS))
+    installed = uv(
+        "pip", "install", "--quiet", "--python", str(python), "--require-hashes",
+        "-r", str(REQUIREMENTS),
+    )  # fmt: skip
     if installed.returncode != 0:
         pytest.fail(
             f"cannot install handler/requirements.txt into a clean venv:\n{installed.stderr}"
