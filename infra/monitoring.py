@@ -1,4 +1,4 @@
-"""Alarms, the topic they notify, and the dashboard: plain CDK, every threshold named here.
+"""Alarms and the topic they notify: plain CDK, every threshold named here.
 
 Every alarm notifies one SNS topic (and an e-mail address when `alarmEmail` is set) and is one
 of the deployment group's rollback alarms. Missing data never alarms: no traffic is not a fault.
@@ -46,7 +46,7 @@ CONCURRENCY_USAGE: Final = cloudwatch.Metric(
 
 @dataclass(frozen=True, kw_only=True)
 class Watched:
-    """What the alarms and the dashboard look at."""
+    """What the alarms and the dashboard (infra/dashboard.py) look at."""
 
     alias: lambda_.Alias
     stage: apigwv2.HttpStage
@@ -56,12 +56,13 @@ class Watched:
 
 
 class Monitoring(Construct):
-    """`alarms` (by name) notify `topic`; `dashboard` shows traffic, errors, latency and the model."""
+    """`alarms` (by name) notify `topic`; `unexpected` is the metric-filter's count."""
 
     def __init__(
         self, scope: Construct, construct_id: str, *, watched: Watched, alarm_email: str | None
     ) -> None:
         super().__init__(scope, construct_id)
+        self.watched = watched
         self.topic = sns.Topic(
             self, "AlarmTopic", display_name="Sentiment service alarms", enforce_ssl=True
         )
@@ -83,9 +84,6 @@ class Monitoring(Construct):
             name: self._alarm(name, *spec)
             for name, spec in _alarm_specs(watched, self.signals).items()
         }
-        self.dashboard = cloudwatch.Dashboard(
-            self, "Dashboard", widgets=_widgets(watched, self.unexpected)
-        )
 
     def _alarm(
         self,
@@ -138,7 +136,7 @@ def _signals(watched: Watched, unexpected: cloudwatch.Metric) -> dict[str, cloud
         "unexpected": unexpected,
         "version_5xx_percent": cloudwatch.MathExpression(
             expression="100 * failed",
-            using_metrics={"failed": _model_metric(watched, metrics.SERVER_ERROR, "Average")},
+            using_metrics={"failed": model_metric(watched, metrics.SERVER_ERROR, "Average")},
             label=f"5xx % of model {watched.model_version}",
             period=ONE_MINUTE,
         ),
@@ -188,7 +186,7 @@ def _alarm_specs(watched: Watched, signals: dict[str, cloudwatch.IMetric]) -> di
     }  # fmt: skip
 
 
-def _model_metric(watched: Watched, name: str, statistic: str) -> cloudwatch.Metric:
+def model_metric(watched: Watched, name: str, statistic: str) -> cloudwatch.Metric:
     return cloudwatch.Metric(
         namespace=metrics.NAMESPACE,
         metric_name=name,
@@ -196,72 +194,3 @@ def _model_metric(watched: Watched, name: str, statistic: str) -> cloudwatch.Met
         statistic=statistic,
         period=ONE_MINUTE,
     )
-
-
-def _by_version(name: str, statistic: str, label: str) -> cloudwatch.MathExpression:
-    """One line per model version that reported `name`: a canary shows old and new side by side."""
-    return cloudwatch.MathExpression(
-        expression=(
-            f"SEARCH('{{{metrics.NAMESPACE},{metrics.DIMENSION}}} "
-            f"MetricName=\"{name}\"', '{statistic}', 300)"
-        ),
-        using_metrics={},
-        label=label,
-        period=FIVE_MINUTES,
-    )
-
-
-def _widgets(watched: Watched, unexpected: cloudwatch.Metric) -> list[list[cloudwatch.IWidget]]:
-    stage, alias, version = watched.stage, watched.alias, watched.model_version
-    five = FIVE_MINUTES
-
-    def model(name: str, statistic: str = "Sum") -> cloudwatch.Metric:
-        return _model_metric(watched, name, statistic).with_(period=five)
-
-    answers = {"positive": model(metrics.POSITIVE), "negative": model(metrics.NEGATIVE)}
-
-    def share(part: str, label: str) -> cloudwatch.MathExpression:
-        # Ids are shared across a graph's expressions, so each part has its own.
-        return cloudwatch.MathExpression(
-            expression=f"100 * {part} / (positive + negative)",
-            using_metrics={**answers, "near": model(metrics.NEAR_THRESHOLD_COUNT)},
-            label=label,
-            period=five,
-        )
-
-    def graph(title: str, *left: cloudwatch.IMetric, **options: object) -> cloudwatch.GraphWidget:
-        return cloudwatch.GraphWidget(title=title, left=list(left), width=8, **options)  # type: ignore[arg-type]
-
-    return [
-        [
-            graph("Traffic", stage.metric_count(statistic="Sum", period=five),
-                  alias.metric_invocations(statistic="Sum", period=five)),
-            graph("Errors", stage.metric_client_error(statistic="Sum", period=five),
-                  stage.metric_server_error(statistic="Sum", period=five),
-                  alias.metric_errors(statistic="Sum", period=five),
-                  alias.metric_throttles(statistic="Sum", period=five),
-                  unexpected.with_(period=five)),
-            graph("Latency (ms)", *(stage.metric_latency(statistic=p, period=five)
-                                    for p in ("p50", "p90", "p99")),
-                  alias.metric_duration(statistic="p99", period=five)),
-        ],
-        [
-            graph("Cold starts by model version", _by_version(metrics.COLD_START, "Sum", "")),
-            graph("5xx share by model version (0-1)",
-                  _by_version(metrics.SERVER_ERROR, "Average", "")),
-            graph("Answers by label and model version",
-                  _by_version(metrics.POSITIVE, "Sum", "positive"),
-                  _by_version(metrics.NEGATIVE, "Sum", "negative")),
-        ],
-        [
-            graph(f"Positive and near-0.5 share, model {version} (%)",
-                  share("positive", "positive %"), share("near", "within 0.1 of 0.5 %")),
-            graph(f"Probability histogram, model {version}",
-                  *(model(name).with_(label=name) for name in metrics.BUCKETS),
-                  view=cloudwatch.GraphWidgetView.BAR, period=Duration.days(1)),
-            graph(f"Text length and batch size, model {version}",
-                  *(model(metrics.TEXT_LENGTH, p).with_(label=f"text length {p}")
-                    for p in ("p50", "p90", "p99")),
-                  model(metrics.BATCH_SIZE, "Average").with_(label="batch size, mean")),
-        ],
-    ]  # fmt: skip

@@ -10,6 +10,7 @@ from handler.metrics import shipped_model_version
 from handler.paths import FRONTEND_DIR, MODEL_DIR
 from infra import names
 from infra.api import SentimentApi
+from infra.dashboard import ServiceDashboard
 from infra.log_groups import give_providers_log_groups
 from infra.monitoring import Monitoring, Watched
 from infra.nag import acknowledge_stack
@@ -62,6 +63,12 @@ class SentimentStack(Stack):
             ),
             alarm_email=settings.alarm_email,
         )
+        self.dashboard = ServiceDashboard(
+            self,
+            "Dashboard",
+            watched=self.monitoring.watched,
+            unexpected=self.monitoring.unexpected,
+        )
         self.release = Release(
             self,
             "Release",
@@ -84,7 +91,7 @@ class SentimentStack(Stack):
             ),
             (
                 names.OUTPUT_DASHBOARD,
-                self.monitoring.dashboard.dashboard_name,
+                self.dashboard.dashboard.dashboard_name,
                 "CloudWatch dashboard",
             ),
             (names.OUTPUT_ALARM_TOPIC, self.monitoring.topic.topic_arn, "SNS topic of every alarm"),

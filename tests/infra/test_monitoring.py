@@ -1,4 +1,4 @@
-"""Alarms (metric, threshold, action), the topic they notify, the metric filter, the dashboard."""
+"""Alarms (metric, threshold, action), the topic they notify, and the metric filter."""
 
 import json
 
@@ -154,15 +154,3 @@ def test_the_topic_refuses_plain_http_and_mails_only_when_asked(
     variant_app.template.has_resource_properties(
         "AWS::SNS::Subscription", {"Protocol": "email", "Endpoint": "ops@example.com"}
     )
-
-
-def test_the_dashboard_has_the_service_and_model_panels(default_app: Synthesized) -> None:
-    body = json.dumps(default_app.only("AWS::CloudWatch::Dashboard")["DashboardBody"])
-    for title in ("Traffic", "Errors", "Latency", "Cold starts", "5xx share by model version",
-                  "Positive and near-0.5 share", "Probability histogram", "Text length"):  # fmt: skip
-        assert title in body, title
-    for name in (metrics.COLD_START, metrics.POSITIVE, metrics.NEGATIVE, *metrics.BUCKETS,
-                 metrics.TEXT_LENGTH, metrics.BATCH_SIZE, metrics.NEAR_THRESHOLD_COUNT):  # fmt: skip
-        assert name in body, name
-    assert "p99" in body
-    assert "SEARCH(" in body
