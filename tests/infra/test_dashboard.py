@@ -3,6 +3,8 @@
 import json
 
 from handler import metrics
+from handler.metrics import shipped_model_version
+from handler.paths import MODEL_DIR
 from tests.infra.conftest import Synthesized
 
 
@@ -19,8 +21,5 @@ def test_the_dashboard_has_the_service_and_model_panels(default_app: Synthesized
 
 
 def test_the_model_panels_follow_the_shipped_model(default_app: Synthesized) -> None:
-    from handler.metrics import shipped_model_version
-    from handler.paths import MODEL_DIR
-
     body = json.dumps(default_app.only("AWS::CloudWatch::Dashboard")["DashboardBody"])
     assert shipped_model_version(MODEL_DIR) in body
