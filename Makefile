@@ -79,7 +79,7 @@ STAGE ?= dev
 CDK_ARGS ?=
 CDK := npx --no-install cdk
 CDK_CONTEXT = -c stage=$(STAGE) $(CDK_ARGS)
-.PHONY: bootstrap-aws publish-page smoke
+.PHONY: bootstrap-aws diff smoke requirements sbom pin-base-image
 
 # npm writes this file on every install, so it is newer than the lock file exactly when
 # node_modules matches it.
@@ -92,15 +92,26 @@ synth: setup-infra node_modules/.package-lock.json  ## the CloudFormation templa
 bootstrap-aws: setup-infra node_modules/.package-lock.json  ## once per account and region: CDK's asset bucket and ECR repo
 	$(CDK) bootstrap $(CDK_CONTEXT)
 
-deploy: setup-infra node_modules/.package-lock.json  ## build the image with Docker, deploy, then smoke-test
-	$(CDK) deploy $(CDK_CONTEXT)
+diff: setup-infra node_modules/.package-lock.json  ## what a deploy would change in the deployed stacks (needs AWS credentials)
+	$(CDK) diff --all $(CDK_CONTEXT)
+
+deploy: setup-infra node_modules/.package-lock.json  ## build the image with Docker, deploy (CodeDeploy shifts traffic), then smoke-test
+	$(CDK) deploy --all $(CDK_CONTEXT)
 	$(PY) -m infra smoke --stage $(STAGE)
 
-destroy: setup-infra node_modules/.package-lock.json  ## delete the stack, its bucket and its log groups
-	$(CDK) destroy --force $(CDK_CONTEXT)
-
-publish-page: setup-infra  ## re-upload frontend/ and config.json to the deployed site, no full deploy
-	$(PY) -m infra publish-page --stage $(STAGE)
+destroy: setup-infra node_modules/.package-lock.json  ## delete the stacks, the bucket and every log group
+	$(CDK) destroy --all --force $(CDK_CONTEXT)
 
 smoke: setup-infra  ## POST one review to the deployed API and check the answer
 	$(PY) -m infra smoke --stage $(STAGE)
+
+# Supply chain. requirements.txt is the lock's serve group with hashes; the SBOM lists exactly it.
+requirements: setup  ## handler/requirements.txt from uv.lock, then handler/sbom.cdx.json from it
+	$(UV) export --only-group serve --no-header --no-annotate --frozen -o handler/requirements.txt
+	$(MAKE) --no-print-directory sbom
+
+sbom: setup  ## handler/sbom.cdx.json (CycloneDX) from handler/requirements.txt
+	$(PY) -m scripts.sbom
+
+pin-base-image:  ## where Docker runs: record the digest the base image tag points at in cdk.json
+	scripts/pin-base-image

@@ -122,8 +122,9 @@ def measure(folder: Path) -> dict[str, Any]:
 def _image_pins(text: str) -> list[str]:
     pins = []
     for line in text.splitlines():
-        line = line.split("#")[0].strip()
-        if not line:
+        # An entry's `--hash=...` lines follow it, each line but the last ending in " \".
+        line = line.split("#")[0].strip().removesuffix("\\").strip()
+        if not line or line.startswith("--hash"):
             continue
         req = Requirement(line)
         if req.marker is None or req.marker.evaluate(IMAGE_ENV):

@@ -2,6 +2,8 @@
 
 The app, its settings and the model are built when Lambda imports this module: once per
 container, before the first request. Mangum's lifespan is off because it would run on every call.
+Each invocation logs with its function version and correlation id, and ends with one EMF line of
+metrics (handler.metrics).
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ from typing import Any
 
 from mangum import Mangum
 
+from handler import logs, metrics
 from handler.app import app_from_environment
 from handler.middleware import ContainErrors
+from handler.settings import load_settings
 
 app = app_from_environment()
 _adapter = Mangum(ContainErrors(app), lifespan="off")
+metrics.configure(metrics.shipped_model_version(load_settings().model_dir))
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -27,4 +32,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         loop = None
     if loop is None or loop.is_closed():
         asyncio.set_event_loop(asyncio.new_event_loop())
-    return _adapter(event, context)
+    with logs.invocation(event, context), metrics.invocation() as outcome:
+        response = _adapter(event, context)
+        outcome["status"] = int(response.get("statusCode", 500))
+    return response

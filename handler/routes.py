@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
+from handler import metrics
 from handler.errors import UnsupportedMediaTypeError
 from handler.predictor import Predictor
 from handler.schemas import (
@@ -99,6 +100,7 @@ def build_router(predictor: Predictor, limits: Limits) -> APIRouter:
             explanation = [WordWeight(word=w, weight=round(v, 6)) for w, v in weights]
         else:
             (probability,), explanation = predictor.predict([body.text]), None
+        metrics.record([probability], [len(body.text)])
         return PredictResponse(
             **_prediction(probability),
             model_version=predictor.model_version,
@@ -115,8 +117,10 @@ def build_router(predictor: Predictor, limits: Limits) -> APIRouter:
         body: Annotated[BatchRequest, body_as(batch_body)], request: Request
     ) -> BatchResponse:
         request.state.text_chars = sum(len(t) for t in body.texts)
+        probabilities = predictor.predict(body.texts)
+        metrics.record(probabilities, [len(t) for t in body.texts])
         return BatchResponse(
-            predictions=[Prediction(**_prediction(p)) for p in predictor.predict(body.texts)],
+            predictions=[Prediction(**_prediction(p)) for p in probabilities],
             model_version=predictor.model_version,
         )
 

@@ -6,17 +6,17 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import BeforeValidator, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from handler import constants
 from handler.errors import SettingsError
+from handler.origins import parse_origins
 from handler.paths import MODEL_DIR
 
 DEFAULT_MODEL_DIR = MODEL_DIR
 # Lambda's synchronous payload limit is 6 MB: a larger body never reaches the function anyway.
 LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024
-_ORIGIN = re.compile(constants.ORIGIN_PATTERN)
 _ROOT_PATH = re.compile(r"(/[A-Za-z0-9._~$-]+)*")
 
 
@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(frozen=True, validate_by_name=True, extra="ignore")
 
     model_dir: Path = Field(default=DEFAULT_MODEL_DIR, validation_alias=constants.ENV_MODEL_DIR)
-    allowed_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+    allowed_origins: Annotated[tuple[str, ...], NoDecode, BeforeValidator(parse_origins)] = Field(
         default=(), validation_alias=constants.ENV_ALLOWED_ORIGINS
     )
     max_text_chars: int = Field(
@@ -45,23 +45,6 @@ class Settings(BaseSettings):
         default="INFO", validation_alias=constants.ENV_LOG_LEVEL
     )
     root_path: str = Field(default="", validation_alias=constants.ENV_ROOT_PATH)
-
-    @field_validator("allowed_origins", mode="before")
-    @classmethod
-    def _split_origins(cls, value: object) -> object:
-        # The variable is comma-separated; a list passed in code is used as it is.
-        if isinstance(value, str):
-            return tuple(part.strip() for part in value.split(",") if part.strip())
-        return value
-
-    @field_validator("allowed_origins")
-    @classmethod
-    def _exact_origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
-        for origin in origins:
-            if not _ORIGIN.fullmatch(origin):
-                # A wildcard or a URL with a path would not do what the operator expects.
-                raise ValueError("each origin must be scheme://host[:port], no '*' and no path")
-        return origins
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -1,22 +1,22 @@
-"""`python -m infra outputs | publish-page | smoke`: the deploy chores that are not CloudFormation.
+"""`python -m infra outputs | smoke`: the deploy chores that are not CloudFormation.
 
-None of these imports aws-cdk, so each starts in well under a second.
+None of these imports aws-cdk, so each starts in well under a second. The page is published by the
+stack's BucketDeployment only (`make deploy`); see docs/deploy.md.
 """
 
 import argparse
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
-from pathlib import Path
 
 from infra import names
 from infra.aws import client
 from infra.errors import InfraError
 from infra.outputs import StackOutputs, read_outputs
-from infra.publish import invalidate, publish_page
 from infra.smoke import DEFAULT_TEXT, smoke_test
 
-FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
+# What argparse itself exits with on a usage error; convert/ and bench/ use it for theirs too.
+EXIT_USER_ERROR = 2
 _OUTPUT_FIELDS = {
     names.OUTPUT_API_URL: "api_url",
     names.OUTPUT_SITE_URL: "site_url",
@@ -26,13 +26,13 @@ _OUTPUT_FIELDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one subcommand; an InfraError becomes `error: ...` on stderr and exit status 1."""
+    """Run one subcommand; an InfraError becomes `error: ...` on stderr and exit status 2."""
     args = _parser().parse_args(argv)
     try:
         args.run(args)
     except InfraError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return EXIT_USER_ERROR
     return 0
 
 
@@ -46,20 +46,6 @@ def _show_outputs(args: argparse.Namespace) -> None:
     for output, field in _OUTPUT_FIELDS.items():
         if args.get in (None, output):
             print(values[field] if args.get else f"{output}={values[field]}")
-
-
-def _publish(args: argparse.Namespace) -> None:
-    outputs = _outputs(args)
-    keys = publish_page(
-        client("s3", args.region),
-        outputs.bucket,
-        args.source,
-        names.page_config(outputs.api_url),
-        prune=not args.keep_stale,
-    )
-    invalidation = invalidate(client("cloudfront", args.region), outputs.distribution_id)
-    print(f"published {len(keys)} files to s3://{outputs.bucket} (invalidation {invalidation})")
-    print(f"page: {outputs.site_url}")
 
 
 def _smoke(args: argparse.Namespace) -> None:
@@ -85,10 +71,6 @@ def _parser() -> argparse.ArgumentParser:
 
     shown = command("outputs", _show_outputs, "print the stack's outputs as NAME=value lines")
     shown.add_argument("--get", choices=sorted(_OUTPUT_FIELDS), help="print only this value")
-
-    publish = command("publish-page", _publish, "upload frontend/ and config.json, invalidate")
-    publish.add_argument("--source", type=Path, default=FRONTEND_DIR, help="the page's folder")
-    publish.add_argument("--keep-stale", action="store_true", help="keep files no longer in it")
 
     smoke = command("smoke", _smoke, "POST one review to the API and check the answer")
     smoke.add_argument("--url", help="API base URL (default: the stack's output)")

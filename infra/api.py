@@ -1,8 +1,12 @@
-"""The prediction API: the handler's container image on Lambda behind an HTTP API."""
+"""The prediction API: the handler's container image on Lambda behind an HTTP API.
+
+API Gateway calls the `live` alias, never `$LATEST`, so CodeDeploy (infra/release.py) decides
+which version answers. CORS is the app's alone (handler/app.py): the page reaches the API through
+its own CloudFront origin under /v1/*, and a preflight from an extra origin reaches the app.
+"""
 
 import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Final
 
 import jsii
@@ -10,18 +14,26 @@ from aws_cdk import Duration, IgnoreMode, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_ecr_assets as ecr_assets
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 from constructs import Construct
 
 from handler.constants import ENV_ALLOWED_ORIGINS, ENV_LOG_LEVEL
-from infra.log_groups import expiring_log_group
+from handler.paths import REPO_ROOT
+from infra.log_groups import expiring_log_group, function_role_and_logs
 from infra.settings import Settings
 
-REPO_ROOT: Final = Path(__file__).resolve().parent.parent
 DOCKERFILE: Final = "handler/Dockerfile"
+LIVE_ALIAS: Final = "live"
+# Routes named here get their own route key in the access log; anything else (docs, preflights,
+# unknown paths) reaches the app through $default and is logged as "$default".
+ROUTES: Final = (
+    ("/v1/predict", apigwv2.HttpMethod.POST),
+    ("/v1/predict/batch", apigwv2.HttpMethod.POST),
+    ("/v1/health", apigwv2.HttpMethod.GET),
+    ("/v1/model", apigwv2.HttpMethod.GET),
+)
 
 # The image copies `handler/` as a package, so the build context is the repository root;
 # Docker-style patterns keep everything else (virtualenvs, node_modules, datasets,
@@ -34,12 +46,16 @@ _ARCHITECTURES: Final = {
 }
 
 # HTTP API context variables (not the REST API's set, which AccessLogFormat's presets use).
-_ACCESS_LOG_FIELDS: Final = {
+# The route key, not the path: a path can carry anything a client typed. No client IP: behind
+# CloudFront it is an edge's address, and the service keeps no personal data (docs/security.md).
+# integrationRequestId is the Lambda request id, which joins a line to the function's logs; the
+# function logs requestId as its correlation_id.
+ACCESS_LOG_FIELDS: Final = {
     "requestId": "$context.requestId",
+    "integrationRequestId": "$context.integration.requestId",
     "requestTime": "$context.requestTime",
-    "ip": "$context.identity.sourceIp",
     "method": "$context.httpMethod",
-    "path": "$context.path",
+    "routeKey": "$context.routeKey",
     "status": "$context.status",
     "responseLength": "$context.responseLength",
     "latencyMs": "$context.responseLatency",
@@ -49,7 +65,7 @@ _ACCESS_LOG_FIELDS: Final = {
 
 
 class SentimentApi(Construct):
-    """The function and its HTTP API; `url` is the base that `/v1/predict` hangs off."""
+    """The function, its `live` alias and the HTTP API; `url` is the base of `/v1/predict`."""
 
     def __init__(
         self,
@@ -62,14 +78,7 @@ class SentimentApi(Construct):
         super().__init__(scope, construct_id)
         architecture, platform = _ARCHITECTURES[settings.architecture]
 
-        function_logs = expiring_log_group(self, "FunctionLogs")
-        # An own role with a grant on this one log group, instead of the default role's
-        # AWSLambdaBasicExecutionRole, which may write to any log group in the account.
-        self.role = iam.Role(
-            self, "FunctionRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
-        )
-        function_logs.grant_write(self.role)
-
+        self.role, function_logs = function_role_and_logs(self, "Function")
         self.function = lambda_.DockerImageFunction(
             self,
             "Function",
@@ -79,6 +88,7 @@ class SentimentApi(Construct):
                 exclude=list(IMAGE_CONTEXT_EXCLUDE),
                 ignore_mode=IgnoreMode.DOCKER,
                 platform=platform,
+                build_args={"BASE_IMAGE": settings.base_image},
             ),
             architecture=architecture,
             memory_size=settings.memory_mb,
@@ -91,25 +101,24 @@ class SentimentApi(Construct):
                 ENV_LOG_LEVEL: "INFO",
             },
         )
+        self.function_logs = function_logs
+        # A new version whenever the image or the configuration changes; CodeDeploy moves the
+        # alias to it (the first deployment creates the alias on it directly).
+        self.alias = lambda_.Alias(
+            self, "Live", alias_name=LIVE_ALIAS, version=self.function.current_version
+        )
 
+        integration = HttpLambdaIntegration("Predict", self.alias)
         self.http_api = apigwv2.HttpApi(
             self,
             "HttpApi",
             api_name=Stack.of(self).stack_name,
             description="Movie-review sentiment predictions",
             create_default_stage=False,
-            default_integration=HttpLambdaIntegration("Predict", self.function),
-            cors_preflight=apigwv2.CorsPreflightOptions(
-                allow_origins=list(allowed_origins),
-                allow_methods=[
-                    apigwv2.CorsHttpMethod.GET,
-                    apigwv2.CorsHttpMethod.POST,
-                    apigwv2.CorsHttpMethod.OPTIONS,
-                ],
-                allow_headers=["content-type"],
-                max_age=Duration.hours(1),
-            ),
+            default_integration=integration,
         )
+        for path, method in ROUTES:
+            self.http_api.add_routes(path=path, methods=[method], integration=integration)
         access_logs = expiring_log_group(self, "AccessLogs")
         # The default stage is created by hand because only HttpStage takes throttling
         # and access-log settings.
@@ -126,6 +135,11 @@ class SentimentApi(Construct):
         )
         # The $default stage serves at the root, so the endpoint is the base URL.
         self.url: str = self.http_api.api_endpoint
+        # What CloudFront needs to reach it: the host without the scheme.
+        self.domain_name: str = (
+            f"{self.http_api.http_api_id}.execute-api.{Stack.of(self).region}."
+            f"{Stack.of(self).url_suffix}"
+        )
 
 
 # jsii passes interfaces by reference, so the settings must be a registered implementation;
@@ -141,4 +155,4 @@ class _AccessLogSettings:
 
     @property
     def format(self) -> apigw.AccessLogFormat:
-        return apigw.AccessLogFormat.custom(json.dumps(_ACCESS_LOG_FIELDS))
+        return apigw.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FIELDS))

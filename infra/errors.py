@@ -5,7 +5,7 @@ class InfraError(Exception):
     """Base class: something the operator can fix, described in the message."""
 
 
-class SettingsError(InfraError):
+class InfraSettingsError(InfraError):
     """A CDK context value is missing its expected shape or out of bounds."""
 
 

@@ -1,10 +1,15 @@
-"""The static page: a private bucket served only through CloudFront, with security headers."""
+"""The page and the API on one origin: a private bucket and the HTTP API behind one CloudFront.
+
+The page calls `/v1/*` on its own origin, so a browser needs no CORS for it and an optional web
+ACL (infra/waf.py) sees every client. CloudFront caches nothing under `/v1/` and forwards every
+viewer header but Host (API Gateway routes on its own host name).
+"""
 
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
-from aws_cdk import Aws, Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_s3 as s3
@@ -15,22 +20,18 @@ from handler.constants import FRONTEND_CONFIG_FILE
 from infra.log_groups import expiring_log_group
 
 INDEX_DOCUMENT: Final = "index.html"
+API_PATH_PATTERN: Final = "/v1/*"
 
 
 def content_security_policy() -> str:
-    """The page may load only its own files and call only API Gateway in this region.
-
-    The API's exact host cannot be named here: the API's CORS rule names this
-    distribution's domain, so a reference back would make a CloudFormation cycle.
-    """
-    api_hosts = f"https://*.execute-api.{Aws.REGION}.{Aws.URL_SUFFIX}"
+    """The page may load only its own files and call only its own origin (where /v1/ is)."""
     return "; ".join(
         (
             "default-src 'none'",
             "script-src 'self'",
             "style-src 'self'",
             "img-src 'self' data:",
-            f"connect-src 'self' {api_hosts}",
+            "connect-src 'self'",
             "base-uri 'self'",
             "form-action 'self'",
             "frame-ancestors 'none'",
@@ -39,9 +40,11 @@ def content_security_policy() -> str:
 
 
 class StaticSite(Construct):
-    """Bucket and distribution; `origin` is what the API must allow in CORS."""
+    """Bucket and distribution; `origin` is the page's (and, under /v1/, the API's) origin."""
 
-    def __init__(self, scope: Construct, construct_id: str) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, web_acl_arn: str | None = None
+    ) -> None:
         super().__init__(scope, construct_id)
         self.bucket = s3.Bucket(
             self,
@@ -77,6 +80,7 @@ class StaticSite(Construct):
                 ),
             ),
         )
+        self.headers = headers
         self.distribution = cloudfront.Distribution(
             self,
             "Distribution",
@@ -84,6 +88,7 @@ class StaticSite(Construct):
             default_root_object=INDEX_DOCUMENT,
             # The cheapest edge set (North America and Europe) suits a demo page.
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
+            web_acl_id=web_acl_arn,
             default_behavior=cloudfront.BehaviorOptions(
                 origin=origins.S3BucketOrigin.with_origin_access_control(self.bucket),
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -93,6 +98,21 @@ class StaticSite(Construct):
         )
         self.origin: str = f"https://{self.distribution.distribution_domain_name}"
         self.url: str = f"{self.origin}/"
+
+    def serve_api(self, api_domain_name: str) -> None:
+        """Send `/v1/*` to the API at `api_domain_name`, uncached, every method allowed."""
+        self.distribution.add_behavior(
+            API_PATH_PATTERN,
+            origins.HttpOrigin(
+                api_domain_name, protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY
+            ),
+            # A redirect would turn a POST into a GET; the page is on HTTPS anyway.
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+            cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+            origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+            response_headers_policy=self.headers,
+        )
 
     def publish(
         self, source_dir: Path, config: Mapping[str, str]

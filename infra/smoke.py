@@ -1,10 +1,16 @@
-"""Send one prediction to the deployed API and check the answer's shape."""
+"""Send one prediction to the deployed API, or to one function version, and check the answer.
 
+`smoke_test` goes over HTTP (after a deploy, `make smoke`); `invoke_smoke_test` sends the same
+request as an HTTP API event straight to a Lambda version, which is how the pre-traffic hook checks
+a new version before CodeDeploy shifts any traffic to it. Both judge the answer the same way.
+"""
+
+import base64
 import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final, Protocol
 
 from handler.constants import LABELS
 from infra.errors import SmokeTestError
@@ -17,6 +23,10 @@ DEFAULT_TEXT: Final = "A warm, funny film with a wonderful cast; I would happily
 class Prediction:
     label: str
     probability: float
+
+
+class LambdaClient(Protocol):
+    def invoke(self, **kwargs: Any) -> dict[str, Any]: ...
 
 
 def smoke_test(
@@ -52,21 +62,70 @@ def smoke_test(
         raise SmokeTestError(
             f"POST {url}: CORS allows {allowed_origin!r}, not the page's origin {origin!r}"
         )
-    return _prediction(url, body)
+    return _prediction(f"POST {url}", body)
 
 
-def _prediction(url: str, body: bytes) -> Prediction:
+def smoke_event(text: str = DEFAULT_TEXT) -> dict[str, Any]:
+    """`POST /v1/predict` with `text`, as API Gateway's HTTP API (payload 2.0) delivers it."""
+    body = json.dumps({"text": text})
+    return {
+        "version": "2.0",
+        "routeKey": f"POST {PREDICT_PATH}",
+        "rawPath": PREDICT_PATH,
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json", "content-length": str(len(body))},
+        "requestContext": {
+            "http": {
+                "method": "POST",
+                "path": PREDICT_PATH,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": "pre-traffic-hook",
+            },
+            "requestId": "pre-traffic-hook",
+            "routeKey": f"POST {PREDICT_PATH}",
+            "stage": "$default",
+        },
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
+def invoke_smoke_test(
+    lambda_client: LambdaClient, function_arn: str, *, text: str = DEFAULT_TEXT
+) -> Prediction:
+    """Invoke `function_arn` (a version) with `smoke_event(text)`; SmokeTestError unless it fits."""
+    where = f"invoke {function_arn}"
+    response = lambda_client.invoke(
+        FunctionName=function_arn, Payload=json.dumps(smoke_event(text)).encode()
+    )
+    payload = response["Payload"].read()
+    if response.get("FunctionError"):
+        raise SmokeTestError(f"{where}: the function failed ({response['FunctionError']})")
+    try:
+        answer = json.loads(payload)
+    except ValueError as error:
+        raise SmokeTestError(f"{where}: the response is not JSON") from error
+    status = answer.get("statusCode") if isinstance(answer, dict) else None
+    if status != 200:
+        raise SmokeTestError(f"{where} answered HTTP {status}")
+    body = answer.get("body") or ""
+    raw = base64.b64decode(body) if answer.get("isBase64Encoded") else body.encode()
+    return _prediction(where, raw)
+
+
+def _prediction(where: str, body: bytes) -> Prediction:
     try:
         answer = json.loads(body)
     except ValueError as error:
-        raise SmokeTestError(f"POST {url} answered something that is not JSON") from error
+        raise SmokeTestError(f"{where} answered something that is not JSON") from error
     if not isinstance(answer, dict):
-        raise SmokeTestError(f"POST {url} answered JSON that is not an object")
+        raise SmokeTestError(f"{where} answered JSON that is not an object")
     label, probability = answer.get("label"), answer.get("probability")
     if label not in LABELS:
-        raise SmokeTestError(f"POST {url}: label {label!r} is not one of {', '.join(LABELS)}")
+        raise SmokeTestError(f"{where}: label {label!r} is not one of {', '.join(LABELS)}")
     if isinstance(probability, bool) or not isinstance(probability, int | float):
-        raise SmokeTestError(f"POST {url}: probability {probability!r} is not a number")
+        raise SmokeTestError(f"{where}: probability {probability!r} is not a number")
     if not 0.0 <= probability <= 1.0:
-        raise SmokeTestError(f"POST {url}: probability {probability} is outside [0, 1]")
+        raise SmokeTestError(f"{where}: probability {probability} is outside [0, 1]")
     return Prediction(label=label, probability=float(probability))

@@ -1,11 +1,14 @@
 """The Lambda image, without Docker: what handler/Dockerfile installs and copies is enough.
 
-- handler/requirements.txt is exactly the lock's `serve` group;
+- handler/requirements.txt is exactly the lock's `serve` group, with hashes, installed with
+  `--require-hashes` on a base image that a build argument can pin by digest;
+- handler/sbom.cdx.json lists exactly the packages and versions the image installs;
 - it resolves to binary wheels for CPython 3.13 on manylinux x86_64 and aarch64;
 - the Dockerfile copies every module the entry point imports and the model it reads, and no
   module under handler/ reaches for TensorFlow, Keras or the training pipeline;
 - a clean virtualenv holding exactly requirements.txt runs the entry point on API Gateway events
-  and answers like the in-process handler.
+  and answers like the in-process handler, printing EMF metrics that parse, on this Python
+  and on the image's CPython 3.13.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from handler import constants, lambda_function
+from handler import constants, lambda_function, metrics
 from tests.handler.conftest import EVENTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +37,6 @@ EXPORT = [
     "export",
     "--only-group",
     "serve",
-    "--no-hashes",
     "--no-header",
     "--no-annotate",
     "--frozen",
@@ -52,10 +54,10 @@ def uv(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
 
 
 def pinned(text: str) -> dict[str, str]:
-    """name -> version for the lines that apply to CPython 3.13 on Linux."""
+    """name -> version for the lines that apply to CPython 3.13 on Linux (hash lines skipped)."""
     pins = {}
     for line in text.splitlines():
-        requirement, _, marker = line.partition(";")
+        requirement, _, marker = line.rstrip(" \\").partition(";")
         if "==" not in requirement or "win32" in marker or "< '3.12'" in marker:
             continue
         name, version = requirement.strip().split("==")
@@ -67,10 +69,27 @@ def test_requirements_equal_a_fresh_export_of_the_lock():
     result = uv(*EXPORT)
     assert result.returncode == 0, result.stderr
     assert REQUIREMENTS.read_text() == result.stdout, (
-        "handler/requirements.txt drifted from uv.lock; regenerate it with: "
-        ".tools/bin/uv export --only-group serve --no-hashes --no-header --no-annotate "
-        "-o handler/requirements.txt"
+        "handler/requirements.txt drifted from uv.lock; regenerate it with `make requirements`"
     )
+
+
+def test_every_requirement_is_pinned_with_hashes():
+    entries = re.split(r"\n(?=\S)", REQUIREMENTS.read_text().strip())
+    assert len(entries) > 10
+    for entry in entries:
+        assert "==" in entry.splitlines()[0], entry
+        assert re.search(r"--hash=sha256:[0-9a-f]{64}", entry), entry.splitlines()[0]
+
+
+def test_sbom_lists_exactly_what_the_image_installs():
+    sbom = json.loads((HANDLER / "sbom.cdx.json").read_text())
+    assert sbom["bomFormat"] == "CycloneDX"
+    listed = {c["name"].lower(): c["version"] for c in sbom["components"]}
+    assert listed == pinned(REQUIREMENTS.read_text()), "run `make sbom`"
+    for component in sbom["components"]:
+        assert component["purl"] == f"pkg:pypi/{component['name']}@{component['version']}"
+        (reference,) = component["externalReferences"]
+        assert reference["hashes"], component["name"]
 
 
 @pytest.mark.parametrize("platform", ["x86_64-manylinux_2_28", "aarch64-manylinux_2_28"])
@@ -106,7 +125,12 @@ def test_pip_on_the_lambda_python_accepts_every_pin(arch, tmp_path):
 
 def _dockerfile() -> tuple[list[tuple[str, str]], str]:
     text = (HANDLER / "Dockerfile").read_text()
-    assert re.search(r"^FROM public\.ecr\.aws/lambda/python:3\.13\b", text, re.M)
+    # The base is a build argument whose default is the tag; infra may pass a digest instead.
+    assert re.search(r"^ARG BASE_IMAGE=public\.ecr\.aws/lambda/python:3\.13\s*$", text, re.M)
+    assert re.search(r"^FROM \$\{BASE_IMAGE\}\s*$", text, re.M)
+    assert re.search(
+        r"^RUN pip install [^\n]*--require-hashes[^\n]*-r /tmp/requirements.txt", text, re.M
+    )
     copies = re.findall(r"^COPY\s+(\S+)\s+(\S+)\s*$", text, re.M)
     cmd = json.loads(re.search(r"^CMD\s+(\[.*\])\s*$", text, re.M).group(1))
     return copies, cmd[0]
@@ -204,7 +228,7 @@ def test_entry_point_needs_only_what_requirements_txt_installs():
     providers = importlib.metadata.packages_distributions()
     required = set(pinned(REQUIREMENTS.read_text()))
     for name in external:
-        dists = {d.lower() for d in providers.get(name, [])}
+        dists = {re.sub(r"[-_.]+", "-", d).lower() for d in providers.get(name, [])}
         assert dists & required, (
             f"{name} is imported by the entry point but not in requirements.txt"
         )
@@ -237,16 +261,35 @@ print("RESULT " + json.dumps(out))
 EVENT_FILES = sorted(p.name for p in EVENTS.glob("*.json"))
 
 
-@pytest.fixture(scope="session")
-def image_like_python(tmp_path_factory) -> tuple[Path, Path]:
-    """(python, task root): a venv with exactly requirements.txt and handler/ copied beside it."""
+def _lambda_python() -> str:
+    """CPython 3.13, the image's Python: from LAMBDA_PYTHON, or python3.13 on PATH (a pyenv shim
+    answers only when asked for that version)."""
+    candidates = [os.environ.get("LAMBDA_PYTHON"), shutil.which("python3.13")]
+    for candidate in filter(None, candidates):
+        found = subprocess.run(
+            [candidate, "-c", "import sys; print(sys.executable, sys.version_info[:2] == (3, 13))"],
+            capture_output=True, text=True, env={**os.environ, "PYENV_VERSION": "3.13"},
+        )  # fmt: skip
+        if found.returncode == 0 and found.stdout.split()[-1] == "True":
+            return found.stdout.split()[0]
+    pytest.fail("no CPython 3.13 (the Lambda image's Python) found: set LAMBDA_PYTHON")
+
+
+@pytest.fixture(scope="session", params=["this", "3.13"])
+def image_like_python(request, tmp_path_factory) -> tuple[Path, Path]:
+    """(python, task root): a venv with exactly requirements.txt and handler/ copied beside it,
+    on this interpreter and on the image's CPython 3.13."""
+    interpreter = sys.executable if request.param == "this" else _lambda_python()
     base = tmp_path_factory.mktemp("image")
     venv, task_root = base / "venv", base / "task"
-    made = uv("venv", "--quiet", "--python", sys.executable, str(venv))
+    made = uv("venv", "--quiet", "--python", interpreter, str(venv))
     if made.returncode != 0:
         pytest.fail(f"cannot create a clean virtualenv with uv:\n{made.stderr}")
     python = venv / "bin" / "python"
-    installed = uv("pip", "install", "--quiet", "--python", str(python), "-r", str(REQUIREMENTS))
+    installed = uv(
+        "pip", "install", "--quiet", "--python", str(python), "--require-hashes",
+        "-r", str(REQUIREMENTS),
+    )  # fmt: skip
     if installed.returncode != 0:
         pytest.fail(
             f"cannot install handler/requirements.txt into a clean venv:\n{installed.stderr}"
@@ -271,6 +314,24 @@ def test_clean_venv_answers_events_like_the_in_process_handler(image_like_python
     answers = json.loads(line.removeprefix("RESULT "))
     cold_start = [x for x in result.stdout.splitlines() if '"cold_start"' in x]
     assert len(cold_start) == 1
+    # One EMF blob per invocation, in the image's own Powertools, with the names infra reads.
+    blobs = [json.loads(x) for x in result.stdout.splitlines() if x.startswith('{"_aws"')]
+    assert len(blobs) == len(EVENT_FILES)
+    served = json.loads(answers[str(EVENTS / "http_api_v2_predict.json")]["body"])["model_version"]
+    predicted = 0
+    for blob in blobs:
+        (directive,) = blob["_aws"]["CloudWatchMetrics"]
+        assert directive["Namespace"] == metrics.NAMESPACE
+        assert directive["Dimensions"] == [[metrics.DIMENSION]]
+        assert blob[metrics.DIMENSION] == served
+        names = {m["Name"] for m in directive["Metrics"]}
+        assert metrics.SERVER_ERROR in names
+        if names & {metrics.POSITIVE, metrics.NEGATIVE}:
+            predicted += 1
+            assert names >= {metrics.BATCH_SIZE, metrics.TEXT_LENGTH}
+            assert len(names & set(metrics.BUCKETS)) == 1  # one answer, one bucket
+    assert sum(metrics.COLD_START in b for b in blobs) == 1
+    assert predicted == sum("predict" in name for name in EVENT_FILES)
     for name in EVENT_FILES:
         with open(EVENTS / name) as f:
             expected = lambda_function.handler(json.load(f), None)

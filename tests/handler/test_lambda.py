@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from mangum import Mangum
 
-from handler import lambda_function
+from handler import lambda_function, metrics
 from handler.app import create_app
 from handler.settings import Settings
 from tests.handler.conftest import load_event
@@ -187,9 +187,10 @@ def test_log_line_carries_the_lambda_request_id(capsys):
     capsys.readouterr()
     response, _ = invoke(load_event("rest_v1_predict.json"))
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert lines[-1]["request_id"] == CONTEXT.aws_request_id
+    (request,) = [line for line in lines if line.get("event") == "request"]  # the EMF line follows
+    assert request["request_id"] == CONTEXT.aws_request_id
     assert response["headers"]["x-request-id"] == CONTEXT.aws_request_id
-    assert lines[-1]["path"] == "/v1/predict"
+    assert request["path"] == "/v1/predict"
 
 
 @pytest.mark.parametrize(
@@ -234,12 +235,15 @@ def test_an_unexpected_error_is_a_500_and_no_log_quotes_the_review(
     event = load_event("http_api_v2_predict.json")
     marker = "MY PRIVATE REVIEW TEXT"
     event["body"] = json.dumps({"text": marker})
-    with caplog.at_level("DEBUG"):
+    with caplog.at_level("DEBUG"), metrics.invocation() as outcome:
         response = adapter(event, CONTEXT)
+        outcome["status"] = response["statusCode"]
     assert response["statusCode"] == 500
     assert json.loads(response["body"])["error"]["code"] == "internal_error"
     logged = capsys.readouterr()
     assert marker not in logged.out + logged.err + caplog.text
+    # The metrics line of that invocation was printed too, and holds no text either.
+    assert any(line.startswith('{"_aws"') for line in logged.out.splitlines())
     # Without the wrapper, Mangum logs the traceback with the exception's message.
     caplog.clear()
     with caplog.at_level("DEBUG"):

@@ -16,11 +16,13 @@ from aws_cdk import App
 from aws_cdk.assertions import Template
 from moto.server import ThreadedMotoServer
 
+from handler.paths import REPO_ROOT
 from infra.app import build
 from infra.settings import Settings, read_settings
 from infra.stack import SentimentStack
 
 REGION = "us-east-1"
+CDK_JSON_CONTEXT = json.loads((REPO_ROOT / "cdk.json").read_text())["context"]
 # Every option away from its default, so one synth shows that each setting reaches the template.
 VARIANT_CONTEXT = {
     "stage": "test",
@@ -31,7 +33,12 @@ VARIANT_CONTEXT = {
     "throttleBurstLimit": "9",
     "extraAllowedOrigins": "http://localhost:8000,https://preview.example.com",
     "reservedConcurrency": 3,
+    "deployment": "all-at-once",
+    "alarmEmail": "ops@example.com",
+    "baseImage": "public.ecr.aws/lambda/python:3.13@sha256:" + "b" * 64,
 }
+# The opt-in web ACL, which adds a stack in us-east-1.
+WAF_CONTEXT = {"stage": "edge", "waf": "true", "wafRateLimit": "250"}
 
 
 @dataclass
@@ -39,6 +46,11 @@ class Synthesized:
     stack: SentimentStack
     template: Template
     outdir: Path
+
+    @property
+    def other_templates(self) -> list[Path]:
+        """Every other stack's template in the same assembly (the web ACL's, with waf=true)."""
+        return sorted(p for p in self.outdir.glob("*.template.json") if p != self.template_file)
 
     @property
     def template_file(self) -> Path:
@@ -53,7 +65,8 @@ class Synthesized:
 
 
 def _synth(outdir: Path, context: dict[str, Any] | None = None) -> Synthesized:
-    app = App(outdir=str(outdir), context=context or {})
+    # The feature flags in cdk.json, as the CDK CLI passes them, so tests build what `cdk` does.
+    app = App(outdir=str(outdir), context={**CDK_JSON_CONTEXT, **(context or {})})
     stack = build(app)
     app.synth()  # raises if cdk-nag (or anything else) reports an unacknowledged finding
     return Synthesized(stack=stack, template=Template.from_stack(stack), outdir=outdir)
@@ -74,6 +87,11 @@ def default_app(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 @pytest.fixture(scope="session")
 def variant_app(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     return _synth(tmp_path_factory.mktemp("cdk-variant"), VARIANT_CONTEXT)
+
+
+@pytest.fixture(scope="session")
+def waf_app(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return _synth(tmp_path_factory.mktemp("cdk-waf"), WAF_CONTEXT)
 
 
 @pytest.fixture(autouse=True)
@@ -162,21 +180,3 @@ def fake_stack(name: str, outputs: dict[str, str]) -> None:
         "Outputs": {key: {"Value": value} for key, value in outputs.items()},
     }
     aws_client("cloudformation").create_stack(StackName=name, TemplateBody=json.dumps(template))
-
-
-def fake_distribution() -> str:
-    """Create a minimal CloudFront distribution in moto; return its id."""
-    origin = {
-        "Id": "site",
-        "DomainName": "site.s3.amazonaws.com",
-        "S3OriginConfig": {"OriginAccessIdentity": ""},
-    }
-    config = {
-        "CallerReference": "tests",
-        "Comment": "",
-        "Enabled": True,
-        "Origins": {"Quantity": 1, "Items": [origin]},
-        "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all"},
-    }
-    response = aws_client("cloudfront").create_distribution(DistributionConfig=config)
-    return str(response["Distribution"]["Id"])

@@ -1,17 +1,14 @@
 """`python -m infra ...` end to end: moto for AWS, a fake API for the smoke test."""
 
-import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from handler.constants import FRONTEND_CONFIG_FILE
+from handler.paths import REPO_ROOT
 from infra import names
 from infra.__main__ import main
-from infra.api import REPO_ROOT
-from tests.infra.conftest import FakeApi, aws_client, fake_distribution, fake_stack
+from tests.infra.conftest import FakeApi, fake_stack
 
 SITE = "https://d111111abcdef8.cloudfront.net"
 
@@ -54,31 +51,18 @@ def test_smoke_uses_the_stacks_api_and_checks_cors_for_the_page(
 
 
 @pytest.mark.usefixtures("aws")
-def test_publish_page_fills_the_bucket_and_invalidates(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    (tmp_path / "index.html").write_text("<!doctype html>")
-    aws_client("s3").create_bucket(Bucket="sentiment-site")
-    distribution_id = fake_distribution()
-    _deploy_fake("dev", "https://abc123.execute-api.us-east-1.amazonaws.com", distribution_id)
-
-    assert main(["publish-page", "--source", str(tmp_path)]) == 0
-
-    assert "published 2 files" in capsys.readouterr().out
-    config = aws_client("s3").get_object(Bucket="sentiment-site", Key=FRONTEND_CONFIG_FILE)
-    assert json.loads(config["Body"].read()) == names.page_config(
-        "https://abc123.execute-api.us-east-1.amazonaws.com"
-    )
-    invalidations = aws_client("cloudfront").list_invalidations(DistributionId=distribution_id)
-    assert invalidations["InvalidationList"]["Quantity"] == 1
-
-
-@pytest.mark.usefixtures("aws")
-def test_errors_become_one_line_and_exit_status_1(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["smoke", "--stage", "nowhere"]) == 1
+def test_errors_become_one_line_and_exit_status_2(capsys: pytest.CaptureFixture[str]) -> None:
+    # 2, as for a usage error and as in `python -m convert` and `python -m bench`.
+    assert main(["smoke", "--stage", "nowhere"]) == 2
     error = capsys.readouterr().err
     assert error.startswith("error: stack SentimentService-nowhere does not exist")
     assert "Traceback" not in error
+
+
+def test_publish_page_is_gone_the_stack_publishes_the_page() -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(["publish-page"])
+    assert raised.value.code == 2
 
 
 def test_the_module_runs_without_loading_aws_cdk() -> None:

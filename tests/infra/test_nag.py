@@ -19,7 +19,7 @@ def _violations(app: Synthesized) -> list[dict]:
     ]
 
 
-@pytest.mark.parametrize("app_fixture", ["default_app", "variant_app"])
+@pytest.mark.parametrize("app_fixture", ["default_app", "variant_app", "waf_app"])
 def test_no_unacknowledged_findings(app_fixture: str, request: pytest.FixtureRequest) -> None:
     # The fixture's synth already raised if validation failed; the report must agree.
     assert _violations(request.getfixturevalue(app_fixture)) == []

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infra.errors import SettingsError
+from infra.errors import InfraSettingsError
 from infra.settings import MAX_TIMEOUT_SECONDS, Settings
 from tests.infra.conftest import settings_from as _read
 
@@ -36,26 +36,32 @@ def test_reserved_concurrency_can_be_switched_off_from_the_command_line(off: str
 @pytest.mark.parametrize(
     ("key", "value", "complaint"),
     [
-        ("architecture", "arm", "x86_64, arm64"),
-        ("memoryMb", 64, "128 to 10240"),
+        ("architecture", "arm", "'x86_64' or 'arm64'"),
+        ("memoryMb", 64, "greater than or equal to 128"),
         ("memoryMb", "lots", "whole number"),
         ("memoryMb", True, "whole number"),
-        ("timeoutSeconds", 30, f"1 to {MAX_TIMEOUT_SECONDS}"),
-        ("throttleRateLimit", 0, "1 to"),
-        ("throttleBurstLimit", -5, "1 to 5000"),
+        ("timeoutSeconds", 30, f"less than or equal to {MAX_TIMEOUT_SECONDS}"),
+        ("throttleRateLimit", 0, "greater than or equal to 1"),
+        ("throttleBurstLimit", -5, "greater than or equal to 1"),
         ("throttleBurstLimit", "-5", "whole number"),
-        ("reservedConcurrency", 0, "1 to"),
-        ("stage", "Prod", "lowercase"),
-        ("stage", "a" * 21, "at most 20"),
-        ("extraAllowedOrigins", "*", "is not an origin"),
-        ("extraAllowedOrigins", "https://*.example.com", "is not an origin"),
-        ("extraAllowedOrigins", "https://example.com/", "is not an origin"),
-        ("extraAllowedOrigins", "example.com", "is not an origin"),
+        ("reservedConcurrency", 0, "greater than or equal to 1"),
+        ("stage", "Prod", "should match pattern"),
+        ("stage", "a" * 21, "should match pattern"),
+        ("extraAllowedOrigins", "*", "is not a list of origins"),
+        ("extraAllowedOrigins", "https://*.example.com", "no '*' and no path"),
+        ("extraAllowedOrigins", "https://example.com/", "no '*' and no path"),
+        ("extraAllowedOrigins", "example.com", "is not a list of origins"),
         ("extraAllowedOrigins", 42, "expected a list"),
+        ("deployment", "blue-green", "'canary', 'linear' or 'all-at-once'"),
+        ("waf", "yes", "true or false"),
+        ("wafRateLimit", 5, "greater than or equal to 10"),
+        ("alarmEmail", "ops at example", "should match pattern"),
+        ("baseImage", "python:3.13", "should match pattern"),
+        ("baseImage", "public.ecr.aws/lambda/python:3.13@sha256:abc", "should match pattern"),
     ],
 )
 def test_bad_values_are_refused_naming_the_key(key: str, value: object, complaint: str) -> None:
-    with pytest.raises(SettingsError, match=key) as raised:
+    with pytest.raises(InfraSettingsError, match=key) as raised:
         _read(**{key: value})
     assert complaint in str(raised.value)
 
@@ -68,5 +74,20 @@ def test_any_memory_in_lambdas_range_is_taken_as_given(memory: int) -> None:
 
 @given(st.integers().filter(lambda n: not 1 <= n <= MAX_TIMEOUT_SECONDS))
 def test_no_timeout_outside_api_gateways_window_gets_through(timeout: int) -> None:
-    with pytest.raises(SettingsError):
+    with pytest.raises(InfraSettingsError):
         _read(timeoutSeconds=timeout)
+
+
+def test_the_opt_ins_and_a_pinned_base_image_are_read() -> None:
+    digest = "public.ecr.aws/lambda/python:3.13@sha256:" + "a" * 64
+    settings = _read(
+        waf="true", wafRateLimit="500", deployment="all-at-once", alarmEmail="ops@example.com",
+        baseImage=digest,
+    )  # fmt: skip
+    assert (settings.waf, settings.waf_rate_limit, settings.deployment) == (
+        True,
+        500,
+        "all-at-once",
+    )
+    assert (settings.alarm_email, settings.base_image) == ("ops@example.com", digest)
+    assert _read(waf=False).waf is False

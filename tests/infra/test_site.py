@@ -6,6 +6,7 @@ from aws_cdk.assertions import Match
 
 from handler.constants import FRONTEND_CONFIG_FILE
 from infra import names
+from infra.site import API_PATH_PATTERN
 from tests.infra.conftest import Synthesized
 
 
@@ -76,14 +77,16 @@ def test_distribution_reaches_the_bucket_through_oac_over_https_only(
                     "DefaultCacheBehavior": Match.object_like(
                         {"ViewerProtocolPolicy": "redirect-to-https"}
                     ),
-                    "Origins": [
-                        Match.object_like(
-                            {
-                                "OriginAccessControlId": {"Fn::GetAtt": [oac_id, "Id"]},
-                                "S3OriginConfig": {"OriginAccessIdentity": ""},
-                            }
-                        )
-                    ],
+                    "Origins": Match.array_with(
+                        [
+                            Match.object_like(
+                                {
+                                    "OriginAccessControlId": {"Fn::GetAtt": [oac_id, "Id"]},
+                                    "S3OriginConfig": {"OriginAccessIdentity": ""},
+                                }
+                            )
+                        ]
+                    ),
                 }
             )
         },
@@ -104,8 +107,8 @@ def test_security_headers(default_app: Synthesized) -> None:
     csp = _joined(headers["ContentSecurityPolicy"]["ContentSecurityPolicy"])
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
     assert directives["default-src"] == "'none'"
-    assert "execute-api" in directives["connect-src"]
-    assert "AWS::Region" in directives["connect-src"]
+    # The API is on the page's own origin now (/v1/*), so nothing else may be called.
+    assert directives["connect-src"] == "'self'"
     assert directives["frame-ancestors"] == "'none'"
     default_app.template.has_resource_properties(
         "AWS::CloudFront::Distribution",
@@ -122,14 +125,17 @@ def test_security_headers(default_app: Synthesized) -> None:
 
 
 def test_page_config_carries_the_api_url_into_the_bucket(default_app: Synthesized) -> None:
-    (api_id,) = default_app.resources("AWS::ApiGatewayV2::Api")
+    (distribution_id,) = default_app.resources("AWS::CloudFront::Distribution")
     deployment = default_app.only("Custom::CDKBucketDeployment")
     (bucket_id,) = default_app.resources("AWS::S3::Bucket")
     assert deployment["DestinationBucketName"] == {"Ref": bucket_id}
     # The config travels as a staged file with a marker that the deployment swaps for the URL.
     (markers,) = [m for m in deployment["SourceMarkers"] if m]
     ((marker, value),) = markers.items()
-    assert value == {"Fn::Join": ["", ['"', {"Fn::GetAtt": [api_id, "ApiEndpoint"]}, '"']]}
+    # The API's base is the page's own origin (CloudFront sends /v1/* to API Gateway).
+    assert value == {
+        "Fn::Join": ["", ['"https://', {"Fn::GetAtt": [distribution_id, "DomainName"]}, '"']]
+    }
     configs = list(default_app.outdir.glob(f"asset.*/{FRONTEND_CONFIG_FILE}"))
     assert [json.loads(path.read_text().replace(marker, '"URL"')) for path in configs] == [
         names.page_config("URL")
@@ -145,7 +151,11 @@ def test_outputs_are_present_under_the_names_the_scripts_read(default_app: Synth
     (distribution_id,) = default_app.resources("AWS::CloudFront::Distribution")
     (bucket_id,) = default_app.resources("AWS::S3::Bucket")
     template = default_app.template
-    template.has_output(names.OUTPUT_API_URL, {"Value": {"Fn::GetAtt": [api_id, "ApiEndpoint"]}})
+    origin = {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution_id, "DomainName"]}]]}
+    template.has_output(names.OUTPUT_API_URL, {"Value": origin})
+    template.has_output(
+        names.OUTPUT_DIRECT_API_URL, {"Value": {"Fn::GetAtt": [api_id, "ApiEndpoint"]}}
+    )
     template.has_output(
         names.OUTPUT_SITE_URL,
         {
@@ -156,3 +166,24 @@ def test_outputs_are_present_under_the_names_the_scripts_read(default_app: Synth
     )
     template.has_output(names.OUTPUT_SITE_BUCKET, {"Value": {"Ref": bucket_id}})
     template.has_output(names.OUTPUT_DISTRIBUTION_ID, {"Value": {"Ref": distribution_id}})
+
+
+def test_the_api_is_served_under_v1_uncached_with_every_viewer_header_but_host(
+    default_app: Synthesized,
+) -> None:
+    (api_id,) = default_app.resources("AWS::ApiGatewayV2::Api")
+    config = default_app.only("AWS::CloudFront::Distribution")["DistributionConfig"]
+    (api_origin,) = [o for o in config["Origins"] if "CustomOriginConfig" in o]
+    assert api_origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    domain = _joined(api_origin["DomainName"])
+    assert api_id in domain
+    assert ".execute-api." in domain
+    (behavior,) = config["CacheBehaviors"]
+    assert behavior["PathPattern"] == API_PATH_PATTERN
+    assert behavior["TargetOriginId"] == api_origin["Id"]
+    assert behavior["ViewerProtocolPolicy"] == "https-only"
+    assert set(behavior["AllowedMethods"]) >= {"GET", "POST", "OPTIONS"}
+    # AWS's managed policies: CachingDisabled and AllViewerExceptHostHeader.
+    assert behavior["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+    assert behavior["OriginRequestPolicyId"] == "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+    assert "WebACLId" not in config

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from cfnlint.api import ManualArgs, lint_file
 
+from handler.paths import REPO_ROOT
 from infra import names
-from infra.api import REPO_ROOT
 from tests.infra.conftest import Synthesized
 
 CDK = REPO_ROOT / "node_modules" / ".bin" / "cdk"
@@ -18,11 +18,12 @@ CDK = REPO_ROOT / "node_modules" / ".bin" / "cdk"
 CFN_LINT_IGNORED = ["W3005"]
 
 
-@pytest.mark.parametrize("app_fixture", ["default_app", "variant_app"])
+@pytest.mark.parametrize("app_fixture", ["default_app", "variant_app", "waf_app"])
 def test_cfn_lint_finds_nothing(app_fixture: str, request: pytest.FixtureRequest) -> None:
     app: Synthesized = request.getfixturevalue(app_fixture)
-    matches = lint_file(app.template_file, ManualArgs(ignore_checks=CFN_LINT_IGNORED))
-    assert [f"{m.rule.id} {m.message}" for m in matches] == []
+    for template in (app.template_file, *app.other_templates):
+        matches = lint_file(template, ManualArgs(ignore_checks=CFN_LINT_IGNORED))
+        assert [f"{m.rule.id} {m.message}" for m in matches] == [], template.name
 
 
 def test_cfn_lint_does_report_a_broken_template(tmp_path: Path) -> None:
@@ -84,6 +85,8 @@ def test_cdk_cli_synthesizes_without_aws_credentials_or_docker(tmp_path: Path) -
         check=False,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    # cdk.json sets every recommended feature flag of this aws-cdk-lib (the CLI counts them).
+    assert "feature flags are not configured" not in result.stdout + result.stderr
     template = json.loads((outdir / f"{names.stack_name('dev')}.template.json").read_text())
     assert set(template["Outputs"]) >= {
         names.OUTPUT_API_URL,
