@@ -52,7 +52,7 @@ def _raw_probabilities(model_dir: Path, split: Split) -> np.ndarray:
     runtime = TfliteModel(model_dir / constants.MODEL_FILE)
     return np.concatenate(
         [
-            runtime.predict(encoder.encode_words(split.tokens[i : i + 256]))
+            runtime.predict(encoder.encode_words(split.tokens[i : i + 256]))[:, 0]
             for i in range(0, len(split), 256)
         ]
     )

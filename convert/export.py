@@ -23,7 +23,7 @@ import tensorflow as tf
 from convert.metrics import Labels, Scores, agreement
 from convert.versions import installed
 from handler import constants
-from handler.calibration import Calibration
+from handler.calibration import Head
 from handler.runtime import TfliteModel
 from handler.text import Encoder, canonical_json
 
@@ -81,29 +81,34 @@ def feed(model: keras.Model, inputs: Inputs) -> Any:
     return {k: inputs[k] for k in names} if len(names) > 1 else inputs[names[0]]
 
 
+def keras_outputs(
+    model: keras.Model, inputs: Inputs, batch_size: int = 512
+) -> npt.NDArray[np.float32]:
+    """Every output of the model: one row per input row, one column per output."""
+    out = model.predict(feed(model, inputs), batch_size=batch_size, verbose=0)
+    parts = out if isinstance(out, list) else [out]
+    return np.stack([np.asarray(p, np.float32).reshape(-1) for p in parts], axis=1)
+
+
 def keras_predict(
     model: keras.Model, inputs: Inputs, batch_size: int = 512
 ) -> npt.NDArray[np.float32]:
-    """The model's output per row; for an export graph, its partial logits added up."""
-    out = model.predict(feed(model, inputs), batch_size=batch_size, verbose=0)
-    parts = out if isinstance(out, list) else [out]
-    total: npt.NDArray[np.float32] = np.sum(
-        [np.asarray(p, np.float32).reshape(-1) for p in parts], axis=0, dtype=np.float32
-    )
-    return total
+    """A one-output model's output per row (P(positive) for the trained models)."""
+    out: npt.NDArray[np.float32] = keras_outputs(model, inputs, batch_size)[:, 0]
+    return out
 
 
 def tflite_predict(
     model: bytes | Path, inputs: Inputs, batch_size: int = 512
 ) -> npt.NDArray[np.float32]:
-    """What the service's runtime returns per row (for an export graph, the logit)."""
+    """What the service's runtime returns: one row per input row, one column per output."""
     runtime = TfliteModel(model)
     n = len(next(iter(inputs.values())))
     parts = [
         runtime.predict({k: v[i : i + batch_size] for k, v in inputs.items()})
         for i in range(0, n, batch_size)
     ]
-    return np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    return np.concatenate(parts) if parts else np.zeros((0, 1), np.float32)
 
 
 def sha256(data: bytes) -> str:
@@ -132,7 +137,7 @@ def export_and_check(
     *,
     calibration_rows: Inputs,
     checked: Checked,
-    calibration: Calibration,
+    head: Head,
     model_dir: Path,
     keras_path: Path,
     float_path: Path,
@@ -147,12 +152,12 @@ def export_and_check(
     """
     float_model = to_tflite(model)
     int8_model = to_tflite(model, calibration_rows)
-    logits = {
-        "keras": keras_predict(model, checked.inputs),
+    outputs = {
+        "keras": keras_outputs(model, checked.inputs),
         "float_tflite": tflite_predict(float_model, checked.inputs),
         "int8": tflite_predict(int8_model, checked.inputs),
     }
-    probs = {k: calibration.probabilities(v, checked.known_words) for k, v in logits.items()}
+    probs = {k: head.probabilities(v, checked.known_words) for k, v in outputs.items()}
     int8 = probs["int8"]
     metrics = {
         "split": checked.name,
@@ -174,7 +179,7 @@ def export_and_check(
         architecture=architecture,
         metrics=metrics,
         training=training,
-        calibration=calibration,
+        head=head,
         sizes={
             "keras_file": keras_path.stat().st_size,
             "keras_params": int(model.count_params()),
@@ -194,7 +199,7 @@ def write_artifacts(
     metrics: Mapping[str, Any],
     training: Mapping[str, Any],
     sizes: Mapping[str, int],
-    calibration: Calibration,
+    head: Head,
 ) -> dict[str, Any]:
     """Write what the handler ships: the int8 model, the vocabularies and the manifest."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -204,7 +209,7 @@ def write_artifacts(
     manifest = {
         "model_version": f"{architecture}-{model_sha[:12]}",
         "architecture": architecture,
-        "quantization": "int8 full-integer post-training (builtin int8 ops); float32 partial logits out, added and calibrated in float by the service",
+        "quantization": "int8 full-integer post-training (builtin int8 ops); the branch logits come out as float32 and the service mixes and calibrates them in float",
         "files": {
             "model": {"name": constants.MODEL_FILE, "sha256": model_sha, "bytes": len(int8_model)},
             "vocab": {
@@ -218,7 +223,7 @@ def write_artifacts(
             for name, length in zip(encoder.input_names, _lengths(encoder), strict=True)
         },
         "labels": {label: i for i, label in enumerate(constants.LABELS)},
-        "calibration": asdict(calibration),
+        "head": asdict(head),
         "output_steps": list(TfliteModel(int8_model).output_steps),
         "text": json.loads(canonical_json(encoder.to_json()["config"])),
         "vocab_sizes": {
@@ -230,10 +235,10 @@ def write_artifacts(
         "training": training,
         "versions": library_versions(),
     }
-    (out_dir / constants.MANIFEST_FILE).write_text(
-        json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-    )
-    return manifest
+    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    (out_dir / constants.MANIFEST_FILE).write_text(text)
+    written: dict[str, Any] = json.loads(text)  # as readers will see it (lists, not tuples)
+    return written
 
 
 def _lengths(encoder: Encoder) -> list[int]:

@@ -143,25 +143,6 @@ def ngram_branch(weights: npt.NDArray[np.float32], bias: float) -> keras.Model:
     return _compile(keras.Model(grams, out, name="ngram_nb_lr"))
 
 
-def combine(cnn: keras.Model, ngram: keras.Model) -> keras.Model:
-    """One graph, both branches frozen, their logits mixed by a learned 2-weight layer.
-
-    Fitting only the mixing weights (on held-out data) keeps the strongly overfitting n-gram branch
-    from drowning the CNN, which a joint fit on the training split would let happen.
-    """
-    words, grams = cnn.inputs[0], ngram.inputs[0]
-    cnn_logit = cnn.get_layer("cnn_logit").output
-    ngram_logit = ngram.get_layer("ngram_logit").output
-    for layer in (*cnn.layers, *ngram.layers):
-        layer.trainable = False
-    x = layers.Concatenate(name="branch_logits")([cnn_logit, ngram_logit])
-    mix = layers.Dense(1, name="mix", kernel_initializer=keras.initializers.Constant(0.5))(x)
-    out = layers.Activation("sigmoid", name="p_positive")(mix)
-    return _compile(
-        keras.Model({"words": words, "ngrams": grams}, out, name="cnn_ngram"), learning_rate=1e-2
-    )
-
-
 @keras.saving.register_keras_serializable(package="sentiment")
 class SumOverTime(layers.Layer):  # type: ignore[misc]
     """Sum over the sequence axis: one int8 SUM op where mean-then-scale would requantize twice."""
@@ -189,35 +170,32 @@ class Clip(layers.Layer):  # type: ignore[misc]
 # weights clipped, int8 rounding moves the served probability about half as much as before.
 NGRAM_LOGIT_LIMIT = 8.0
 NGRAM_WEIGHT_QUANTILE = 0.999
-# The export graph's outputs, in this order: partial logits that the service adds up in float.
-OUTPUTS = ("cnn_part", "ngram_part")
+# The export graph's outputs, in this order: the branches' logits, mixed by the service in float.
+OUTPUTS = ("cnn_logit", "ngram_logit")
 
 
-def for_export(model: keras.Model, seq_len: int, ngram_len: int) -> keras.Model:
-    """The trained `combine` graph re-expressed for int8: the same function up to the clips.
+def for_export(cnn: keras.Model, ngram: keras.Model, seq_len: int, ngram_len: int) -> keras.Model:
+    """Both trained branches in one graph laid out for int8: the same logits up to the clips.
 
-    Inputs get fixed lengths. The mixing weights are folded into each branch's last layer, and
-    the graph stops at two partial logits, each an int8 output with its own scale: the service
-    adds them and applies the sigmoid in float, so probabilities are not confined to 256 steps.
+    Inputs get fixed lengths, and the graph stops at the two logits, each an int8 output with
+    its own scale: the service mixes and calibrates them in float (`handler.calibration.Head`),
+    so probabilities are not confined to 256 steps. The n-gram logit is one sum over its
+    weights plus the bias, clipped so that its int8 step stays small.
     """
-    (w_cnn,), (w_ngram,) = model.get_layer("mix").get_weights()[0]
-    (mix_bias,) = model.get_layer("mix").get_weights()[1]
-    k_cnn, b_cnn = model.get_layer("cnn_logit").get_weights()
-    k_ngram, b_ngram = model.get_layer("ngram_logit").get_weights()
-    table = model.get_layer("ngram_weight").get_weights()[0]
+    k_ngram, b_ngram = ngram.get_layer("ngram_logit").get_weights()
+    table = ngram.get_layer("ngram_weight").get_weights()[0]
     limit = float(np.quantile(np.abs(table[2:]), NGRAM_WEIGHT_QUANTILE))
-    scaled = np.clip(table, -limit, limit) * (k_ngram[0, 0] * w_ngram)
+    scaled = np.clip(table, -limit, limit) * k_ngram[0, 0]
 
     words = keras.Input(shape=(seq_len,), dtype="int32", name="words")
     grams = keras.Input(shape=(ngram_len,), dtype="int32", name="ngrams")
-    trained_words = model.get_layer("word_embedding").input
-    features = keras.Model(trained_words, model.get_layer("cnn_logit").input, name="cnn")
-    cnn_part = layers.Dense(1, name=OUTPUTS[0])
-    cnn_logit = cnn_part(features(words))
-    cnn_part.set_weights([k_cnn * w_cnn, b_cnn * w_cnn + b_ngram * w_ngram + mix_bias])
+    cnn_logit = keras.Model(cnn.inputs[0], cnn.get_layer("cnn_logit").output, name="cnn")(words)
     weights = layers.Embedding(len(table), 1, name="ngram_scaled_weight")
-    ngram_logit = Clip(NGRAM_LOGIT_LIMIT, name=OUTPUTS[1])(SumOverTime()(weights(grams)))
+    shift = layers.Dense(1, name="ngram_bias")
+    summed = shift(SumOverTime()(weights(grams)))
     weights.set_weights([scaled.astype(np.float32)])
+    shift.set_weights([np.ones((1, 1), np.float32), b_ngram])
+    ngram_logit = Clip(NGRAM_LOGIT_LIMIT, name=OUTPUTS[1])(summed)
     return keras.Model(
         {"words": words, "ngrams": grams}, [cnn_logit, ngram_logit], name="cnn_ngram_served"
     )

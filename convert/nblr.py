@@ -7,7 +7,6 @@ holds exactly, so the branch in the graph is this model and not an approximation
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 

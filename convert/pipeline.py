@@ -74,12 +74,12 @@ def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, A
     log(f"word2vec: {len(w2v.wv):,} vectors, {coverage:.1%} of the served vocabulary covered")
 
     trained = served.train(data, span_data, emb_matrix, encoder)
-    # Short-text calibration is fitted on the Amazon and Yelp sentences; IMDb's are test data.
+    # The short-text head is fitted on the Amazon and Yelp sentences; IMDb's are test data.
     dev_short = sentence_sets["amazon"] + sentence_sets["yelp"]
-    calibration = served.calibration_for(trained, encoder, dev_short)
-    log(f"calibration: {calibration}")
+    head = served.with_short_head(trained, encoder, dev_short)
+    log(f"head: {head}")
     manifest, probs = served.export(
-        trained, encoder, data, calibration, paths.model_dir, paths.keras_model, paths.float_model
+        trained, encoder, data, head, paths.model_dir, paths.keras_model, paths.float_model
     )
     write_keras_test_probs(probs["keras"], paths.keras_test_probs)
     served_run = trained.runs[-1]

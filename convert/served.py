@@ -2,7 +2,8 @@
 
 A CNN over word2vec-initialised content words and a naive-Bayes-initialised logistic regression
 over 1-3-grams of every word, each trained on whole reviews and on short spans cut from them,
-their logits mixed by 3 weights fitted on validation, then refit on all training reviews.
+then refit on all training reviews. The graph ends in the two branch logits; a head of two
+weights and a bias per length class mixes and calibrates them in float (`handler.calibration`).
 """
 
 from __future__ import annotations
@@ -16,17 +17,18 @@ import keras
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from scipy.optimize import minimize_scalar
+from sklearn.linear_model import LogisticRegression
 
 from convert import embeddings, models, nblr
-from convert.export import Checked, export_and_check, keras_predict, sample
+from convert.export import Checked, export_and_check, keras_outputs, keras_predict, sample
 from convert.metrics import Labels, Scores
 from convert.prepare import SEED, Prepared, Split, ngram_vocabulary
-from convert.train import VERBOSE, Part, Run, best_epoch, dataset, fit_keras, log, train_keras
-from handler.calibration import Calibration
+from convert.train import VERBOSE, Part, Run, best_epoch, dataset, log, train_keras
+from handler.calibration import Head
 from handler.text import Encoder, TextConfig, Vocabulary
 
-CALIBRATION_SAMPLES = 500
+CALIBRATION_SAMPLES = 500  # training reviews that set the int8 ranges
+HEAD_C = 1e4
 ARCHITECTURE = "cnn-ngram-spans"
 
 
@@ -49,7 +51,7 @@ class ServedConfig:
     span_weight: float = 0.25
     span_seq_len: int = 64
     span_ngram_len: int = 256
-    # Texts with fewer known words than this get their own temperature.
+    # Texts with fewer known words than this get their own head.
     short_words: int = 20
     refit: bool = True
 
@@ -82,23 +84,18 @@ def _span_inputs(encoder: Encoder, spans: Split, s: ServedConfig) -> dict[str, A
     return short.encode_words(spans.tokens)
 
 
-def _temperature(logits: npt.NDArray[np.floating], labels: Labels) -> float:
-    """The T that minimises the log loss of sigmoid(logit / T) on held-out examples."""
-    z = np.asarray(logits, np.float64)
-    y = np.asarray(labels, np.float64)
-
-    def loss(t: float) -> float:
-        p = np.clip(1.0 / (1.0 + np.exp(-z / t)), 1e-7, 1 - 1e-7)
-        return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
-
-    return float(minimize_scalar(loss, bounds=(0.05, 20.0), method="bounded").x)
+def fit_head(outputs: npt.NDArray[np.floating], labels: Labels) -> tuple[tuple[float, ...], float]:
+    """Mixing weights and bias of the branch logits: a logistic regression on held-out examples,
+    barely regularised (3 parameters, thousands of examples), so it also calibrates."""
+    clf = LogisticRegression(C=HEAD_C, max_iter=1000).fit(outputs, labels)
+    return tuple(round(float(w), 6) for w in clf.coef_.ravel()), round(float(clf.intercept_[0]), 6)
 
 
 @dataclass
 class Trained:
     runs: list[Run]
-    model: keras.Model  # the export graph: partial logits out
-    long_temperature: float
+    model: keras.Model  # the export graph: the two branch logits out
+    head: Head  # long texts fitted on validation; short texts still to fit (`with_short_head`)
 
 
 def train(
@@ -108,19 +105,16 @@ def train(
     encoder: Encoder,
     s: ServedConfig = SERVED,
 ) -> Trained:
-    """Train both branches with early stopping, mix on validation, refit on all of train."""
+    """Train both branches (choices on validation), fit the head on validation, refit on all."""
     fit_spans = _span_inputs(encoder, spans.fit, s)
+    size = len(encoder.grams or ())
 
     def cnn() -> keras.Model:
         m = models.cnn_branch(len(encoder.words), s.embed_dim, s.filters, s.widths, seed=SEED)
         m.get_layer("word_embedding").set_weights([emb_matrix])
         return m
 
-    size = len(encoder.grams or ())
-
-    def ngram(
-        reviews: Split, span_split: Split, span_ids: Any, c: float
-    ) -> tuple[keras.Model, nblr.NbLr]:
+    def ngram(reviews: Split, span_split: Split, span_ids: Any, c: float) -> keras.Model:
         x = sparse.vstack(
             [
                 nblr.binary_matrix(encoder.encode_words(reviews.tokens)["ngrams"], size),
@@ -130,7 +124,7 @@ def train(
         y = np.concatenate([reviews.labels, span_split.labels])
         w = np.concatenate([np.ones(len(reviews)), np.full(len(span_split), s.span_weight)])
         nb = nblr.fit(x, y, c, ratio_rows=len(reviews), sample_weight=w)
-        return models.ngram_branch(nblr.keras_table(nb), nb.bias), nb
+        return models.ngram_branch(nblr.keras_table(nb), nb.bias)
 
     span_config = {"spans_per_review": s.spans_per_review, "span_weight": s.span_weight}
     cnn_run, cnn_model = train_keras(
@@ -144,11 +138,10 @@ def train(
     )
     x_val = encoder.encode_words(data.val.tokens)
     start = time.perf_counter()
-    x_val_grams = nblr.binary_matrix(x_val["ngrams"], size)
     tried = []
     for c in nblr.C_GRID:
-        branch, nb = ngram(data.fit, spans.fit, fit_spans["ngrams"], c)
-        val = Scores.of(nb.probabilities(x_val_grams), data.val.labels)
+        branch = ngram(data.fit, spans.fit, fit_spans["ngrams"], c)
+        val = Scores.of(keras_predict(branch, x_val), data.val.labels)
         log(f"served_ngram_branch: C={c} validation accuracy {val.accuracy:.4f}")
         tried.append((val.accuracy, c, val, branch))
     _, ngram_c, ngram_val, ngram_model = max(tried, key=lambda t: t[0])
@@ -164,28 +157,17 @@ def train(
         seconds=time.perf_counter() - start,
         params=size + 1,
     )
-    model = models.combine(cnn_model, ngram_model)
-    val_spans = _span_inputs(encoder, spans.val, s)
-    # Only the 3 mixing parameters see the validation labels, from reviews and spans alike.
-    fit_keras(
-        model,
-        [Part(x_val, data.val.labels), Part(val_spans, spans.val.labels, s.span_weight)],
-        x_val,
-        data.val.labels,
-        epochs=10,
-        batch_size=256,
-        patience=10,
-    )
-    mix_weights = model.get_layer("mix").get_weights()
+    export = models.for_export(cnn_model, ngram_model, s.seq_len, s.ngram_len)
+    # The long-text head sees only validation reviews: it weighs the branches where they differ.
+    weights, bias = fit_head(keras_outputs(export, x_val), data.val.labels)
+    head = Head(weights=weights, bias=bias, short_words=s.short_words)
     mix = Run(
         "served_cnn_ngram",
-        {**asdict(s), "mix": "3 parameters fitted on the validation reviews and spans"},
+        {**asdict(s), "head": "2 weights and a bias fitted on the validation reviews"},
     )
-    export = models.for_export(model, s.seq_len, s.ngram_len)
-    val_logits = keras_predict(export, x_val)
-    mix.val = Scores.of(1.0 / (1.0 + np.exp(-val_logits)), data.val.labels)
-    long_t = _temperature(val_logits, data.val.labels)
-    log(f"served: mixed validation accuracy {mix.val.accuracy:.4f}, temperature {long_t:.3f}")
+    val_p = head.probabilities(keras_outputs(export, x_val), np.full(len(data.val), s.short_words))
+    mix.val = Scores.of(val_p, data.val.labels)
+    log(f"served: mixed validation accuracy {mix.val.accuracy:.4f}, head {weights}, {bias}")
     if s.refit:
         epochs = best_epoch(cnn_run)
         start = time.perf_counter()
@@ -196,18 +178,16 @@ def train(
         )
         cnn_model = cnn()
         _fit_for(cnn_model, x_full["words"], full, x_full_spans["words"], full_spans, s, epochs)
-        ngram_model, _ = ngram(full, full_spans, x_full_spans["ngrams"], ngram_c)
-        model = models.combine(cnn_model, ngram_model)
-        model.get_layer("mix").set_weights(mix_weights)
-        export = models.for_export(model, s.seq_len, s.ngram_len)
+        ngram_model = ngram(full, full_spans, x_full_spans["ngrams"], ngram_c)
+        export = models.for_export(cnn_model, ngram_model, s.seq_len, s.ngram_len)
         mix.config["refit"] = (
             f"both branches retrained on all training reviews: the CNN for {epochs} epochs, "
-            f"the n-gram regression with C={ngram_c}"
+            f"the n-gram regression with C={ngram_c}; the head kept"
         )
         log(f"served: refit on {len(full)} reviews in {time.perf_counter() - start:.0f}s")
     mix.seconds = cnn_run.seconds + ngram_run.seconds
     mix.params = int(export.count_params())
-    return Trained([cnn_run, ngram_run, mix], export, long_t)
+    return Trained([cnn_run, ngram_run, mix], export, head)
 
 
 def _fit_for(
@@ -225,17 +205,13 @@ def _fit_for(
     model.fit(batches, steps_per_epoch=steps, epochs=epochs, shuffle=False, verbose=VERBOSE)
 
 
-def calibration_for(
-    trained: Trained, encoder: Encoder, short: Split, s: ServedConfig = SERVED
-) -> Calibration:
-    """Long texts: the temperature fitted on validation reviews. Short texts: fitted on `short`
-    (the Amazon and Yelp sentences, which share nothing with IMDb)."""
-    logits = keras_predict(trained.model, encoder.encode_words(short.tokens))
-    return Calibration(
-        temperature=round(trained.long_temperature, 4),
-        short_temperature=round(_temperature(logits, short.labels), 4),
-        short_words=s.short_words,
+def with_short_head(trained: Trained, encoder: Encoder, short: Split) -> Head:
+    """The head for short texts, fitted on `short` (the Amazon and Yelp sentences, which share
+    nothing with IMDb) with the final branches."""
+    weights, bias = fit_head(
+        keras_outputs(trained.model, encoder.encode_words(short.tokens)), short.labels
     )
+    return replace(trained.head, short_weights=weights, short_bias=bias)
 
 
 def known_counts(encoder: Encoder, split: Split) -> npt.NDArray[np.int64]:
@@ -246,7 +222,7 @@ def export(
     trained: Trained,
     encoder: Encoder,
     data: Prepared,
-    calibration: Calibration,
+    head: Head,
     model_dir: Path,
     keras_path: Path,
     float_path: Path,
@@ -262,7 +238,7 @@ def export(
             data.test.labels,
             known_counts(encoder, data.test),
         ),
-        calibration=calibration,
+        head=head,
         model_dir=model_dir,
         keras_path=keras_path,
         float_path=float_path,

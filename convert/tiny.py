@@ -14,7 +14,7 @@ import numpy as np
 from convert import models, nblr
 from convert.export import Checked, export_and_check, sample
 from convert.prepare import ngram_vocabulary  # the same vocabulary rule as the served model
-from handler.calibration import Calibration
+from handler.calibration import Head
 from handler.text import Encoder, TextConfig, Vocabulary, content, words
 
 POSITIVE = "great wonderful loved brilliant superb moving beautiful excellent enjoyable masterpiece".split()
@@ -59,15 +59,14 @@ def build(
     cnn.fit(x_fit["words"], y_fit, epochs=4, batch_size=32, verbose=0)
     nb = nblr.fit(nblr.binary_matrix(x_fit["ngrams"], len(encoder.grams or ())), y_fit, c=0.3)
     ngram = models.ngram_branch(nblr.keras_table(nb), nb.bias)
-    model = models.combine(cnn, ngram)
-    model.fit(x_val, y_val, epochs=10, batch_size=32, verbose=0)
+    export = models.for_export(cnn, ngram, SEQ_LEN, NGRAM_LEN)
     known = np.array([len(encoder.known_words(words(t))) for t in val_texts])
     manifest, _ = export_and_check(
-        models.for_export(model, SEQ_LEN, NGRAM_LEN),
+        export,
         encoder,
         calibration_rows=sample(x_fit, 200, seed),
         checked=Checked("synthetic validation (200 reviews)", x_val, y_val, known),
-        calibration=Calibration(),
+        head=Head(),  # the two logits added, as if mixed 1:1
         model_dir=out_dir,
         keras_path=keras_path or out_dir.parent / "tiny.keras",
         float_path=float_path or out_dir.parent / "tiny_float.tflite",

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from handler import constants
-from handler.calibration import Calibration
+from handler.calibration import Head
 from handler.errors import ModelLoadError, ModelUnavailableError
 from handler.runtime import ModelRuntimeError, TfliteModel
 from handler.text import Encoder, TextConfig, words
@@ -55,9 +55,8 @@ class LitePredictor:
     def __init__(self, manifest: Mapping[str, Any], encoder: Encoder, model: bytes) -> None:
         self._manifest, self._encoder, self._model = manifest, encoder, model
         self._runtime = TfliteModel(model)
-        self._calibration = Calibration.of(manifest)
-        # A change of the logit below one int8 step of an output is rounding, not evidence.
-        self._resolution = max(self._runtime.output_steps, default=0.0)
+        self._head = Head.of(manifest)
+        self._steps = self._runtime.output_steps
 
     @classmethod
     def load(cls, model_dir: Path) -> LitePredictor:
@@ -87,7 +86,7 @@ class LitePredictor:
         """Answers for texts already split by `handler.text.words`."""
         known = [len(self._encoder.known_words(w)) for w in word_lists]
         logits = self._run(self._encoder.encode_words(word_lists))
-        probs = self._calibration.probabilities(logits, known)
+        probs = self._head.probabilities(logits, known)
         return [Answer(float(p), n) for p, n in zip(probs, known, strict=True)]
 
     def explain(self, text: str) -> tuple[Answer, list[tuple[str, float]]]:
@@ -99,17 +98,16 @@ class LitePredictor:
         known = self._encoder.known_words(tokens)
         explained = list(dict.fromkeys(known))[:MAX_EXPLAINED_WORDS]
         variants = [tokens, *([t for t in tokens if t != word] for word in explained)]
-        logits = self._run(self._encoder.encode_words(variants))
-        t = self._calibration.temperature_for(len(known))
-        (p,) = self._calibration.probabilities(logits[:1], [len(known)])
+        outputs = self._run(self._encoder.encode_words(variants))
+        # Every variant through the full text's head: the weight is the word's effect alone.
+        z = self._head.logits(outputs, [len(known)] * len(variants))
+        # A change below one int8 step of an output is rounding, not evidence: it is reported as 0.
+        resolution = self._head.resolution(self._steps, len(known))
         weights = [
-            (
-                word,
-                (float(logits[0]) - float(z)) / t if abs(logits[0] - z) > self._resolution else 0.0,
-            )
-            for word, z in zip(explained, logits[1:], strict=True)
+            (word, float(z[0] - zi) if abs(z[0] - zi) > resolution else 0.0)
+            for word, zi in zip(explained, z[1:], strict=True)
         ]
-        return Answer(float(p), len(known)), weights
+        return Answer(float(1.0 / (1.0 + np.exp(-z[0]))), len(known)), weights
 
     def _run(self, inputs: Mapping[str, npt.NDArray[np.int32]]) -> npt.NDArray[np.float32]:
         try:

@@ -37,7 +37,8 @@ class TfliteModel:
         except (ValueError, RuntimeError) as exc:
             raise ModelRuntimeError(f"cannot load TFLite model: {exc}") from exc
         self._inputs = {_input_name(d["name"]): d for d in self._interp.get_input_details()}
-        self._outputs = self._interp.get_output_details()
+        # In the graph's own output order: converters name output k "...:k".
+        self._outputs = sorted(self._interp.get_output_details(), key=_output_position)
         self._batch = 1
         self._lock = threading.Lock()
 
@@ -49,14 +50,14 @@ class TfliteModel:
         return int(self._inputs[name]["shape"][1])
 
     def predict(self, inputs: Mapping[str, npt.NDArray[np.int32]]) -> npt.NDArray[np.float32]:
-        """The model's outputs added up, one value per row, from a single invoke.
+        """The model's outputs from a single invoke: one row per input row, one column per output.
 
-        The served graph ends in partial logits, each int8 with its own scale; their float sum is
-        finer than any one int8 tensor (a one-output model returns that output as it is).
+        The served graph ends in two partial logits, each int8 with its own scale, which the
+        service mixes in float (`handler.calibration.Head`).
         """
         n = len(next(iter(inputs.values())))
         if n == 0:
-            return np.zeros(0, dtype=np.float32)
+            return np.zeros((0, len(self._outputs)), dtype=np.float32)
         with self._lock:
             try:
                 if n != self._batch:
@@ -77,8 +78,7 @@ class TfliteModel:
                 ]
             except (ValueError, RuntimeError, KeyError) as exc:
                 raise ModelRuntimeError(f"inference failed: {exc}") from exc
-        total: npt.NDArray[np.float32] = np.sum(parts, axis=0, dtype=np.float32)
-        return total
+        return np.stack(parts, axis=1).astype(np.float32)
 
     @property
     def output_steps(self) -> tuple[float, ...]:
@@ -97,6 +97,11 @@ class TfliteModel:
             float(tensors[source.get(out["index"], out["index"])]["quantization"][0])
             for out in self._outputs
         )
+
+
+def _output_position(detail: Mapping[str, Any]) -> int:
+    _, _, position = str(detail["name"]).rpartition(":")
+    return int(position) if position.isdigit() else 0
 
 
 def _input_name(tensor_name: str) -> str:

@@ -12,7 +12,7 @@ from convert.metrics import (
     expected_calibration_error,
     summary,
 )
-from handler.calibration import Calibration
+from handler.calibration import Head
 
 rng = np.random.default_rng(3)
 
@@ -49,7 +49,14 @@ def test_agreement_and_length_buckets() -> None:
     assert [(r["low"], r["count"], r["accuracy"]) for r in rows] == [(0, 1, 1.0), (20, 2, 0.0)]
 
 
-def test_calibration_uses_the_short_temperature_below_its_word_count() -> None:
-    c = Calibration(temperature=2.0, short_temperature=0.5, short_words=3)
-    p = c.probabilities(np.array([1.0, 1.0]), [2, 3])
-    np.testing.assert_allclose(p, 1 / (1 + np.exp(-np.array([2.0, 0.5]))))
+def test_head_mixes_the_outputs_with_the_short_weights_below_its_word_count() -> None:
+    head = Head(
+        weights=(2.0, 1.0), bias=0.5, short_weights=(0.5, 3.0), short_bias=-1.0, short_words=3
+    )
+    outputs = np.array([[1.0, 1.0], [1.0, 1.0]])
+    z = head.logits(outputs, [2, 3])
+    np.testing.assert_allclose(z, [0.5 + 3.0 - 1.0, 2.0 + 1.0 + 0.5])
+    np.testing.assert_allclose(head.probabilities(outputs, [2, 3]), 1 / (1 + np.exp(-z)))
+    # One int8 step of each output moves the logit by at most weight x step.
+    assert head.resolution((0.1, 0.02), 5) == 0.2
+    assert Head().logits(outputs, [0, 9]).tolist() == [2.0, 2.0]  # the default adds the outputs

@@ -8,23 +8,18 @@ import numpy as np
 import pytest
 
 from convert import models, nblr
-from convert.export import keras_predict
+from convert.export import keras_outputs, keras_predict
 
 VOCAB, GRAMS, SEQ, NGRAM = 50, 80, 30, 40
 rng = np.random.default_rng(0)
 
 
-def _trained_like() -> keras.Model:
-    """A combine graph with random (not trained) weights: the equivalence must hold for any."""
+def _branches() -> tuple[keras.Model, keras.Model]:
+    """Branches with random (not trained) weights: the equivalence must hold for any."""
     ratios = rng.normal(0, 0.3, GRAMS).astype(np.float32)  # logits mostly inside the +-8 clip
     ratios[:2] = 0
     cnn = models.cnn_branch(VOCAB, embed_dim=6, filters=4, widths=(2, 3), seed=1)
-    ngram = models.ngram_branch(ratios, bias=-0.3)
-    model = models.combine(cnn, ngram)
-    model.get_layer("mix").set_weights(
-        [np.array([[0.7], [1.3]], np.float32), np.array([0.2], np.float32)]
-    )
-    return model
+    return cnn, models.ngram_branch(ratios, bias=-0.3)
 
 
 def _inputs(n: int, seq: int = SEQ, ngram: int = NGRAM) -> dict[str, np.ndarray]:
@@ -37,39 +32,42 @@ def _inputs(n: int, seq: int = SEQ, ngram: int = NGRAM) -> dict[str, np.ndarray]
     return {"words": words, "ngrams": grams}
 
 
-def test_export_graph_computes_the_trained_graphs_logit(monkeypatch: pytest.MonkeyPatch) -> None:
-    # With the clips out of reach, the re-laid graph must be the same function exactly.
+def test_export_graph_computes_the_branches_logits(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With the clips out of reach, the re-laid graph must be the same functions exactly.
     monkeypatch.setattr(models, "NGRAM_WEIGHT_QUANTILE", 1.0)
     monkeypatch.setattr(models, "NGRAM_LOGIT_LIMIT", 1e9)
-    model = _trained_like()
+    cnn, ngram = _branches()
     x = _inputs(64)
-    p = keras_predict(model, x).astype(np.float64)
-    exported = models.for_export(model, SEQ, NGRAM)
-    assert len(exported.outputs) == len(models.OUTPUTS)
-    logit = keras_predict(exported, x).astype(np.float64)
+    exported = models.for_export(cnn, ngram, SEQ, NGRAM)
+    out = keras_outputs(exported, x).astype(np.float64)
+    assert out.shape == (64, len(models.OUTPUTS))
     # Compared as probabilities: a float32 sigmoid near 0 or 1 has no precise logit to compare.
-    np.testing.assert_allclose(1 / (1 + np.exp(-logit)), p, atol=2e-6)
+    np.testing.assert_allclose(1 / (1 + np.exp(-out[:, 0])), keras_predict(cnn, x), atol=2e-6)
+    np.testing.assert_allclose(1 / (1 + np.exp(-out[:, 1])), keras_predict(ngram, x), atol=2e-6)
 
 
 def test_export_clips_only_the_extremes() -> None:
-    model = _trained_like()
+    cnn, ngram = _branches()
     x = _inputs(64)
-    p = keras_predict(model, x).astype(np.float64)
+    p = keras_predict(ngram, x).astype(np.float64)
     logit = np.log(p / (1 - p))
-    got = keras_predict(models.for_export(model, SEQ, NGRAM), x)
+    got = keras_outputs(models.for_export(cnn, ngram, SEQ, NGRAM), x)[:, 1]
     # Clipping the top 0.1% of n-gram weights moves a logit a little, never its sign here.
     assert np.mean(np.abs(got - logit)) < 0.05
     assert np.mean(np.sign(got) == np.sign(logit)) > 0.95
 
 
 def test_branches_answer_the_same_at_any_padded_length() -> None:
-    model = _trained_like()
+    cnn, ngram = _branches()
     short = _inputs(16, seq=12, ngram=10)
     long = {
         "words": np.pad(short["words"], ((0, 0), (SEQ - 12, 0))),
         "ngrams": np.pad(short["ngrams"], ((0, 0), (0, NGRAM - 10))),
     }
-    np.testing.assert_allclose(keras_predict(model, short), keras_predict(model, long), atol=1e-6)
+    for branch in (cnn, ngram):
+        np.testing.assert_allclose(
+            keras_predict(branch, short), keras_predict(branch, long), atol=1e-6
+        )
 
 
 def test_nb_ratios_are_smoothed_log_count_ratios() -> None:

@@ -20,10 +20,10 @@ import pytest
 from convert import tiny
 from convert.data import ENV_DATA, load
 from convert.evidence import KERAS_TEST_PROBS, read_keras_test_probs
-from convert.export import keras_predict, tflite_predict, to_tflite
+from convert.export import keras_outputs, tflite_predict, to_tflite
 from convert.metrics import Scores, agreement
 from handler import constants
-from handler.calibration import Calibration
+from handler.calibration import Head
 from handler.paths import FLOAT_MODEL, KERAS_MODEL, MODEL_DIR, SHIPPED_MANIFEST
 from handler.text import Encoder, words
 
@@ -70,16 +70,16 @@ def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, di
 
 
 def _sigmoid(logits: np.ndarray) -> np.ndarray:
-    return Calibration().probabilities(logits, np.zeros(len(logits)))
+    return Head().probabilities(logits, np.zeros(len(logits)))
 
 
 def test_tiny_model_passes_the_parity_contract(tiny_build: tuple[Path, Path, dict]) -> None:
     model_dir, keras_path, _ = tiny_build
-    texts, labels = tiny.synthetic_reviews(300, seed=99)  # reviews the model never saw
+    texts, labels = tiny.synthetic_reviews(1000, seed=99)  # reviews the model never saw
     encoder = Encoder.load(model_dir / constants.VOCAB_FILE)
     x = encoder.encode(texts)
     model = keras.models.load_model(keras_path)
-    keras_p = _sigmoid(keras_predict(model, x))
+    keras_p = _sigmoid(keras_outputs(model, x))
     check_parity(
         keras_p,
         _sigmoid(tflite_predict(to_tflite(model), x)),
@@ -134,7 +134,7 @@ def test_set() -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
 
 
 def _calibrated(logits: np.ndarray, known: np.ndarray) -> np.ndarray:
-    return Calibration.of(json.loads(SHIPPED_MANIFEST.read_text())).probabilities(logits, known)
+    return Head.of(json.loads(SHIPPED_MANIFEST.read_text())).probabilities(logits, known)
 
 
 @pytest.mark.dataset
@@ -172,7 +172,7 @@ def test_stored_keras_probabilities_and_the_float_model_match_keras_on_a_sample(
     )
     model = keras.models.load_model(KERAS_MODEL)
     x_sample = {name: ids[sample] for name, ids in x.items()}
-    fresh = _calibrated(keras_predict(model, x_sample), known[sample])
+    fresh = _calibrated(keras_outputs(model, x_sample), known[sample])
     # Batches of another size may round differently in the last float32 bits, no more.
     np.testing.assert_allclose(
         fresh,
