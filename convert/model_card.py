@@ -53,11 +53,11 @@ def render(results: dict[str, Any]) -> str:
         "",
         "English movie-review sentiment: P(positive) for a review or a sentence, with the words that "
         "drove it. A CNN over word2vec-initialised content words and a naive-Bayes-initialised "
-        "logistic regression over 1-3-grams of every word, mixed in one Keras graph, exported as a "
+        "logistic regression over 1-3-grams of every word, in one Keras graph, exported as a "
         f"full-int8 TFLite file of {sizes['int8_tflite'] / 1e6:.2f} MB "
         f"({sizes['keras_params']:,} parameters) and served by LiteRT on AWS Lambda. The graph "
-        "ends in two int8 partial logits; the service adds them and applies a temperature and the "
-        "sigmoid in float.",
+        "ends in the two branch logits (int8 each); the service mixes them with two weights and a "
+        "bias, one set for reviews and one for short texts, and applies the sigmoid in float.",
         "",
         "## Intended use",
         "",
@@ -90,9 +90,9 @@ def render(results: dict[str, Any]) -> str:
         "retrained on all 25,000 for the epochs chosen on validation.",
         "- Short spans: two random runs of 1-2 sentences from each training review, labelled as "
         "their review and weighted 0.25, so the model learns that one sentence is a whole input.",
-        "- Calibration: a temperature for texts of 20 known words or more, fitted on the validation "
-        "reviews, and one for shorter texts, fitted on the Amazon and Yelp labelled sentences "
-        "(Kotzias et al. 2015), which share nothing with IMDb.",
+        "- Mixing and calibration in one logistic step: for texts of 20 known words or more, fitted "
+        "on the validation reviews; for shorter texts, fitted on the Amazon and Yelp labelled "
+        "sentences (Kotzias et al. 2015), which share nothing with IMDb.",
         "- The IMDb test reviews and the IMDb labelled sentences (cut from test reviews) were looked "
         "at once per final model.",
         "",
@@ -107,7 +107,7 @@ def render(results: dict[str, Any]) -> str:
         ],
         "",
         "Calibration error: expected calibration error over 10 equal-width bins of P(positive). "
-        "The Amazon and Yelp figures are on the sentences the short-text temperature was fitted on. "
+        "The Amazon and Yelp figures are on the sentences the short-text head was fitted on. "
         "More in [results.md](results.md): every compared model, accuracy by review length, the "
         "reliability diagram and how faithful the explanations are.",
         "",

@@ -175,8 +175,8 @@ def _markdown(runs: dict[str, dict[str, Any]], man: dict[str, Any], results: dic
         "",
         f"The API serves **{man['model_version']}**: a CNN over word2vec-initialised content words "
         "and a naive-Bayes-initialised logistic regression over 1-3-grams of every word, each trained "
-        "on whole reviews and on 1-2-sentence spans cut from them, mixed in one graph, quantized to "
-        "int8, with the sigmoid and a temperature applied in float by the service. On the 25,000 "
+        "on whole reviews and on 1-2-sentence spans cut from them, in one graph quantized to int8 "
+        "whose two logits the service mixes and calibrates in float. On the 25,000 "
         f"test reviews it scores **{_pct(int8)}** ({(int8 - nb) * 100:+.2f} points against the "
         f"NB-LR baseline's {_pct(nb)}); on 1,000 IMDb sentences **{_pct(sent['imdb']['accuracy'])}**; "
         f"in a {_fmt_mb(sizes['int8_tflite'])} file. The [model card](model-card.md) says what it is "
@@ -186,9 +186,9 @@ def _markdown(runs: dict[str, dict[str, Any]], man: dict[str, Any], results: dic
         "seeded, class-balanced validation split of 5,000 training reviews whose movies never "
         "appear in those 20,000 (the test set shares no movie with train), or on the Amazon and Yelp "
         "sentences, which share nothing with IMDb. The served model's branches were then retrained "
-        "on all 25,000 training reviews for the epochs chosen on validation; the mixing weights and "
-        "the long-text temperature come from validation, the short-text temperature from the Amazon "
-        "and Yelp sentences (so their calibration figures below are fitted, not held out). Each final "
+        "on all 25,000 training reviews for the epochs chosen on validation; the head for reviews "
+        "(two weights and a bias) comes from validation, the head for short texts from the Amazon "
+        "and Yelp sentences (so their figures below are fitted, not held out). Each final "
         "model met the IMDb test set and the IMDb sentences (cut from test reviews) once. Word vectors "
         "were pretrained on the 50,000 unlabelled reviews plus the training text, never the test text "
         f"({results['word2vec']['vectors']:,} vectors, {results['word2vec']['coverage']:.1%} of the "
@@ -252,8 +252,8 @@ def _markdown(runs: dict[str, dict[str, Any]], man: dict[str, Any], results: dic
         )
     lines += [
         "",
-        "The served model's validation accuracy is the Keras mix before the refit on all training "
-        "reviews, and optimistic by construction: its 3 mixing weights were fitted on that split. "
+        "The served model's validation accuracy is before the refit on all training reviews, and "
+        "optimistic by construction: its head's 3 parameters were fitted on that split. "
         "ms/review: for Keras models the wall time of batched `predict` (batch 256) on TensorFlow's "
         "thread pool over both cores; for the served model one review per call on one thread. "
         "Both linear baselines keep stopwords, as NBSVM does: each model gets its own best "
@@ -322,8 +322,8 @@ def _markdown(runs: dict[str, dict[str, Any]], man: dict[str, Any], results: dic
         f"Agreement with Keras on all test reviews: int8 labels agree on "
         f"{_pct(agree['int8']['label_agreement'])}, mean abs(dp) {agree['int8']['mean_abs_dp']:.4f} "
         f"(max {agree['int8']['max_abs_dp']:.4f}); float TFLite max abs(dp) {agree['float_tflite']['max_abs_dp']:.1e}. "
-        f"The graph ends in two int8 partial logits (steps {', '.join(f'{x:.4f}' for x in man['output_steps'])}) "
-        f"that the service adds in float: {ev['distinct_probabilities']:,} distinct probabilities over the "
+        f"The graph ends in two int8 logits (steps {', '.join(f'{x:.4f}' for x in man['output_steps'])}) "
+        f"that the service mixes in float: {ev['distinct_probabilities']:,} distinct probabilities over the "
         "test reviews, where one int8 probability output allowed at most 256. "
         "`tests/convert/test_parity.py` re-checks these on the shipped files.",
         "",
