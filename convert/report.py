@@ -174,7 +174,7 @@ def _markdown(runs: dict[str, dict[str, Any]], man: dict[str, Any], results: dic
         "# Results: baselines, RNN, CNN and RCNN on IMDb, and the served model",
         "",
         f"The API serves **{man['model_version']}**: a CNN over word2vec-initialised content words "
-        "and a naive-Bayes-initialised logistic regression over 1-3-grams of every word, each trained "
+        "and a naive-Bayes-weighted logistic regression over 1-3-grams of every word, each trained "
         "on whole reviews and on 1-2-sentence spans cut from them, in one graph quantized to int8 "
         "whose two logits the service mixes and calibrates in float. On the 25,000 "
         f"test reviews it scores **{_pct(int8)}** ({(int8 - nb) * 100:+.2f} points against the "

@@ -1,6 +1,6 @@
 """The served model: its configuration, its training, its calibration and its export.
 
-A CNN over word2vec-initialised content words and a naive-Bayes-initialised logistic regression
+A CNN over word2vec-initialised content words and a naive-Bayes-weighted logistic regression
 over 1-3-grams of every word, each trained on whole reviews and on short spans cut from them,
 then refit on all training reviews. The graph ends in the two branch logits; a head of two
 weights and a bias per length class mixes and calibrates them in float (`handler.calibration`).
