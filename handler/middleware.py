@@ -1,6 +1,8 @@
-"""ASGI middleware: request logs, the request body limit, and the public root path.
+"""The service's one ASGI layer around the app (request log, CORS, body limit, root path), the
+one error response every layer and handler sends, and the guard outside everything.
 
-Plain ASGI rather than `BaseHTTPMiddleware`, so a refused body is never read past the limit.
+Plain ASGI rather than `BaseHTTPMiddleware`, so a refused body is never read past the limit; one
+layer rather than four, because each layer is another coroutine on every request.
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from starlette.datastructures import Headers
@@ -17,16 +19,43 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from handler import logs
-from handler.errors import CorsRefusedError, PayloadTooLargeError, error_body
+from handler.errors import CorsRefusedError, PayloadTooLargeError, RequestError, error_body
 
 
-class RequestLogMiddleware:
-    """One log line per request: id, method, route, status, latency and text length, never text."""
+def error_response(error: RequestError, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    """Every error answer: the error's status and `{"error": {"code", "message"}}`, nothing else."""
+    return JSONResponse(error_body(error), status_code=error.status, headers=headers)
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+
+class ServiceMiddleware:
+    """Around the app, outermost first: the request log line and id, CORS (when origins are
+    allowed), then the public root path and the body limit.
+
+    The log line covers everything, so CORS headers are on errors too, a 413 included.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        root_path: str = "",
+        allowed_origins: Sequence[str] = (),
+    ) -> None:
+        self.app, self.limit, self.root_path = app, max_body_bytes, root_path
+        self._inner: ASGIApp = self._bounded
+        if allowed_origins:
+            self._inner = JsonCorsMiddleware(
+                self._bounded,
+                allow_origins=list(allowed_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Content-Type"],
+                expose_headers=["X-Request-Id"],
+                max_age=600,
+            )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """One log line per request: id, method, route, status, latency, text length; never text."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -43,7 +72,7 @@ class RequestLogMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            await self._inner(scope, receive, send_with_id)
         finally:
             route = scope.get("route")
             logs.event(
@@ -58,22 +87,23 @@ class RequestLogMiddleware:
                 text_chars=state.get("text_chars"),
             )
 
-
-class BodyLimitMiddleware:
-    """413 when Content-Length says too much, or as soon as a streamed body goes past the limit."""
-
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
-        self.app, self.limit = app, max_body_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def _bounded(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The root path set, then 413 when Content-Length says too much or as soon as a streamed
+        body goes past the limit; a body within it is read whole and replayed to the app."""
+        if not scope.get("root_path"):
+            event = scope.get("aws.event")
+            prefix = self.root_path or (public_prefix(event) if isinstance(event, Mapping) else "")
+            if prefix:
+                path = scope["path"]
+                if not (path == prefix or path.startswith(prefix + "/")):
+                    path = prefix + path
+                # In place, as Starlette's router does, so the log line sees the matched route.
+                scope.update(root_path=prefix, path=path)
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > self.limit:
             await self._refuse(scope, receive, send)
             return
-        # Read the whole (bounded) body here, then replay it: FastAPI reads bodies whole anyway.
+        # FastAPI reads bodies whole anyway, so reading it here first costs nothing extra.
         chunks, size = [], 0
         while True:
             message = await receive()
@@ -99,36 +129,17 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         error = PayloadTooLargeError(f"the request body must be at most {self.limit} bytes")
-        response = JSONResponse(error_body(error), status_code=error.status)
-        await response(scope, receive, send)
-
-
-class RootPathMiddleware:
-    """Give the app the public URL prefix it is served under, so `/docs` finds its schema.
-
-    A configured root path wins. Otherwise, behind API Gateway: a REST API (v1) event's `path`
-    lacks the stage (or a custom domain's base path) that the browser used, and an HTTP API (v2)
-    named stage is part of the path; either way that prefix becomes the ASGI `root_path`.
-    """
-
-    def __init__(self, app: ASGIApp, root_path: str = "") -> None:
-        self.app, self.root_path = app, root_path
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope.get("root_path"):
-            event = scope.get("aws.event")
-            prefix = self.root_path or (public_prefix(event) if isinstance(event, Mapping) else "")
-            if prefix:
-                path = scope["path"]
-                if not (path == prefix or path.startswith(prefix + "/")):
-                    path = prefix + path
-                # In place, as Starlette's router does, so outer middleware sees the matched route.
-                scope.update(root_path=prefix, path=path)
-        await self.app(scope, receive, send)
+        await error_response(error)(scope, receive, send)
 
 
 def public_prefix(event: Mapping[str, Any]) -> str:
-    """The part of the public path in front of the app's routes, or ""."""
+    """The part of the public path in front of the app's routes, or "".
+
+    A configured root path wins over this. Behind API Gateway, a REST API (v1) event's `path`
+    lacks the stage (or a custom domain's base path) that the browser used, and an HTTP API (v2)
+    named stage is part of the path; either way that prefix becomes the ASGI `root_path`, so
+    `/docs` finds its schema.
+    """
     context = event.get("requestContext") or {}
     if event.get("version") == "2.0":
         stage = context.get("stage") or "$default"
@@ -153,7 +164,7 @@ class JsonCorsMiddleware(CORSMiddleware):
         headers = {
             k: v for k, v in response.headers.items() if k.lower().startswith("access-control-")
         }
-        return JSONResponse(error_body(CorsRefusedError()), status_code=400, headers=headers)
+        return error_response(CorsRefusedError(), headers=headers)
 
 
 class ContainErrors:

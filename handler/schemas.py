@@ -1,14 +1,15 @@
 """Request and response bodies of the v1 API (docs/api-contract.md).
 
 Request bounds come from the settings, so `request_models` builds the request classes for one set
-of limits; the schema FastAPI publishes then states exactly the bounds the service applies.
+of limits; the routes validate with them and the published schema is generated from them, so it
+states exactly the bounds the service applies. The response classes document the answers (the
+routes build those as plain dictionaries); `handler.openapi` turns them into the schema.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
@@ -53,8 +54,12 @@ class BatchRequest(_Strict):
     texts: list[str]
 
 
-@functools.cache
-def request_models(limits: Limits) -> tuple[type[PredictRequest], type[BatchRequest]]:
+class RequestModels(NamedTuple):
+    predict: type[PredictRequest]
+    batch: type[BatchRequest]
+
+
+def request_models(limits: Limits) -> RequestModels:
     """`PredictRequest` and `BatchRequest` with the limits' bounds on every text and the batch."""
     text = Annotated[
         str,
@@ -71,7 +76,7 @@ def request_models(limits: Limits) -> tuple[type[PredictRequest], type[BatchRequ
     texts = Annotated[list[text], Field(min_length=1, max_length=limits.max_batch_items)]
     predict = create_model("PredictRequest", __base__=PredictRequest, text=(text, ...))
     batch = create_model("BatchRequest", __base__=BatchRequest, texts=(texts, ...))
-    return predict, batch
+    return RequestModels(predict, batch)
 
 
 class Prediction(BaseModel):
