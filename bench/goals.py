@@ -19,12 +19,7 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     handler, encode_model = latency["mangum"], latency["encode_model"]
     keras_cold = (cold.get("keras") or {}).get("median_s")
     keras_p50 = (latency.get("keras_predict") or {}).get("p50_ms")
-    route = results["warm"]["batch_route"]
-    direct = next(
-        b
-        for b in results["warm"]["throughput"]["tflite_int8"]["with_encoding"]
-        if b["batch"] == route["batch"]
-    )
+    route, direct = (results["warm"]["batch_route"][k] for k in ("route", "encode_model"))
     deps = results["size"]["dependencies"]
     tf_sets = {k: v["bytes"] for k, v in deps.items() if k != "litert" and v}
     leanest = min(tf_sets, key=lambda k: tf_sets[k]) if tf_sets else None
@@ -51,7 +46,7 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
             handler["p50_ms"] - encode_model["p50_ms"],
             "<=", 1.0, " ms",
             "p50 of one API Gateway event through the Lambda handler - p50 of the predictor's "
-            "encode + model call on the same review",
+            "encode + model call on the same review, timed in turns",
         ),
         _goal(
             "warm_latency",
@@ -74,7 +69,7 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
             ratio(route["reviews_per_s"], direct["reviews_per_s"]),
             ">=", 0.8, "x",
             f"reviews/s of POST /v1/predict/batch with {route['batch']} reviews through the Lambda "
-            f"handler / of encode + model on the same {route['batch']} reviews",
+            f"handler / of encode + model on the same {route['batch']} reviews, in turns",
         ),
         _goal(
             "dependencies",

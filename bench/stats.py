@@ -45,6 +45,29 @@ def time_calls(
     return durations
 
 
+def time_interleaved(
+    calls: dict[str, Callable[[], object]], *, warm_up: int, min_calls: int, min_seconds: float
+) -> dict[str, list[float]]:
+    """Durations (s) of each call, taken in turns: one of each, then again.
+
+    Taken in turns, a busy moment of a shared machine lands on all of them alike, so ratios and
+    differences between them hold even when the absolute figures wander.
+    """
+    for _ in range(warm_up):
+        for call in calls.values():
+            call()
+    durations: dict[str, list[float]] = {name: [] for name in calls}
+    started = time.perf_counter()
+    while (
+        len(durations[next(iter(calls))]) < min_calls or time.perf_counter() - started < min_seconds
+    ):
+        for name, call in calls.items():
+            t0 = time.perf_counter()
+            call()
+            durations[name].append(time.perf_counter() - t0)
+    return durations
+
+
 def throughput(batch: int, durations: Sequence[float]) -> dict[str, Any]:
     """Reviews per second from the median duration of one call on `batch` reviews."""
     median = statistics.median(durations)

@@ -1,8 +1,10 @@
 """The served runtime, warm: `python -m bench.warm_lite JOB FD` (model folder from the environment).
 
 Runs in the virtualenv of handler/requirements.txt, so it uses nothing else: requests go through
-the Lambda entry point as API Gateway events, one at a time, as Lambda sends them. Then the same
-work without the app (encode and model, as the route calls them), and the interpreter on batches.
+the Lambda entry point as API Gateway events, one at a time, as Lambda sends them, in turns with
+the same work without the app (encode and model, as the route calls them; each alone), so that
+the goals' differences and ratios compare calls that met the same moments of a busy machine.
+Then the interpreter alone on batches.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.cold_child import LAMBDA_CONTEXT, peak_rss_mib, reply
-from bench.stats import latency, throughput, time_calls
+from bench.stats import latency, throughput, time_interleaved
 from bench.warm import batches
 
 
@@ -40,26 +42,39 @@ def main(argv: list[str]) -> int:
 
     # The service logs one line per request; here that would only fill the pipe to /dev/null.
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-    singles = {"warm_up": job["warm_up"], "min_calls": job["requests"], "min_seconds": 0.0}
-    mangum = time_calls(invoker(lambda_function.handler, job["event"]), **singles)
-    route = time_calls(
-        invoker(lambda_function.handler, job["batch_event"]),
-        warm_up=2,
-        min_calls=job["min_calls"],
-        min_seconds=job["min_seconds"],
-    )
     predictor = LitePredictor.load(Path(os.environ[constants.ENV_MODEL_DIR]))
     encoder = Encoder.load(Path(job["vocab"]))
     # One thread, as the handler's interpreter runs.
     runtime = TfliteModel(Path(job["int8_model"]), num_threads=1)
-    ids = encoder.encode([job["text"]])
+    text, texts = [job["text"]], job["batch_event_texts"]
+    ids = encoder.encode(text)
+    singles = time_interleaved(
+        {
+            "mangum": invoker(lambda_function.handler, job["event"]),
+            "encode_model": lambda: predictor.predict(text),
+            "encode_single": lambda: encoder.encode(text),
+            "model_single": lambda: runtime.predict(ids),
+        },
+        warm_up=job["warm_up"],
+        min_calls=job["requests"],
+        min_seconds=0.0,
+    )
+    route = time_interleaved(
+        {
+            "route": invoker(lambda_function.handler, job["batch_event"]),
+            "encode_model": lambda: predictor.predict(texts),
+        },
+        warm_up=2,
+        min_calls=job["min_calls"],
+        min_seconds=job["min_seconds"],
+    )
     result = {
-        "mangum": latency(mangum),
-        "encode_model": latency(time_calls(lambda: predictor.predict([job["text"]]), **singles)),
-        "encode_single": latency(time_calls(lambda: encoder.encode([job["text"]]), **singles)),
-        "model_single": latency(time_calls(lambda: runtime.predict(ids), **singles)),
+        **{name: latency(durations) for name, durations in singles.items()},
         "tflite": batches(job, runtime.predict, encoder.encode),
-        "route": throughput(len(job["batch_event_texts"]), route),
+        "route": {
+            "route": throughput(len(texts), route["route"]),
+            "encode_model": throughput(len(texts), route["encode_model"]),
+        },
         "peak_rss_mib": peak_rss_mib(),
     }
     reply(int(fd), result)

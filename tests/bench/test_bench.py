@@ -85,7 +85,8 @@ def test_json_has_every_section(results):
     for kind in ("model_only", "with_encoding"):
         batches = found["warm"]["throughput"]["tflite_int8"][kind]
         assert [b["batch"] for b in batches] == found["settings"]["batch_sizes"]
-    assert found["warm"]["batch_route"]["batch"] == QUICK.route_batch
+    for key in report.ROUTE_ROWS:
+        assert found["warm"]["batch_route"][key]["batch"] == QUICK.route_batch
     assert set(found["size"]["models"]) == set(report.MODEL_FILES)
     assert set(found["accuracy"]) >= set(report.ACCURACY_ROWS)
     assert {g["key"] for g in found["goals"]} == GOALS
@@ -135,7 +136,8 @@ def test_markdown_renders_every_row(results):
         assert f"| {report.LATENCY_ROWS[key]} |" in md
     for batch in found["warm"]["throughput"]["tflite_int8"]["model_only"]:
         assert f"| {report.THROUGHPUT_ROWS['tflite_int8']} | {batch['batch']} |" in md
-    assert f"| {report.ROUTE_ROW} | {QUICK.route_batch} |" in md
+    for label in report.ROUTE_ROWS.values():
+        assert f"| {label} | {QUICK.route_batch} |" in md
     for when in ("cold", "warm"):
         for name in found["memory"][when]:
             assert f": {name} |" in md
