@@ -240,6 +240,11 @@ def _method(r: dict[str, Any]) -> list[str]:
         "- The served handler runs in a virtualenv of exactly handler/requirements.txt, installed "
         "as handler/Dockerfile installs it and cached by the file's content; TensorFlow and Keras "
         "run in their own interpreter (see Machine). Neither sees the other's packages.",
+        f"- Batch route: reviews per second of one POST /v1/predict/batch with {s['route_batch']} "
+        "distinct reviews through the Lambda handler, in turns with encode + model on the same "
+        "reviews. Single requests likewise alternate with encode + model, encoding alone and the "
+        "model alone, so differences between them compare calls that met the same moments of a "
+        "busy machine.",
         f"- Throughput: median time of one call on a batch of distinct reviews ({s['min_calls']}+ "
         f"calls and {s['min_seconds']} s+ per batch size); the Keras batch is one `predict` step.",
         "- Cold starts count interpreter start, imports, model load (with the manifest's sha256 "

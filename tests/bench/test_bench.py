@@ -149,6 +149,7 @@ def test_markdown_renders_every_row(results):
         assert f"| {label} |" in md
     assert "| CPU |" in md
     assert "| Instruction sets (/proc/cpuinfo) |" in md
+    assert "- Batch route: " in md
     assert report.isa_summary(found["machine"]["isa"]) in md
     assert found["environments"]["served"]["version"] in md
 
