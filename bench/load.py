@@ -14,6 +14,7 @@ import itertools
 import json
 import os
 import platform
+import shlex
 import statistics
 import sys
 import time
@@ -176,7 +177,8 @@ def markdown(summary: dict[str, Any]) -> str:
     )
     return f"""# Load test of the local server
 
-`make loadtest` (`python -m bench.load`): `python -m handler.local` with the shipped
+`{summary.get("command", "python -m bench.load")}` (`make loadtest` runs it with the defaults:
+20,000 requests, 50 clients): `python -m handler.local` with the shipped
 model (`{summary["model_version"]}`) on {HOST}, {summary["planned"]:,} requests from
 {summary["concurrency"]} concurrent clients (httpx, keep-alive), client and server on the same
 machine ({summary["machine"]}).
@@ -200,6 +202,10 @@ these figures are for that model and this machine only.
 
 Latency is measured by the client, so it includes queueing behind the other
 {summary["concurrency"] - 1} clients; the server runs one uvicorn worker and one interpreter.
+The endpoints are `async def` (Lambda sends one request at a time, so a thread-pool hop would
+only add latency there); under uvicorn their inference therefore runs on the event loop, and a
+long request (an explanation scores one variant per word) holds up the other clients' reads and
+writes until it is done. The model runs behind one lock either way, so throughput is the same.
 """
 
 
@@ -211,6 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="report folder")
     args = parser.parse_args(argv)
     summary = run(args.requests, args.concurrency, args.max_seconds)
+    given = list(argv) if argv is not None else sys.argv[1:]
+    summary["command"] = shlex.join(["python", "-m", "bench.load", *given])
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "load.json").write_text(json.dumps(summary, indent=2) + "\n")
     (args.out / "load.md").write_text(markdown(summary))
