@@ -7,7 +7,6 @@ container, before the first request. Mangum's lifespan is off because it would r
 from __future__ import annotations
 
 import asyncio
-import gc
 from typing import Any
 
 from mangum import Mangum
@@ -17,10 +16,6 @@ from handler.middleware import ContainErrors
 
 app = app_from_environment()
 _adapter = Mangum(ContainErrors(app), lifespan="off")
-# Everything built so far lives as long as the container: kept out of the garbage collector's
-# full passes, each of which would otherwise walk the app and the vocabulary (10-20 ms) in the
-# middle of some request.
-gc.freeze()
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
