@@ -21,7 +21,7 @@ from handler.errors import (
     InvalidJsonError,
     RequestError,
 )
-from handler.middleware import ServiceMiddleware, error_response
+from handler.middleware import error_response, layers
 from handler.predictor import MAX_EXPLAINED_WORDS, LitePredictor, Predictor
 from handler.schemas import Limits, RequestModels, request_models
 from handler.settings import Settings, load_settings
@@ -65,18 +65,17 @@ def create_app(settings: Settings, predictor: Predictor) -> FastAPI:
         version="1",
         description=DESCRIPTION,
         redoc_url=None,
+        middleware=layers(
+            max_body_bytes=settings.max_body_bytes,
+            root_path=settings.root_path,
+            allowed_origins=settings.allowed_origins,
+        ),
     )
     app.include_router(routes.build_router(predictor, requests, limits))
     app.add_exception_handler(RequestError, _request_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)
-    app.add_middleware(
-        ServiceMiddleware,
-        max_body_bytes=settings.max_body_bytes,
-        root_path=settings.root_path,
-        allowed_origins=settings.allowed_origins,
-    )
     return app
 
 

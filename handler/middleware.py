@@ -1,8 +1,9 @@
-"""The service's one ASGI layer around the app (request log, CORS, body limit, root path), the
-one error response every layer and handler sends, and the guard outside everything.
+"""ASGI middleware: request logs, CORS, the request body limit and the public root path; the one
+error response every layer and handler sends; and the guard outside everything.
 
-Plain ASGI rather than `BaseHTTPMiddleware`, so a refused body is never read past the limit; one
-layer rather than four, because each layer is another coroutine on every request.
+Plain ASGI rather than `BaseHTTPMiddleware`, so a refused body is never read past the limit.
+One layer per concern: fusing them into one measured about 4 us of a 440 us request, no more
+than the noise, so they stay apart.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from starlette.datastructures import Headers
+from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,35 +29,37 @@ def error_response(error: RequestError, headers: Mapping[str, str] | None = None
     return JSONResponse(error_body(error), status_code=error.status, headers=headers)
 
 
-class ServiceMiddleware:
-    """Around the app, outermost first: the request log line and id, CORS (when origins are
-    allowed), then the public root path and the body limit.
+def layers(
+    *, max_body_bytes: int, root_path: str = "", allowed_origins: Sequence[str] = ()
+) -> list[Middleware]:
+    """The service's ASGI layers around the app, outermost first.
 
     The log line covers everything, so CORS headers are on errors too, a 413 included.
     """
-
-    def __init__(
-        self,
-        app: ASGIApp,
-        *,
-        max_body_bytes: int,
-        root_path: str = "",
-        allowed_origins: Sequence[str] = (),
-    ) -> None:
-        self.app, self.limit, self.root_path = app, max_body_bytes, root_path
-        self._inner: ASGIApp = self._bounded
-        if allowed_origins:
-            self._inner = JsonCorsMiddleware(
-                self._bounded,
+    found = [Middleware(RequestLogMiddleware)]
+    if allowed_origins:
+        found.append(
+            Middleware(
+                JsonCorsMiddleware,
                 allow_origins=list(allowed_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Content-Type"],
                 expose_headers=["X-Request-Id"],
                 max_age=600,
             )
+        )
+    found.append(Middleware(BodyLimitMiddleware, max_body_bytes=max_body_bytes))
+    found.append(Middleware(RootPathMiddleware, root_path=root_path))
+    return found
+
+
+class RequestLogMiddleware:
+    """One log line per request: id, method, route, status, latency and text length, never text."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """One log line per request: id, method, route, status, latency, text length; never text."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -72,7 +76,7 @@ class ServiceMiddleware:
             await send(message)
 
         try:
-            await self._inner(scope, receive, send_with_id)
+            await self.app(scope, receive, send_with_id)
         finally:
             route = scope.get("route")
             logs.event(
@@ -87,23 +91,22 @@ class ServiceMiddleware:
                 text_chars=state.get("text_chars"),
             )
 
-    async def _bounded(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """The root path set, then 413 when Content-Length says too much or as soon as a streamed
-        body goes past the limit; a body within it is read whole and replayed to the app."""
-        if not scope.get("root_path"):
-            event = scope.get("aws.event")
-            prefix = self.root_path or (public_prefix(event) if isinstance(event, Mapping) else "")
-            if prefix:
-                path = scope["path"]
-                if not (path == prefix or path.startswith(prefix + "/")):
-                    path = prefix + path
-                # In place, as Starlette's router does, so the log line sees the matched route.
-                scope.update(root_path=prefix, path=path)
+
+class BodyLimitMiddleware:
+    """413 when Content-Length says too much, or as soon as a streamed body goes past the limit."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app, self.limit = app, max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > self.limit:
             await self._refuse(scope, receive, send)
             return
-        # FastAPI reads bodies whole anyway, so reading it here first costs nothing extra.
+        # Read the whole (bounded) body here, then replay it: FastAPI reads bodies whole anyway.
         chunks, size = [], 0
         while True:
             message = await receive()
@@ -130,6 +133,25 @@ class ServiceMiddleware:
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         error = PayloadTooLargeError(f"the request body must be at most {self.limit} bytes")
         await error_response(error)(scope, receive, send)
+
+
+class RootPathMiddleware:
+    """Give the app the public URL prefix it is served under, so `/docs` finds its schema."""
+
+    def __init__(self, app: ASGIApp, root_path: str = "") -> None:
+        self.app, self.root_path = app, root_path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope.get("root_path"):
+            event = scope.get("aws.event")
+            prefix = self.root_path or (public_prefix(event) if isinstance(event, Mapping) else "")
+            if prefix:
+                path = scope["path"]
+                if not (path == prefix or path.startswith(prefix + "/")):
+                    path = prefix + path
+                # In place, as Starlette's router does, so outer middleware sees the matched route.
+                scope.update(root_path=prefix, path=path)
+        await self.app(scope, receive, send)
 
 
 def public_prefix(event: Mapping[str, Any]) -> str:

@@ -23,7 +23,7 @@ from bench import deps, goals, machine, report, standin
 from bench.__main__ import build_parser, settings_from
 from bench.artifacts import Artifacts
 from bench.settings import FULL, QUICK
-from bench.stats import percentile
+from bench.stats import percentile, time_interleaved
 from handler.paths import FLOAT_MODEL, KERAS_MODEL, MODEL_DIR, REPO_ROOT, REQUIREMENTS
 from handler.predictor import LitePredictor
 
@@ -294,3 +294,15 @@ def test_full_quick_run_with_keras_in_a_fresh_virtualenv(tmp_path):
     }
     assert installed == wanted, installed ^ wanted
     assert "| Keras `model.predict`, encoding included |" in md
+
+
+def test_calls_in_turns_rotate_their_order_every_round():
+    order: list[str] = []
+    durations = time_interleaved(
+        {name: (lambda n=name: order.append(n)) for name in "abc"},
+        warm_up=1,
+        min_calls=3,
+        min_seconds=0,
+    )
+    assert "".join(order) == "abc" + "abcbcacab"  # warm-up, then rounds starting a, b, c
+    assert {name: len(found) for name, found in durations.items()} == {"a": 3, "b": 3, "c": 3}

@@ -1,4 +1,4 @@
-"""The service's ASGI layer (handler.middleware) on a bare ASGI app, without FastAPI in between."""
+"""The service's ASGI layers (handler.middleware) around a bare ASGI app, without FastAPI."""
 
 from __future__ import annotations
 
@@ -13,9 +13,16 @@ from starlette.responses import PlainTextResponse
 
 from handler import logs
 from handler.errors import InvalidInputError
-from handler.middleware import ContainErrors, ServiceMiddleware, error_response, public_prefix
+from handler.middleware import ContainErrors, error_response, layers, public_prefix
 
 Message = dict[str, Any]
+
+
+def stack(app: Any, **options: Any) -> Any:
+    """`app` wrapped in the service's layers, as Starlette wraps an app in `middleware=`."""
+    for cls, args, kwargs in reversed(layers(**options)):
+        app = cls(app, *args, **kwargs)
+    return app
 
 
 class Recorder:
@@ -99,7 +106,7 @@ def test_error_response_is_the_error_shape_and_status():
 
 def test_each_request_gets_an_id_and_one_log_line_without_the_body(log_lines):
     app = Recorder()
-    status, headers, _ = call(ServiceMiddleware(app, max_body_bytes=100), body=[b"zqxmarker"])
+    status, headers, _ = call(stack(app, max_body_bytes=100), body=[b"zqxmarker"])
     assert status == 200
     (line,) = log_lines()
     assert line["request_id"] == headers["x-request-id"]
@@ -119,16 +126,14 @@ def test_each_request_gets_an_id_and_one_log_line_without_the_body(log_lines):
 
 def test_the_lambda_request_id_is_used_when_there_is_one(log_lines):
     context = SimpleNamespace(aws_request_id="req-123")
-    _, headers, _ = call(
-        ServiceMiddleware(Recorder(), max_body_bytes=100), **{"aws.context": context}
-    )
+    _, headers, _ = call(stack(Recorder(), max_body_bytes=100), **{"aws.context": context})
     assert headers["x-request-id"] == "req-123"
     assert log_lines()[0]["request_id"] == "req-123"
 
 
 def test_a_failing_app_is_logged_as_a_500_warning_and_the_error_goes_on(log_lines):
     with pytest.raises(RuntimeError):
-        call(ServiceMiddleware(Recorder(fail=True), max_body_bytes=100))
+        call(stack(Recorder(fail=True), max_body_bytes=100))
     (line,) = log_lines()
     assert (line["status"], line["level"]) == (500, logging.getLevelName(logging.WARNING))
 
@@ -137,7 +142,7 @@ def test_an_unmatched_request_is_logged_without_its_path(log_lines):
     async def not_found(scope: Any, receive: Any, send: Any) -> None:
         await PlainTextResponse("no", status_code=404)(scope, receive, send)
 
-    call(ServiceMiddleware(not_found, max_body_bytes=100), path="/zqxmarker")
+    call(stack(not_found, max_body_bytes=100), path="/zqxmarker")
     (line,) = log_lines()
     assert line["path"] == "(unmatched)"
     assert "zqxmarker" not in json.dumps(line)
@@ -146,7 +151,7 @@ def test_an_unmatched_request_is_logged_without_its_path(log_lines):
 def test_a_declared_length_over_the_limit_is_refused_before_reading():
     app = Recorder()
     status, _, body = call(
-        ServiceMiddleware(app, max_body_bytes=10),
+        stack(app, max_body_bytes=10),
         body=[b"x" * 11],
         headers={"content-length": "11"},
     )
@@ -160,14 +165,14 @@ def test_a_declared_length_over_the_limit_is_refused_before_reading():
 
 def test_a_streamed_body_over_the_limit_is_refused_as_it_passes_it():
     app = Recorder()
-    status, _, _ = call(ServiceMiddleware(app, max_body_bytes=10), body=[b"x" * 6, b"x" * 6, b"x"])
+    status, _, _ = call(stack(app, max_body_bytes=10), body=[b"x" * 6, b"x" * 6, b"x"])
     assert status == 413
     assert app.scopes == []
 
 
 def test_a_streamed_body_within_the_limit_reaches_the_app_whole():
     app = Recorder()
-    status, _, _ = call(ServiceMiddleware(app, max_body_bytes=10), body=[b"abc", b"def", b"g"])
+    status, _, _ = call(stack(app, max_body_bytes=10), body=[b"abc", b"def", b"g"])
     assert status == 200
     assert app.bodies == [b"abcdefg"]
 
@@ -188,7 +193,7 @@ def test_a_client_that_leaves_mid_body_never_reaches_the_app():
             raise AssertionError("nothing to send to a client that left")
 
         scope = {"type": "http", "method": "POST", "path": "/", "root_path": "", "headers": []}
-        await ServiceMiddleware(app, max_body_bytes=10)(scope, receive, send)
+        await stack(app, max_body_bytes=10)(scope, receive, send)
 
     asyncio.run(go())
     assert app.scopes == []
@@ -196,7 +201,7 @@ def test_a_client_that_leaves_mid_body_never_reaches_the_app():
 
 def test_a_configured_root_path_is_set_and_prefixed_once():
     app = Recorder()
-    middleware = ServiceMiddleware(app, max_body_bytes=100, root_path="/api")
+    middleware = stack(app, max_body_bytes=100, root_path="/api")
     call(middleware, path="/v1/things")
     call(middleware, path="/api/v1/things")
     assert [(s["root_path"], s["path"]) for s in app.scopes] == [
@@ -208,13 +213,13 @@ def test_a_configured_root_path_is_set_and_prefixed_once():
 def test_the_stage_of_an_api_gateway_event_becomes_the_root_path():
     app = Recorder()
     event = {"path": "/v1/things", "requestContext": {"path": "/prod/v1/things"}}
-    call(ServiceMiddleware(app, max_body_bytes=100), **{"aws.event": event})
+    call(stack(app, max_body_bytes=100), **{"aws.event": event})
     assert (app.scopes[0]["root_path"], app.scopes[0]["path"]) == ("/prod", "/prod/v1/things")
 
 
 def test_a_root_path_the_server_already_set_is_left_alone():
     app = Recorder()
-    call(ServiceMiddleware(app, max_body_bytes=100, root_path="/api"), root_path="/given")
+    call(stack(app, max_body_bytes=100, root_path="/api"), root_path="/given")
     assert (app.scopes[0]["root_path"], app.scopes[0]["path"]) == ("/given", "/v1/things")
 
 
@@ -237,9 +242,7 @@ def test_public_prefix(event, prefix):
 
 def test_cors_answers_allowed_preflights_and_refuses_others_in_the_error_shape():
     app = Recorder()
-    middleware = ServiceMiddleware(
-        app, max_body_bytes=100, allowed_origins=("https://site.example",)
-    )
+    middleware = stack(app, max_body_bytes=100, allowed_origins=("https://site.example",))
     preflight = {"access-control-request-method": "POST"}
     ok_status, ok_headers, _ = call(
         middleware, method="OPTIONS", headers={"origin": "https://site.example", **preflight}
@@ -258,9 +261,7 @@ def test_cors_answers_allowed_preflights_and_refuses_others_in_the_error_shape()
 
 
 def test_a_413_carries_cors_headers_so_the_page_can_read_it():
-    middleware = ServiceMiddleware(
-        Recorder(), max_body_bytes=10, allowed_origins=("https://site.example",)
-    )
+    middleware = stack(Recorder(), max_body_bytes=10, allowed_origins=("https://site.example",))
     status, headers, _ = call(
         middleware, body=[b"x" * 20], headers={"origin": "https://site.example"}
     )
