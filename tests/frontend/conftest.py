@@ -15,8 +15,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-# free_port is re-exported for the tests that need a port nothing listens on.
 from handler.local_server import ServerStartError, local_server
+
+# Re-exported for the tests that need a port nothing listens on.
 from handler.local_server import free_port as free_port
 from handler.paths import REPO_ROOT
 
