@@ -203,9 +203,10 @@ these figures are for that model and this machine only.
 Latency is measured by the client, so it includes queueing behind the other
 {summary["concurrency"] - 1} clients; the server runs one uvicorn worker and one interpreter.
 The endpoints are `async def` (Lambda sends one request at a time, so a thread-pool hop would
-only add latency there); under uvicorn their inference therefore runs on the event loop, and a
-long request (an explanation scores one variant per word) holds up the other clients' reads and
-writes until it is done. The model runs behind one lock either way, so throughput is the same.
+only add latency there). Under uvicorn their inference therefore runs on the event loop: a long
+request (an explanation scores one variant per word) holds up the other clients until it is
+done, and the model's invoke, which releases the GIL, no longer overlaps the parsing and
+encoding of other requests on a second core as it did from uvicorn's thread pool.
 """
 
 
