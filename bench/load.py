@@ -205,8 +205,8 @@ Latency is measured by the client, so it includes queueing behind the other
 The endpoints are `async def` (Lambda sends one request at a time, so a thread-pool hop would
 only add latency there). Under uvicorn their inference therefore runs on the event loop: a long
 request (an explanation scores one variant per word) holds up the other clients until it is
-done, and the model's invoke, which releases the GIL, no longer overlaps the parsing and
-encoding of other requests on a second core as it did from uvicorn's thread pool.
+done, where from uvicorn's thread pool (`def` endpoints) the event loop kept reading and
+writing the other connections in between, at each switch of the GIL.
 """
 
 
