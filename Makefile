@@ -31,7 +31,7 @@ serve: setup-serve  ## the API and the page on http://127.0.0.1:8000 (or $$PORT)
 	$(SERVE_PY) -m handler.local
 
 loadtest: setup  ## 20,000 requests at 50 clients against the local server; reports/load.md
-	$(PY) -m tests.load.loadtest
+	$(PY) -m bench.load
 
 lint: setup
 	$(PY) -m ruff check .

@@ -1,7 +1,9 @@
 """`python -m bench`: the served LiteRT handler and the original Keras path, side by side.
 
 Writes reports/bench.json and reports/bench.md. Model paths default to where `make train` leaves
-them; `python -m bench.standin DIR` makes stand-ins for trying the benchmark without them.
+them (handler.paths); `python -m bench.standin DIR` makes stand-ins for trying the benchmark
+without them. Exit status 2 for a usage error (a bad option, a missing model file), 1 when a
+measurement fails; a goal that is not met is reported, not an error.
 """
 
 from __future__ import annotations
@@ -11,80 +13,86 @@ import json
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import cold, deps, goals, machine, report, review, warm
-from bench.artifacts import (
-    DEFAULT_FLOAT_MODEL,
-    DEFAULT_KERAS_MODEL,
-    DEFAULT_MODEL_DIR,
-    Artifacts,
-    MissingArtifactError,
-)
-from bench.proc import ROOT, BenchError, say
+from bench import cold, deps, goals, machine, report, review, venvs, warm
+from bench.artifacts import Artifacts, MissingArtifactError
+from bench.proc import BenchError, say
+from bench.settings import FULL, QUICK, Settings
+from handler.paths import FLOAT_MODEL, KERAS_MODEL, MODEL_DIR, REPO_ROOT, REPORTS_DIR
+
+DEFAULT_CACHE = REPO_ROOT / "build" / "bench"
 
 
-@dataclass(frozen=True)
-class Settings:
-    quick: bool
-    cold_runs: int
-    priming: int
-    requests: int
-    warm_up: int
-    batch_sizes: tuple[int, ...]
-    min_calls: int
-    min_seconds: float
-
-
-FULL = Settings(False, 5, 1, 1000, 50, (1, 32, 256), 5, 1.0)
-# Enough to exercise every path and section; the figures mean nothing.
-QUICK = Settings(True, 1, 0, 50, 5, (1, 8), 3, 0.0)
+class UsageError(ValueError):
+    """The command line asks for something that cannot be done; exit status 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     add = parser.add_argument
-    add(
-        "--model-dir",
-        type=Path,
-        default=DEFAULT_MODEL_DIR,
-        help="served model folder (%(default)s)",
-    )
-    add("--keras-model", type=Path, default=DEFAULT_KERAS_MODEL, help="(%(default)s)")
-    add("--float-model", type=Path, default=DEFAULT_FLOAT_MODEL, help="(%(default)s)")
-    add("--out", type=Path, default=ROOT / "reports", help="report folder (%(default)s)")
+    add("--model-dir", type=Path, default=MODEL_DIR, help="served model folder (%(default)s)")
+    add("--keras-model", type=Path, default=KERAS_MODEL, help="(%(default)s)")
+    add("--float-model", type=Path, default=FLOAT_MODEL, help="(%(default)s)")
+    add("--out", type=Path, default=REPORTS_DIR, help="report folder (%(default)s)")
     add(
         "--cache",
         type=Path,
-        default=ROOT / "build" / "bench",
-        help="wheels and sizes (%(default)s)",
+        default=DEFAULT_CACHE,
+        help="virtualenv, wheels and sizes, reused between runs (%(default)s)",
     )
     add("--quick", action="store_true", help="one run of everything, no network: a smoke test")
     add("--cold-runs", type=int, help=f"cold starts per variant ({FULL.cold_runs})")
     add("--requests", type=int, help=f"timed warm requests per path ({FULL.requests})")
     add("--refresh-sizes", action="store_true", help="reinstall the dependency sets")
+    add(
+        "--serve-python",
+        type=Path,
+        help="run the served handler with this interpreter instead of the cached virtualenv of "
+        "handler/requirements.txt (for testing the benchmark; the report says which was used)",
+    )
+    add(
+        "--no-tensorflow",
+        action="store_true",
+        help="skip the TensorFlow/Keras path; its rows and goals are reported as not measured",
+    )
     return parser
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
+def settings_from(args: argparse.Namespace) -> Settings:
     base = QUICK if args.quick else FULL
-    s = Settings(
-        **{**asdict(base), "cold_runs": args.cold_runs or base.cold_runs, "requests": args.requests or base.requests}
-    )  # fmt: skip
+    update: dict[str, Any] = {"tensorflow": not args.no_tensorflow}
+    for name in ("cold_runs", "requests"):
+        value = getattr(args, name)
+        if value is not None:
+            if value < 1:
+                raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
+            update[name] = value
+    return base.model_copy(update=update)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    s = settings_from(args)
     found = Artifacts(
         args.model_dir.resolve(), args.keras_model.resolve(), args.float_model.resolve()
     )
-    found.check()
+    found.check(keras=s.tensorflow)
+    if args.serve_python is not None and not args.serve_python.is_file():
+        raise UsageError(f"--serve-python {args.serve_python}: no such file")
+    serve = args.serve_python or venvs.serve_python(args.cache / "venvs")
+    tensorflow = venvs.tensorflow_python() if s.tensorflow else None
     about = machine.describe()
-    sample = review.choose(max(s.batch_sizes))
+    sample = review.choose(max(*s.batch_sizes, s.route_batch))
     say(f"review: {sample.source}, {sample.words} words")
     manifest = found.manifest()
-    event = cold.http_api_event(sample.text)
+    event = cold.api_event("/v1/predict", {"text": sample.text})
+    route_texts = sample.batch[: s.route_batch]
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
         chosen = cold.variants(
+            serve=serve,
+            tensorflow=tensorflow,
             int8_dir=found.model_dir,
             float_dir=found.float_copy(work / "float-model"),
             keras_model=found.keras_model,
@@ -94,20 +102,39 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         started = cold.measure(chosen, runs=s.cold_runs, priming=s.priming, work=work)
         job = {
-            **asdict(s),
+            **s.model_dump(),
             "text": sample.text,
             "batch": sample.batch,
             "event": event,
+            "batch_event": cold.api_event("/v1/predict/batch", {"texts": route_texts}),
+            "batch_event_texts": route_texts,
             "vocab": str(found.file("vocab")),
             "int8_model": str(found.file("model")),
             "keras_model": str(found.keras_model),
         }
-        hot = warm.measure(job, int8_dir=found.model_dir, work=work)
+        hot = warm.measure(
+            job, serve=serve, tensorflow=tensorflow, int8_dir=found.model_dir, work=work
+        )
     sizes = deps.footprints(args.cache / "deps", offline=s.quick, refresh=args.refresh_sizes)
+    lite, keras = hot["lite"], hot["keras"] or {}
     int8_s = started["lambda_int8"]["median_s"]
     results: dict[str, Any] = {
-        "settings": asdict(s),
+        "settings": s.model_dump(mode="json"),
         "machine": {**about, "load_average_at_end": machine.load_average()},
+        "environments": {
+            "served": {
+                **machine.environment(serve, machine.SERVED),
+                "kind": "given by --serve-python"
+                if args.serve_python
+                else "virtualenv of exactly handler/requirements.txt (cached)",
+            },
+            "tensorflow": {
+                **machine.environment(tensorflow, machine.TENSORFLOW),
+                "kind": "the development .venv (TensorFlow, Keras and convert/'s dependencies)",
+            }
+            if tensorflow
+            else None,
+        },
         "inputs": {
             "model_dir": str(found.model_dir),
             "keras_model": str(found.keras_model),
@@ -121,23 +148,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         },
         "warm": {
             "latency": {
-                "asgi": hot["lite"]["asgi"],
-                "mangum": hot["lite"]["mangum"],
-                "encode_single": hot["lite"]["encode_single"],
-                "keras_predict": hot["keras"]["predict_single"],
-                "keras_call": hot["keras"]["call_single"],
+                "mangum": lite["mangum"],
+                "encode_model": lite["encode_model"],
+                "encode_single": lite["encode_single"],
+                "model_single": lite["model_single"],
+                "keras_predict": keras.get("predict_single"),
+                "keras_call": keras.get("call_single"),
             },
             "throughput": {
-                "tflite_int8": hot["lite"]["tflite"],
-                "keras_predict": hot["keras"]["predict"],
+                "tflite_int8": lite["tflite"],
+                "keras_predict": keras.get("predict"),
             },
+            "batch_route": lite["route"],
         },
         "memory": {
             "cold": {name: v["median_peak_rss_mib"] for name, v in started.items()},
-            "warm": {
-                "lambda_int8": hot["lite"]["peak_rss_mib"],
-                "keras": hot["keras"]["peak_rss_mib"],
-            },
+            "warm": {"lambda_int8": lite["peak_rss_mib"], "keras": keras.get("peak_rss_mib")},
         },
         "size": {"models": found.sizes(), "dependencies": sizes},
         "accuracy": found.accuracy(),
@@ -151,8 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         results = run(args)
-    except (BenchError, MissingArtifactError) as exc:
+    except (UsageError, MissingArtifactError) as exc:
         parser.exit(2, f"{parser.prog}: error: {exc}\n")
+    except BenchError as exc:
+        parser.exit(1, f"{parser.prog}: measurement failed: {exc}\n")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.out / "bench.md").write_text(report.render(results))

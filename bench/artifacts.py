@@ -11,11 +11,6 @@ from typing import Any
 
 from handler import constants
 
-ROOT = Path(__file__).resolve().parents[1]
-# Where the training run (`make train`) leaves them.
-DEFAULT_MODEL_DIR = ROOT / "handler" / "model"
-DEFAULT_KERAS_MODEL = ROOT / "models" / "sentiment.keras"
-DEFAULT_FLOAT_MODEL = ROOT / "models" / "sentiment_float.tflite"
 SCORED = ("keras", "float_tflite", "int8")
 
 
@@ -29,9 +24,10 @@ class Artifacts:
     keras_model: Path
     float_model: Path
 
-    def check(self) -> None:
+    def check(self, *, keras: bool = True) -> None:
         """Fail before any measurement, naming the file and how to make it."""
-        for path in (self.manifest_path, self.keras_model, self.float_model):
+        needed = (self.manifest_path, self.float_model, *((self.keras_model,) if keras else ()))
+        for path in needed:
             if not path.is_file():
                 raise MissingArtifactError(
                     f"{path} not found: run `make train`, or pass stand-ins made by "

@@ -18,9 +18,9 @@ from typing import Any
 
 from packaging.requirements import Requirement
 
-from bench.proc import ROOT, BenchError, say
+from bench.proc import BenchError, say
+from handler.paths import REPO_ROOT, REQUIREMENTS
 
-REQUIREMENTS = ROOT / "handler" / "requirements.txt"
 # public.ecr.aws/lambda/python:3.13 is Amazon Linux 2023 (glibc 2.34): every manylinux tag up to
 # 2_34 installs there, and TensorFlow 2.21 ships only manylinux_2_27 wheels.
 PLATFORMS = ["manylinux2014_x86_64", *(f"manylinux_2_{minor}_x86_64" for minor in range(17, 35))]
@@ -120,11 +120,11 @@ def measure(folder: Path) -> dict[str, Any]:
 
 
 def _image_pins(text: str) -> list[str]:
+    # Hash-pinned files continue a requirement over lines with `\` and add `--hash=` options.
     pins = []
-    for line in text.splitlines():
-        # An entry's `--hash=...` lines follow it, each line but the last ending in " \".
-        line = line.split("#")[0].strip().removesuffix("\\").strip()
-        if not line or line.startswith("--hash"):
+    for line in text.replace("\\\n", " ").splitlines():
+        line = " ".join(w for w in line.split("#")[0].split() if not w.startswith("--hash"))
+        if not line or line.startswith("-"):
             continue
         req = Requirement(line)
         if req.marker is None or req.marker.evaluate(IMAGE_ENV):
@@ -145,7 +145,7 @@ def _version(name: str, fallback_name: str, default: str) -> str:
 
 def _pip(*args: str) -> None:
     # pip is not in the project's venv (uv manages it); bootstrap's .tools has one.
-    tools = ROOT / ".tools" / "bin" / "python"
+    tools = REPO_ROOT / ".tools" / "bin" / "python"
     python = str(tools) if tools.exists() else sys.executable
     done = subprocess.run(
         [python, "-m", "pip", *args, "--disable-pip-version-check"],

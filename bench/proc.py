@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from handler.paths import REPO_ROOT
 
 
 class BenchError(RuntimeError):
@@ -30,9 +30,9 @@ def say(message: str) -> None:
 
 
 def run_child(
-    module: str, job: Path, *, env: Mapping[str, str], timeout: float
+    python: Path, module: str, job: Path, *, env: Mapping[str, str], timeout: float
 ) -> tuple[dict[str, Any], float]:
-    """Start `python -m module job fd`; return its answer and the seconds until it arrived.
+    """Start `python -s -m module job fd`; return its answer and the seconds until it arrived.
 
     The clock starts before the process is created and stops when the child closes the pipe
     after answering, so interpreter start, imports, model load and the first call all count.
@@ -42,8 +42,9 @@ def run_child(
         started = time.perf_counter()
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-m", module, str(job), str(write_fd)],
-                cwd=ROOT,
+                # -s: no user site-packages; the repository (cwd) gives `handler` and `bench`.
+                [str(python), "-s", "-m", module, str(job), str(write_fd)],
+                cwd=REPO_ROOT,
                 env=dict(env),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -82,9 +83,11 @@ def _read_until_closed(fd: int, deadline: float) -> bytes:
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    """The benchmark's environment for a child, plus `extra`."""
+    """The benchmark's environment for a child, less anything that would add packages to its
+    interpreter, plus `extra`."""
+    inherited = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     # TensorFlow's C++ start-up notices would only fill the error log.
-    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **extra}
+    return {**inherited, "TF_CPP_MIN_LOG_LEVEL": "2", **extra}
 
 
 def write_job(path: Path, job: Mapping[str, Any]) -> Path:

@@ -6,13 +6,18 @@ from collections.abc import Sequence
 from typing import Any
 
 LATENCY_ROWS = {
-    "asgi": "In-process ASGI (httpx), POST /v1/predict",
-    "mangum": "Lambda handler (Mangum), HTTP API v2 event",
+    "mangum": "Lambda handler (Mangum), HTTP API v2 event, POST /v1/predict",
+    "encode_model": "Encode + model, as the route calls them (`LitePredictor.predict`)",
     "encode_single": "Encoding only (shared `Encoder`)",
+    "model_single": "Model only, on ready ids (LiteRT int8, 1 thread)",
     "keras_predict": "Keras `model.predict`, encoding included",
     "keras_call": "Keras `model(x, training=False)`, encoding included",
 }
 THROUGHPUT_ROWS = {"tflite_int8": "LiteRT int8, 1 thread", "keras_predict": "Keras `predict`"}
+ROUTE_ROWS = {
+    "route": "POST /v1/predict/batch through the Lambda handler",
+    "encode_model": "Encode + model on the same reviews, in turns with the route",
+}
 SIZE_ROWS = {
     "litert": "served image: handler/requirements.txt",
     "tensorflow": "original: the same without LiteRT, plus tensorflow and keras",
@@ -33,12 +38,14 @@ def render(r: dict[str, Any]) -> str:
         "# Serving benchmark: LiteRT int8 on Lambda vs the original TensorFlow/Keras path",
         "",
         f"Measured by `make bench` on {m['date']}, model `{r['inputs']['model_version']}`: both "
-        "approaches side by side, in one run, on the machine below.",
+        f"approaches side by side, in one run, on {m['cpu']} ({isa_summary(m['isa'])}). The "
+        "goals are ratios within this run; the absolute figures are this CPU's, and another "
+        "CPU (an AVX2-only one runs the int8 model several times slower) will not match them.",
     ]
     if s["quick"]:
         lines += ["", "**Quick mode**: too few runs to quote; a smoke test of the benchmark only."]
     lines += ["", "## Goals", "", *_goals(r["goals"])]
-    lines += ["", "## Machine", "", *_machine(m)]
+    lines += ["", "## Machine", "", *_machine(m, r["environments"])]
     lines += ["", "## Cold start", "", *_cold(r["cold_start"], s)]
     lines += ["", "## Warm latency, one review", "", *_latency(r)]
     lines += ["", "## Batch throughput (reviews per second)", "", *_throughput(r)]
@@ -61,40 +68,53 @@ def num(value: float | None, digits: int = 2, unit: str = "") -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}{unit}"
 
 
+def isa_summary(isa: dict[str, bool]) -> str:
+    found = [name for name, present in isa.items() if present]
+    return ", ".join(found) if found else "none of AVX2, AVX-512 VNNI, Arm dot-product"
+
+
+def verdict(goal: dict[str, Any]) -> str:
+    """A red cross and by how much a goal falls short, a green tick when it is met."""
+    if goal["met"] is None:
+        return "not measured"
+    if goal["met"]:
+        return "\u2705 met"
+    return f"\u274c **not met**: short by {num(goal['short_by'], 2, goal['unit'])}"
+
+
 def _goals(goals: list[dict[str, Any]]) -> list[str]:
-    verdict = {True: "met", False: "**not met**", None: "not measured"}
     return table(
         ["goal", "target", "measured", "compared", "result"],
         [
-            [
-                g["goal"],
-                g["target"],
-                num(g["measured"], 1, g["unit"]),
-                g["compared"],
-                verdict[g["met"]],
-            ]
+            [g["goal"], g["target"], num(g["measured"], 2, g["unit"]), g["compared"], verdict(g)]
             for g in goals
         ],
     )
 
 
-def _machine(m: dict[str, Any]) -> list[str]:
-    libs = ", ".join(f"{k} {v}" for k, v in m["libraries"].items())
+def _machine(m: dict[str, Any], envs: dict[str, Any]) -> list[str]:
     load = " / ".join(
         f"{when} {'/'.join(str(x) for x in m[f'load_average_at_{when}'])}"
         for when in ("start", "end")
     )
-    return table(
-        ["", ""],
-        [
-            ["CPU", f"{m['cpu']}, {m['logical_cores']} logical cores ({m['usable_cores']} usable)"],
-            ["Memory", f"{m['memory_gib']} GiB"],
-            ["OS", m["os"]],
-            ["Python", f"{m['python']} (the Lambda image runs 3.13)"],
-            ["Libraries", libs],
-            ["Load average (1/5/15 min)", load],
-        ],
-    )
+    isa = ", ".join(f"{name} {'yes' if present else 'no'}" for name, present in m["isa"].items())
+    rows = [
+        ["CPU", f"{m['cpu']} ({m['arch']}), {m['logical_cores']} logical cores "
+         f"({m['usable_cores']} usable)"],
+        ["Instruction sets (/proc/cpuinfo)", isa],
+        ["Memory", f"{m['memory_gib']} GiB"],
+        ["OS", m["os"]],
+        ["Load average (1/5/15 min)", load],
+    ]  # fmt: skip
+    for name, env in envs.items():
+        if env is None:
+            rows.append([f"Python, {name}", "not measured"])
+            continue
+        libs = ", ".join(f"{k} {v}" for k, v in env["libraries"].items())
+        rows.append(
+            [f"Python, {name}", f"{env['version']}, {env['kind']}: `{env['python']}`; {libs}"]
+        )
+    return [*table(["", ""], rows), "", "The Lambda image runs Python 3.13."]
 
 
 def _cold(cold: dict[str, Any], s: dict[str, Any]) -> list[str]:
@@ -102,7 +122,9 @@ def _cold(cold: dict[str, Any], s: dict[str, Any]) -> list[str]:
         f"A fresh process until the first prediction is returned: median of {s['cold_runs']} runs "
         f"per variant, interleaved in rotating order, after {s['priming']} discarded priming "
         "round(s). Import + load and first call are timed inside the process; P(positive) is the "
-        "first answer, the same review for all three.",
+        "first answer, the same review for every handler. The floor is the same virtualenv's "
+        "interpreter importing only the handler's dependencies; the handler's own modules, "
+        "settings, app, vocabulary, model load and first answer are what it adds.",
         "",
     ]
     rows = [
@@ -114,11 +136,11 @@ def _cold(cold: dict[str, Any], s: dict[str, Any]) -> list[str]:
             num(v["median_first_call_s"] * 1000, 1, " ms"),
             num(v["median_peak_rss_mib"], 0, " MiB"),
             num(cold["ratios"][name], 1, "x"),
-            num(v["probability"], 4),
+            "" if v["probability"] is None else num(v["probability"], 4),
         ]
         for name, v in cold["variants"].items()
     ]
-    # P(positive): the three must agree closely, or they are not serving the same model.
+    # P(positive): the handlers must agree closely, or they are not serving the same model.
     headers = ["variant", "median", "range", "import + load", "first call", "peak RSS", "vs int8"]
     return lines + table([*headers, "P(positive)"], rows)
 
@@ -131,6 +153,8 @@ def _latency(r: dict[str, Any]) -> list[str]:
     ]
     rows = [
         [LATENCY_ROWS[k], num(v["p50_ms"], 3), num(v["p99_ms"], 3), f"{v['n']:,}"]
+        if v
+        else [LATENCY_ROWS[k], "not measured", "", ""]
         for k, v in r["warm"]["latency"].items()
     ]
     return lines + table(["path", "p50 ms", "p99 ms", "requests"], rows)
@@ -139,6 +163,9 @@ def _latency(r: dict[str, Any]) -> list[str]:
 def _throughput(r: dict[str, Any]) -> list[str]:
     rows = []
     for key, found in r["warm"]["throughput"].items():
+        if not found:
+            rows.append([THROUGHPUT_ROWS[key], "", "not measured", ""])
+            continue
         for only, full in zip(found["model_only"], found["with_encoding"], strict=True):
             rows.append(
                 [
@@ -148,6 +175,9 @@ def _throughput(r: dict[str, Any]) -> list[str]:
                     num(full["reviews_per_s"], 0),
                 ]
             )
+    for key, label in ROUTE_ROWS.items():
+        found = r["warm"]["batch_route"][key]
+        rows.append([label, str(found["batch"]), "", num(found["reviews_per_s"], 0)])
     return table(["runtime", "batch", "model on ids", "text to probability"], rows)
 
 
@@ -156,7 +186,10 @@ def _memory(memory: dict[str, Any]) -> list[str]:
         [f"cold start, after the first prediction: {k}", num(v, 0)]
         for k, v in memory["cold"].items()
     ]
-    rows += [[f"warm, after all measurements: {k}", num(v, 0)] for k, v in memory["warm"].items()]
+    rows += [
+        [f"warm, after all measurements: {k}", num(v, 0) if v else "not measured"]
+        for k, v in memory["warm"].items()
+    ]
     intro = (
         "Peak resident set size of the measured process (VmHWM; `ru_maxrss` would also count "
         "the benchmark's own memory, which Linux carries over into a child)."
@@ -203,7 +236,15 @@ def _method(r: dict[str, Any]) -> list[str]:
         "- The served handler runs LiteRT on one thread, as on Lambda; TensorFlow uses its "
         "default thread pools, as the original project did.",
         f"- Warm latency: {s['warm_up']} warm-up requests, then {s['requests']:,} timed ones, "
-        "one at a time; percentiles are nearest-rank. ASGI timings include the httpx client.",
+        "one at a time, as Lambda sends them; percentiles are nearest-rank.",
+        "- The served handler runs in a virtualenv of exactly handler/requirements.txt, installed "
+        "as handler/Dockerfile installs it and cached by the file's content; TensorFlow and Keras "
+        "run in their own interpreter (see Machine). Neither sees the other's packages.",
+        f"- Batch route: reviews per second of one POST /v1/predict/batch with {s['route_batch']} "
+        "distinct reviews through the Lambda handler, in turns with encode + model on the same "
+        "reviews. Single requests likewise alternate with encode + model, encoding alone and the "
+        "model alone, so differences between them compare calls that met the same moments of a "
+        "busy machine.",
         f"- Throughput: median time of one call on a batch of distinct reviews ({s['min_calls']}+ "
         f"calls and {s['min_seconds']} s+ per batch size); the Keras batch is one `predict` step.",
         "- Cold starts count interpreter start, imports, model load (with the manifest's sha256 "

@@ -7,8 +7,11 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from handler.settings import Settings
+
 ENV_DATA = "IMDB_DATA"  # the same variable as convert.data reads
 SEED = 7
+MAX_CHARS: int = Settings.model_fields["max_text_chars"].default
 # 172 words, the median length of an IMDb test review; used when the dataset is not available.
 FIXED_REVIEW = (
     "I went into this one with low expectations, because the trailer made it look like "
@@ -53,7 +56,9 @@ def from_dataset(path: Path, batch_size: int) -> Sample:
 
     test = sorted(load(path).test, key=lambda r: (len(r.text.split()), r.id))
     median = test[len(test) // 2]
-    others = random.Random(SEED).sample([r.text for r in test if r is not median], batch_size - 1)
+    # Within the service's default text limit, so the batch route accepts every one of them.
+    fits = [r.text for r in test if r is not median and len(r.text) <= MAX_CHARS]
+    others = random.Random(SEED).sample(fits, batch_size - 1)
     return Sample(
         median.text, [median.text, *others], f"IMDb test review {median.id} (median length)"
     )

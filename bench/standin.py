@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.artifacts import Artifacts
+from handler.paths import FLOAT_MODEL, KERAS_MODEL, MODEL_DIR
 
 
 def paths(out_dir: Path) -> Artifacts:
     """Where `build` writes, laid out like handler/model and models/ of a real training run."""
     return Artifacts(
-        out_dir / "model", out_dir / "sentiment.keras", out_dir / "sentiment_float.tflite"
+        out_dir / MODEL_DIR.name, out_dir / KERAS_MODEL.name, out_dir / FLOAT_MODEL.name
     )
 
 
@@ -34,7 +35,7 @@ def build(out_dir: Path) -> Artifacts:
     out_dir.mkdir(parents=True, exist_ok=True)
     tiny.build(found.model_dir, keras_path=found.keras_model)
     # tiny.build keeps its float conversion to itself; convert the saved model again, exactly
-    # as the training pipeline does for models/sentiment_float.tflite.
+    # as the training pipeline does for handler.paths.FLOAT_MODEL.
     found.float_model.write_bytes(to_tflite(keras.models.load_model(found.keras_model)))
     return found
 

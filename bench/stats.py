@@ -45,6 +45,33 @@ def time_calls(
     return durations
 
 
+def time_interleaved(
+    calls: dict[str, Callable[[], object]], *, warm_up: int, min_calls: int, min_seconds: float
+) -> dict[str, list[float]]:
+    """Durations (s) of each call, taken in turns: one of each, then again, in an order that
+    rotates every round.
+
+    Taken in turns, a busy moment of a shared machine lands on all of them alike, so ratios and
+    differences between them hold even when the absolute figures wander; rotating the order
+    cancels what being first after another call costs (about 15 us measured here).
+    """
+    names = list(calls)
+    for _ in range(warm_up):
+        for call in calls.values():
+            call()
+    durations: dict[str, list[float]] = {name: [] for name in names}
+    started = time.perf_counter()
+    round_ = 0
+    while len(durations[names[0]]) < min_calls or time.perf_counter() - started < min_seconds:
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            t0 = time.perf_counter()
+            calls[name]()
+            durations[name].append(time.perf_counter() - t0)
+        round_ += 1
+    return durations
+
+
 def throughput(batch: int, durations: Sequence[float]) -> dict[str, Any]:
     """Reviews per second from the median duration of one call on `batch` reviews."""
     median = statistics.median(durations)

@@ -18,18 +18,26 @@ from handler import constants
 TIMEOUT_S = 3600.0
 
 
-def measure(job: dict[str, Any], *, int8_dir: Path, work: Path) -> dict[str, Any]:
-    """The LiteRT child (ASGI, Mangum, TFLite batches), then the Keras child."""
+def measure(
+    job: dict[str, Any], *, serve: Path, tensorflow: Path | None, int8_dir: Path, work: Path
+) -> dict[str, Any]:
+    """The LiteRT child (Lambda handler, its parts, TFLite batches), then the Keras child
+    (None when `tensorflow` is None)."""
     path = write_job(work / "warm.json", job)
     say(f"warm: LiteRT handler, {job['requests']} requests per path, batches {job['batch_sizes']}")
     lite, _ = run_child(
+        serve,
         "bench.warm_lite",
         path,
         env=child_env(**{constants.ENV_MODEL_DIR: str(int8_dir)}),
         timeout=TIMEOUT_S,
     )
-    say(f"warm: TensorFlow/Keras, {job['requests']} requests per call style, same batches")
-    keras, _ = run_child("bench.warm_keras", path, env=child_env(), timeout=TIMEOUT_S)
+    keras = None
+    if tensorflow is not None:
+        say(f"warm: TensorFlow/Keras, {job['requests']} requests per call style, same batches")
+        keras, _ = run_child(
+            tensorflow, "bench.warm_keras", path, env=child_env(), timeout=TIMEOUT_S
+        )
     return {"lite": lite, "keras": keras}
 
 

@@ -1,78 +1,80 @@
 """The served runtime, warm: `python -m bench.warm_lite JOB FD` (model folder from the environment).
 
-Requests go through the whole app in-process, once over ASGI and once as Lambda invocations
-through Mangum; then the int8 interpreter alone on batches.
+Runs in the virtualenv of handler/requirements.txt, so it uses nothing else: requests go through
+the Lambda entry point as API Gateway events, one at a time, as Lambda sends them, in turns with
+the same work without the app (encode and model, as the route calls them; each alone), so that
+the goals' differences and ratios compare calls that met the same moments of a busy machine.
+Then the interpreter alone on batches.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
+import os
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from bench.cold_child import LAMBDA_CONTEXT, peak_rss_mib, reply
-from bench.stats import latency, time_calls
+from bench.stats import latency, throughput, time_interleaved
 from bench.warm import batches
 
 
-async def asgi_requests(app: Any, body: bytes, count: int, warm_up: int) -> list[float]:
-    """Durations of POST /v1/predict through httpx's in-process ASGI transport."""
-    durations = []
-    transport = httpx.ASGITransport(app=app)
-    headers = {"content-type": "application/json"}
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench.local") as client:
-        for i in range(warm_up + count):
-            started = time.perf_counter()
-            response = await client.post("/v1/predict", content=body, headers=headers)
-            elapsed = time.perf_counter() - started
-            if response.status_code != 200:
-                raise RuntimeError(f"ASGI answered {response.status_code}: {response.text}")
-            if i >= warm_up:
-                durations.append(elapsed)
-    return durations
-
-
-def lambda_invocations(
-    handler: Callable[[dict[str, Any], Any], dict[str, Any]], event: dict[str, Any], job: Any
-) -> list[float]:
+def invoker(
+    handler: Callable[[dict[str, Any], Any], dict[str, Any]], event: dict[str, Any]
+) -> Callable[[], None]:
     def invoke() -> None:
         response = handler(event, LAMBDA_CONTEXT)
         if response["statusCode"] != 200:
             raise RuntimeError(f"handler answered {response['statusCode']}: {response['body']}")
 
-    return time_calls(invoke, warm_up=job["warm_up"], min_calls=job["requests"], min_seconds=0)
+    return invoke
 
 
 def main(argv: list[str]) -> int:
     job_path, fd = argv
     job = json.loads(Path(job_path).read_text())
-    from handler import lambda_function
+    from handler import constants, lambda_function
+    from handler.predictor import LitePredictor
     from handler.runtime import TfliteModel
     from handler.text import Encoder
 
-    body = json.dumps({"text": job["text"]}).encode()
-    asgi = asyncio.run(asgi_requests(lambda_function.app, body, job["requests"], job["warm_up"]))
-    mangum = lambda_invocations(lambda_function.handler, job["event"], job)
+    # The service logs one line per request; here that would only fill the pipe to /dev/null.
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+    predictor = LitePredictor.load(Path(os.environ[constants.ENV_MODEL_DIR]))
     encoder = Encoder.load(Path(job["vocab"]))
     # One thread, as the handler's interpreter runs.
     runtime = TfliteModel(Path(job["int8_model"]), num_threads=1)
-    encode_one = time_calls(
-        lambda: encoder.encode([job["text"]]),
+    text, texts = [job["text"]], job["batch_event_texts"]
+    ids = encoder.encode(text)
+    singles = time_interleaved(
+        {
+            "mangum": invoker(lambda_function.handler, job["event"]),
+            "encode_model": lambda: predictor.predict(text),
+            "encode_single": lambda: encoder.encode(text),
+            "model_single": lambda: runtime.predict(ids),
+        },
         warm_up=job["warm_up"],
         min_calls=job["requests"],
-        min_seconds=0,
+        min_seconds=0.0,
+    )
+    route = time_interleaved(
+        {
+            "route": invoker(lambda_function.handler, job["batch_event"]),
+            "encode_model": lambda: predictor.predict(texts),
+        },
+        warm_up=2,
+        min_calls=job["min_calls"],
+        min_seconds=job["min_seconds"],
     )
     result = {
-        "asgi": latency(asgi),
-        "mangum": latency(mangum),
-        "encode_single": latency(encode_one),
+        **{name: latency(durations) for name, durations in singles.items()},
         "tflite": batches(job, runtime.predict, encoder.encode),
+        "route": {
+            "route": throughput(len(texts), route["route"]),
+            "encode_model": throughput(len(texts), route["encode_model"]),
+        },
         "peak_rss_mib": peak_rss_mib(),
     }
     reply(int(fd), result)

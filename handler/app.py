@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,23 +13,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from handler import logs, routes
+from handler import constants, logs, routes
 from handler.errors import (
     BY_STATUS,
     InternalError,
     InvalidInputError,
     InvalidJsonError,
     RequestError,
-    error_body,
 )
-from handler.middleware import (
-    BodyLimitMiddleware,
-    JsonCorsMiddleware,
-    RequestLogMiddleware,
-    RootPathMiddleware,
-)
+from handler.middleware import error_response, layers
 from handler.predictor import MAX_EXPLAINED_WORDS, LitePredictor, Predictor
-from handler.schemas import Limits
+from handler.schemas import Limits, RequestModels, request_models
 from handler.settings import Settings, load_settings
 
 DESCRIPTION = """Sentiment of IMDb-style movie reviews from an int8 TFLite model.
@@ -38,12 +31,23 @@ DESCRIPTION = """Sentiment of IMDb-style movie reviews from an int8 TFLite model
 Errors are always `{"error": {"code", "message"}}` and never quote the request.
 Limits are listed under `limits` in `GET /v1/model`.
 """
-# Names the request's fields may use in error messages; anything else could be the client's text.
-_FIELDS = frozenset({"text", "texts", "explain"})
-_MESSAGES = {
-    "string_pattern_mismatch": "must contain a non-whitespace character",
-    "extra_forbidden": "unknown field",
-}
+
+
+class ServiceApp(FastAPI):
+    """FastAPI, with the schema's components generated the first time the schema is asked for."""
+
+    def __init__(self, requests: RequestModels, **options: Any) -> None:
+        super().__init__(**options)
+        self.requests = requests
+
+    def openapi(self) -> dict[str, Any]:
+        schema = super().openapi()
+        found = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "ErrorBody" not in found:  # a fresh schema: FastAPI rebuilds it when routes change
+            from handler.openapi import components  # only /docs and /openapi.json need it
+
+            found.update(components(self.requests))
+        return schema
 
 
 def create_app(settings: Settings, predictor: Predictor) -> FastAPI:
@@ -54,31 +58,35 @@ def create_app(settings: Settings, predictor: Predictor) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         max_explained_words=MAX_EXPLAINED_WORDS,
     )
-    app = FastAPI(
+    requests = request_models(limits)
+    app = ServiceApp(
+        requests,
         title="IMDb review sentiment",
         version="1",
         description=DESCRIPTION,
         redoc_url=None,
+        middleware=layers(
+            max_body_bytes=settings.max_body_bytes,
+            root_path=settings.root_path,
+            allowed_origins=settings.allowed_origins,
+        ),
     )
-    app.include_router(routes.build_router(predictor, limits))
+    app.include_router(
+        routes.build_router(predictor, requests, limits, _model_card(settings.model_dir))
+    )
     app.add_exception_handler(RequestError, _request_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)
-    # Added innermost first: the log line then covers everything, CORS headers included on errors.
-    app.add_middleware(RootPathMiddleware, root_path=settings.root_path)
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
-    if settings.allowed_origins:
-        app.add_middleware(
-            JsonCorsMiddleware,
-            allow_origins=list(settings.allowed_origins),
-            allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type"],
-            expose_headers=["X-Request-Id"],
-            max_age=600,
-        )
-    app.add_middleware(RequestLogMiddleware)
     return app
+
+
+def _model_card(model_dir: Path) -> str | None:
+    """The card shipped beside the model, if any (a model without one still serves)."""
+    try:
+        return (model_dir / constants.MODEL_CARD_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 def app_from_environment() -> FastAPI:
@@ -95,28 +103,24 @@ def app_from_environment() -> FastAPI:
     return create_app(settings, predictor)
 
 
-def _respond(error: RequestError, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(error_body(error), status_code=error.status, headers=headers)
-
-
 async def _request_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestError)
-    return _respond(exc)
+    return error_response(exc)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     if any(err["type"] == "json_invalid" for err in errors):
-        return _respond(InvalidJsonError())
-    return _respond(InvalidInputError(_describe(errors)))
+        return error_response(InvalidJsonError())
+    return error_response(InvalidInputError(routes.describe(errors)))
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     # Starlette's own refusals: unknown path, wrong method, a body FastAPI could not decode.
     assert isinstance(exc, HTTPException)
     error = BY_STATUS.get(exc.status_code, InternalError)()
-    return _respond(error, headers=exc.headers)
+    return error_response(error, headers=exc.headers)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
@@ -125,13 +129,4 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f"{Path(frame.filename).name}:{frame.lineno}" if frame else None
     logs.event("unexpected_error", logging.ERROR, error_type=type(exc).__name__, where=where)
-    return _respond(InternalError())
-
-
-def _describe(errors: Any) -> str:
-    """`field: problem` for the first error, built from field names and pydantic's wording only."""
-    first = errors[0]
-    where = ".".join(str(part) for part in first["loc"] if isinstance(part, int) or part in _FIELDS)
-    message = _MESSAGES.get(first["type"], first["msg"])
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"{where or 'body'}: {message}{more}"[:300]
+    return error_response(InternalError())

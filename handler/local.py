@@ -21,8 +21,7 @@ from handler import constants
 from handler.app import app_from_environment
 from handler.errors import StartupError
 from handler.middleware import ContainErrors
-
-FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+from handler.paths import FRONTEND_DIR
 
 
 class PageFiles(StaticFiles):
@@ -40,7 +39,7 @@ class PageFiles(StaticFiles):
         await super().__call__(scope, receive, send)
 
 
-def add_frontend(app: FastAPI, frontend: Path = FRONTEND) -> bool:
+def add_frontend(app: FastAPI, frontend: Path = FRONTEND_DIR) -> bool:
     """Serve `frontend/` at `/`; returns False (and `/` stays a 404) when it has no index.html."""
 
     @app.get(f"/{constants.FRONTEND_CONFIG_FILE}", include_in_schema=False)
@@ -94,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     has_page = add_frontend(app)
     print(f"Serving on http://{args.host}:{port}/  (API docs: http://{args.host}:{port}/docs)")
     if not has_page:
-        print(f"note: {FRONTEND / 'index.html'} not found: / answers 404, the API works")
+        print(f"note: {FRONTEND_DIR / 'index.html'} not found: / answers 404, the API works")
     sys.stdout.flush()
     # Keep-alive longer than uvicorn's 5 s: a client that reuses a connection just as the server
     # drops it gets a reset (seen once in 20,000 requests of the load test).

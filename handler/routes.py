@@ -1,37 +1,28 @@
-"""The v1 endpoints (docs/api-contract.md).
+"""The v1 endpoints (docs/api-contract.md), built for one predictor and one set of request models.
 
-No `from __future__ import annotations` here: FastAPI reads the endpoints' annotations at run
-time, and they name request classes that exist only inside `build_router`.
+The endpoints read and validate their own bodies and answer with responses they build, so a
+request costs one JSON parse, one validation and one encode. What `/docs` shows is declared here as
+plain dictionaries; the schemas they refer to are generated only when the schema is first asked
+for (`handler.openapi`).
 """
 
-import inspect
-from typing import Annotated, Any, TypeVar
+from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
+import json
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from pydantic import BaseModel, ValidationError
 
 from handler import metrics
-from handler.errors import UnsupportedMediaTypeError
-from handler.predictor import Predictor
-from handler.schemas import (
-    BatchRequest,
-    BatchResponse,
-    ErrorBody,
-    HealthResponse,
-    Limits,
-    ModelInfo,
-    Prediction,
-    PredictRequest,
-    PredictResponse,
-    WordWeight,
-    request_models,
-)
+from handler.constants import label_of
+from handler.errors import InvalidInputError, InvalidJsonError, UnsupportedMediaTypeError
+from handler.predictor import Answer, Predictor
+from handler.schemas import Limits, ModelInfo, RequestModels
 
-
-def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {status: {"model": ErrorBody, "description": _WHY[status]} for status in statuses}
-
-
+REF = "#/components/schemas/{model}"
 _WHY = {
     400: "`invalid_json`: the body is not JSON (or not UTF-8)",
     413: "`payload_too_large`: the body is over `max_body_bytes`",
@@ -39,102 +30,148 @@ _WHY = {
     422: "`validation_error`: wrong shape or types, blank text, a text or batch over its limit",
     503: "`model_unavailable`: the model could not answer; retrying may succeed",
 }
-BODY_ERRORS = _errors(400, 413, 415, 422, 503)
-
-
-async def require_json(request: Request) -> None:
-    """415 for a body that is not declared as JSON (an empty body is left to validation: 422)."""
-    if not await request.body():
-        return
-    mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    # The same rule FastAPI uses to decide whether it parses the body as JSON.
-    if mime != "application/json" and not (
-        mime.startswith("application/") and mime.endswith("+json")
-    ):
-        raise UnsupportedMediaTypeError()
-
-
+BODY_ERRORS = (400, 413, 415, 422, 503)
+# Names the request's fields may use in error messages; anything else could be the client's text.
+_FIELDS = frozenset({"text", "texts", "explain"})
+_MESSAGES = {
+    "string_pattern_mismatch": "must contain a non-whitespace character",
+    "extra_forbidden": "unknown field",
+}
 Body = TypeVar("Body", bound=BaseModel)
 
 
-def body_as(model: type[Body]) -> Any:
-    """A dependency that is the request body validated as `model`.
-
-    The bounded request classes only exist once the settings are known, so the endpoints declare
-    the static base class for mypy and take the body through this dependency, whose signature
-    (which FastAPI reads for validation and the schema) names the bounded class.
-    """
-
-    def body(body: Any) -> Any:
-        return body
-
-    body.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [inspect.Parameter("body", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=model)]
-    )
-    return Depends(body)
-
-
-def _prediction(probability: float) -> dict[str, Any]:
-    p = round(min(max(probability, 0.0), 1.0), 6)
-    return {"label": "positive" if p >= 0.5 else "negative", "probability": p}
-
-
-def build_router(predictor: Predictor, limits: Limits) -> APIRouter:
-    """The v1 routes over `predictor`, validating requests against `limits`."""
-    predict_body, batch_body = request_models(limits)
-    model_info = ModelInfo.of(predictor.manifest, limits)
+def build_router(
+    predictor: Predictor, models: RequestModels, limits: Limits, model_card: str | None = None
+) -> APIRouter:
+    """The v1 routes over `predictor`, validating request bodies with `models`."""
+    model_info = ModelInfo.of(predictor.manifest, limits, has_card=model_card is not None)
+    model_info_json = model_info.model_dump(mode="json")
     router = APIRouter(prefix="/v1", tags=["v1"])
 
+    # `async def`: the work is short and Lambda sends one request at a time, so a thread-pool
+    # hop per request would only add latency. Under uvicorn this runs on the event loop.
     @router.post(
         "/predict",
         summary="Sentiment of one review, optionally with per-word weights",
-        responses=BODY_ERRORS,
-        dependencies=[Depends(require_json)],
+        **_documented("PredictResponse", models.predict, BODY_ERRORS),
     )
-    def predict(
-        body: Annotated[PredictRequest, body_as(predict_body)], request: Request
-    ) -> PredictResponse:
+    async def predict(request: Request) -> JSONResponse:
+        body = await read_body(request, models.predict)
         request.state.text_chars = len(body.text)
+        explanation: list[dict[str, Any]] | None = None
         if body.explain:
-            probability, weights = predictor.explain(body.text)
-            explanation = [WordWeight(word=w, weight=round(v, 6)) for w, v in weights]
+            answer, weights = predictor.explain(body.text)
+            explanation = [{"word": w, "weight": round(v, 6)} for w, v in weights]
         else:
-            (probability,), explanation = predictor.predict([body.text]), None
-        metrics.record([probability], [len(body.text)])
-        return PredictResponse(
-            **_prediction(probability),
-            model_version=predictor.model_version,
-            explanation=explanation,
+            (answer,) = predictor.predict([body.text])
+        metrics.record([answer.probability], [len(body.text)])
+        return JSONResponse(
+            {
+                **prediction(answer),
+                "model_version": predictor.model_version,
+                "explanation": explanation,
+            }
         )
 
     @router.post(
         "/predict/batch",
         summary="Sentiment of several reviews in one model call, in order",
-        responses=BODY_ERRORS,
-        dependencies=[Depends(require_json)],
+        **_documented("BatchResponse", models.batch, BODY_ERRORS),
     )
-    def predict_batch(
-        body: Annotated[BatchRequest, body_as(batch_body)], request: Request
-    ) -> BatchResponse:
+    async def predict_batch(request: Request) -> JSONResponse:
+        body = await read_body(request, models.batch)
         request.state.text_chars = sum(len(t) for t in body.texts)
-        probabilities = predictor.predict(body.texts)
-        metrics.record(probabilities, [len(t) for t in body.texts])
-        return BatchResponse(
-            predictions=[Prediction(**_prediction(p)) for p in probabilities],
-            model_version=predictor.model_version,
+        answers = predictor.predict(body.texts)
+        metrics.record([a.probability for a in answers], [len(t) for t in body.texts])
+        return JSONResponse(
+            {
+                "predictions": [prediction(a) for a in answers],
+                "model_version": predictor.model_version,
+            }
         )
 
-    @router.get(
-        "/health",
-        summary="Whether the model answers",
-        responses=_errors(503),
-    )
-    def health() -> HealthResponse:
+    @router.get("/health", summary="Whether the model answers", **_documented("HealthResponse"))
+    async def health() -> JSONResponse:
         predictor.predict(["health check"])  # raises ModelUnavailableError -> 503
-        return HealthResponse(status="ok", model_version=predictor.model_version)
+        return JSONResponse({"status": "ok", "model_version": predictor.model_version})
 
-    @router.get("/model", summary="The model's manifest (public part) and the limits in force")
-    def model() -> ModelInfo:
-        return model_info
+    @router.get(
+        "/model",
+        summary="The model's manifest (public part) and the limits in force",
+        **_documented("ModelInfo", errors=()),
+    )
+    async def model() -> JSONResponse:
+        return JSONResponse(model_info_json)
+
+    if model_card is not None:
+        card = model_card
+
+        @router.get(
+            "/model/card",
+            summary="The model card: intended use, training, evaluation and failure modes",
+            response_class=PlainTextResponse,
+            responses={200: {"content": {"text/markdown": {}}}},
+        )
+        async def card_text() -> PlainTextResponse:
+            return PlainTextResponse(card, media_type="text/markdown; charset=utf-8")
 
     return router
+
+
+async def read_body(request: Request, model: type[Body]) -> Body:
+    """The request body as `model`: 415 unless declared JSON, 400 unless JSON, 422 unless valid.
+
+    The same decisions FastAPI makes for a body parameter, in the same order.
+    """
+    raw = await request.body()
+    if not raw:  # an empty body is left to validation: 422
+        raise InvalidInputError("body: field required")
+    mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if mime != "application/json" and not (
+        mime.startswith("application/") and mime.endswith("+json")
+    ):
+        raise UnsupportedMediaTypeError()
+    try:
+        # The standard library's parser, as FastAPI's: it accepts NaN and lone surrogates
+        # (replaced by the schema), and refuses integers too long to convert.
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise InvalidJsonError() from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInputError(describe(exc.errors())) from None
+
+
+def describe(errors: Sequence[Any]) -> str:
+    """`field: problem` for the first error, built from field names and pydantic's wording only."""
+    first = errors[0]
+    where = ".".join(str(part) for part in first["loc"] if isinstance(part, int) or part in _FIELDS)
+    message = _MESSAGES.get(first["type"], first["msg"])
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where or 'body'}: {message}{more}"[:300]
+
+
+def prediction(answer: Answer) -> dict[str, Any]:
+    # The label comes from the unrounded probability: rounding to 6 places must not make a tie.
+    p = min(max(answer.probability, 0.0), 1.0)
+    return {"label": label_of(p), "probability": round(p, 6), "words_used": answer.words_used}
+
+
+def _documented(
+    answer: str, body: type[BaseModel] | None = None, errors: Sequence[int] = (503,)
+) -> dict[str, Any]:
+    """Route keywords that document the request body, the answer and the errors, as references
+    into the schema's components (which `handler.openapi` fills in)."""
+    responses: dict[int | str, dict[str, Any]] = {
+        200: {"description": "Successful Response", "content": _json(answer)},
+        **{s: {"description": _WHY[s], "content": _json("ErrorBody")} for s in errors},
+    }
+    if body is None:
+        return {"responses": responses}
+    request_body = {"required": True, "content": _json(body.__name__)}
+    return {"responses": responses, "openapi_extra": {"requestBody": request_body}}
+
+
+def _json(model: str) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": REF.format(model=model)}}}

@@ -1,14 +1,15 @@
 """Request and response bodies of the v1 API (docs/api-contract.md).
 
 Request bounds come from the settings, so `request_models` builds the request classes for one set
-of limits; the schema FastAPI publishes then states exactly the bounds the service applies.
+of limits; the routes validate with them and the published schema is generated from them, so it
+states exactly the bounds the service applies. The response classes document the answers (the
+routes build those as plain dictionaries); `handler.openapi` turns them into the schema.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
@@ -60,8 +61,12 @@ class BatchRequest(_Strict):
     texts: list[str]
 
 
-@functools.cache
-def request_models(limits: Limits) -> tuple[type[PredictRequest], type[BatchRequest]]:
+class RequestModels(NamedTuple):
+    predict: type[PredictRequest]
+    batch: type[BatchRequest]
+
+
+def request_models(limits: Limits) -> RequestModels:
     """`PredictRequest` and `BatchRequest` with the limits' bounds on every text and the batch."""
     text = Annotated[
         str,
@@ -78,17 +83,22 @@ def request_models(limits: Limits) -> tuple[type[PredictRequest], type[BatchRequ
     texts = Annotated[list[text], Field(min_length=1, max_length=limits.max_batch_items)]
     predict = create_model("PredictRequest", __base__=PredictRequest, text=(text, ...))
     batch = create_model("BatchRequest", __base__=BatchRequest, texts=(texts, ...))
-    return predict, batch
+    return RequestModels(predict, batch)
 
 
 class Prediction(BaseModel):
     label: Label = Field(description="positive when probability >= 0.5")
-    probability: float = Field(ge=0.0, le=1.0, description="P(positive)")
+    probability: float = Field(ge=0.0, le=1.0, description="P(positive), calibrated")
+    words_used: int = Field(
+        ge=0, description="words of the text the model knows; 0: it cannot judge the text"
+    )
 
 
 class WordWeight(BaseModel):
     word: str = Field(description="the word as normalised by the shared text pipeline")
-    weight: float = Field(description="P(positive) of the text minus P(positive) without the word")
+    weight: float = Field(
+        description="log-odds of positive with the word minus without it (0 below the model's resolution)"
+    )
 
 
 class PredictResponse(Prediction):
@@ -120,10 +130,15 @@ class ModelInfo(BaseModel):
     sizes_bytes: dict[str, int]
     inputs: dict[str, int] = Field(description="input name -> length in ids")
     labels: list[Label] = Field(description="output classes in index order")
+    sentences: dict[str, dict[str, float]] = Field(
+        description="accuracy, calibration error and answers near 0.5 on labelled sentences"
+    )
+    head: dict[str, Any] = Field(description="how the service mixes and calibrates the outputs")
     limits: Limits
+    model_card: str | None = Field(description="path of the model card (Markdown)")
 
     @classmethod
-    def of(cls, manifest: Mapping[str, Any], limits: Limits) -> ModelInfo:
+    def of(cls, manifest: Mapping[str, Any], limits: Limits, has_card: bool = False) -> ModelInfo:
         metrics = manifest.get("metrics", {})
         by_index = sorted(manifest["labels"].items(), key=lambda item: item[1])
         return cls(
@@ -136,7 +151,13 @@ class ModelInfo(BaseModel):
             sizes_bytes=manifest.get("sizes_bytes", {}),
             inputs=manifest["inputs"],
             labels=[label for label, _ in by_index],
+            sentences={
+                name: {k: v for k, v in s.items() if k != "n"}
+                for name, s in metrics.get("evaluation", {}).get("sentences", {}).items()
+            },
+            head=manifest.get("head", {}),
             limits=limits,
+            model_card="/v1/model/card" if has_card else None,
         )
 
 

@@ -6,13 +6,8 @@ browser exercises the same API, model and static files a person sees locally.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,9 +15,13 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-STARTUP_TIMEOUT_S = 60  # loading the interpreter on a busy 2-core machine can take a while
+from handler.local_server import ServerStartError, local_server
+
+# Re-exported for the tests that need a port nothing listens on.
+from handler.local_server import free_port as free_port
+from handler.paths import REPO_ROOT
+
+ARTIFACTS = REPO_ROOT / "test-artifacts"
 UI_TIMEOUT_MS = 10_000
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -39,53 +38,14 @@ CHROMIUM_ARGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def base_url() -> Iterator[str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "handler.local", "--port", str(port)],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
     try:
-        _wait_until_healthy(proc, url)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-def _wait_until_healthy(proc: subprocess.Popen[bytes], url: str) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(
-                f"`python -m handler.local` exited with {proc.returncode}; "
-                f"see {ARTIFACTS / 'server.log'}"
-            )
-        try:
-            if httpx.get(f"{url}/v1/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"the local server did not report healthy within {STARTUP_TIMEOUT_S} s")
+        with local_server(log=ARTIFACTS / "server.log") as server:
+            yield server.url
+    except ServerStartError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,11 @@ import sys
 
 from fastapi.testclient import TestClient
 
+from bench import load
 from handler import constants
 from handler.app import create_app
 from handler.local import add_frontend
 from handler.settings import Settings
-from tests.load import loadtest
 
 
 def test_page_config_and_api_share_one_origin(tmp_path, fake):
@@ -63,7 +63,7 @@ def test_no_model_is_a_clear_message_and_a_non_zero_exit(tmp_path):
 
 
 def test_load_smoke_run_has_no_unexpected_answers():
-    summary = loadtest.run(total=300, concurrency=10, max_seconds=120)
+    summary = load.run(total=300, concurrency=10, max_seconds=120)
     assert summary["requests"] == 300
     assert summary["unexpected"] == 0, summary["unexpected_by_kind"]
     assert summary["rss_mb"]["samples"] >= 2

@@ -1,7 +1,7 @@
 """Load test of the local server (`python -m handler.local`) on 127.0.0.1: bounded, stops by itself.
 
-`python -m tests.load.loadtest` (or `make loadtest`) starts the server, sends a fixed mix of
-requests from concurrent clients, samples the server's memory, stops it, and writes
+`python -m bench.load` (or `make loadtest`) starts the server (`handler.local_server`), sends a
+fixed mix of requests from concurrent clients, samples the server's memory, stops it, and writes
 reports/load.md and reports/load.json. Exit status 1 on any unexpected answer or on memory
 growth after warm-up above the budget.
 """
@@ -14,12 +14,11 @@ import itertools
 import json
 import os
 import platform
-import socket
+import shlex
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,8 +26,9 @@ from typing import Any
 import httpx
 import psutil
 
-ROOT = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"  # loopback only: this tool never targets another address
+from handler.local_server import HOST, local_server
+from handler.paths import REPORTS_DIR
+
 MEMORY_GROWTH_BUDGET = 0.10
 WARM_UP_SHARE = 0.10
 WORDS = (
@@ -46,7 +46,7 @@ def review(i: int) -> str:
 
 # (kind, method, path, body for request i, expected status): 70% plain, 10% explained,
 # 10% batches of 8, 10% deliberately invalid (blank text: a 422 is the right answer).
-MIX = [
+MIX: list[tuple[str, str, str, Callable[[int], dict[str, Any]], int]] = [
     *[("predict", "POST", "/v1/predict", lambda i: {"text": review(i)}, 200)] * 7,
     ("explain", "POST", "/v1/predict", lambda i: {"text": review(i), "explain": True}, 200),
     (
@@ -69,46 +69,13 @@ class Results:
     done: int = 0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "handler.local", "--host", HOST, "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,  # one JSON line per request: not what is measured here
-        stderr=subprocess.PIPE,
-    )
-
-
-async def wait_ready(client: httpx.AsyncClient, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"server exited: {server.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
-        try:
-            if (await client.get("/v1/health")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.2)
-    raise RuntimeError("server did not become ready within 60 s")
-
-
-async def drive(port: int, pid: int, total: int, concurrency: int, max_seconds: float) -> Results:
+async def drive(url: str, pid: int, total: int, concurrency: int, max_seconds: float) -> Results:
     results = Results()
     process = psutil.Process(pid)
     counter = itertools.count()
     deadline = time.monotonic() + max_seconds
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(
-        base_url=f"http://{HOST}:{port}", limits=limits, timeout=30
-    ) as client:
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
 
         async def worker() -> None:
             while time.monotonic() < deadline:
@@ -188,25 +155,16 @@ def summarise(results: Results, total: int, concurrency: int) -> dict[str, Any]:
 
 def run(total: int, concurrency: int, max_seconds: float) -> dict[str, Any]:
     """Start the server, load it, stop it; the summary as a dict."""
-    port = _free_port()
-    server = start_server(port)
-    try:
+    with local_server() as server:
 
         async def go() -> Results:
-            async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}") as probe:
-                await wait_ready(probe, server)
+            async with httpx.AsyncClient(base_url=server.url) as probe:
                 version.append((await probe.get("/v1/model")).json()["model_version"])
-            return await drive(port, server.pid, total, concurrency, max_seconds)
+            return await drive(server.url, server.pid, total, concurrency, max_seconds)
 
         version: list[str] = []
         summary = summarise(asyncio.run(go()), total, concurrency)
         return {"model_version": version[0], **summary}
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 def markdown(summary: dict[str, Any]) -> str:
@@ -219,7 +177,8 @@ def markdown(summary: dict[str, Any]) -> str:
     )
     return f"""# Load test of the local server
 
-`make loadtest` (`python -m tests.load.loadtest`): `python -m handler.local` with the shipped
+`{summary.get("command", "python -m bench.load")}` (`make loadtest` runs it with the defaults:
+20,000 requests, 50 clients): `python -m handler.local` with the shipped
 model (`{summary["model_version"]}`) on {HOST}, {summary["planned"]:,} requests from
 {summary["concurrency"]} concurrent clients (httpx, keep-alive), client and server on the same
 machine ({summary["machine"]}).
@@ -243,17 +202,24 @@ these figures are for that model and this machine only.
 
 Latency is measured by the client, so it includes queueing behind the other
 {summary["concurrency"] - 1} clients; the server runs one uvicorn worker and one interpreter.
+The endpoints are `async def` (Lambda sends one request at a time, so a thread-pool hop would
+only add latency there). Under uvicorn their inference therefore runs on the event loop: a long
+request (an explanation scores one variant per word) holds up the other clients until it is
+done, where from uvicorn's thread pool (`def` endpoints) the event loop kept reading and
+writing the other connections in between, at each switch of the GIL.
 """
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.load.loadtest", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--max-seconds", type=float, default=600, help="stop after this long")
-    parser.add_argument("--out", type=Path, default=ROOT / "reports", help="report folder")
+    parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="report folder")
     args = parser.parse_args(argv)
     summary = run(args.requests, args.concurrency, args.max_seconds)
+    given = list(argv) if argv is not None else sys.argv[1:]
+    summary["command"] = shlex.join(["python", "-m", "bench.load", *given])
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "load.json").write_text(json.dumps(summary, indent=2) + "\n")
     (args.out / "load.md").write_text(markdown(summary))

@@ -1,0 +1,106 @@
+"""The TFLite wrapper (handler.runtime) on the shipped int8 model: loading, batching, failures."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from handler import constants
+from handler.paths import MODEL_DIR
+from handler.runtime import ModelRuntimeError, TfliteModel, _dequantize, _input_name
+from handler.text import Encoder
+
+MODEL = MODEL_DIR / constants.MODEL_FILE
+TEXTS = ["a wonderful, moving film", "dull and far too long", "the plot", "not bad at all"]
+
+
+@pytest.fixture(scope="module")
+def model() -> TfliteModel:
+    return TfliteModel(MODEL)
+
+
+@pytest.fixture(scope="module")
+def encoder() -> Encoder:
+    return Encoder.load(MODEL_DIR / constants.VOCAB_FILE)
+
+
+def test_inputs_are_named_as_the_pipeline_names_them(model, encoder):
+    assert model.input_names == tuple(sorted(encoder.input_names))
+    lengths = {"words": encoder.config.seq_len, "ngrams": encoder.config.ngram_len}
+    assert {n: model.input_length(n) for n in model.input_names} == {
+        n: lengths[n] for n in encoder.input_names
+    }
+
+
+def test_a_batch_gives_the_same_probabilities_as_one_row_at_a_time(model, encoder):
+    batch = model.predict(encoder.encode(TEXTS))
+    assert batch.shape == (len(TEXTS),)
+    assert batch.dtype == np.float32
+    assert ((batch >= 0) & (batch <= 1)).all()
+    singles = [model.predict(encoder.encode([t]))[0] for t in TEXTS]
+    np.testing.assert_allclose(batch, singles, atol=1e-6)
+    # Back to the full batch after resizing to one row.
+    np.testing.assert_allclose(model.predict(encoder.encode(TEXTS)), batch, atol=1e-6)
+
+
+def test_an_empty_batch_is_an_empty_answer_without_an_invoke(model, encoder):
+    empty = {name: np.zeros((0, model.input_length(name)), np.int32) for name in model.input_names}
+    assert model.predict(empty).shape == (0,)
+
+
+def test_bytes_and_path_load_the_same_model(model, encoder):
+    x = encoder.encode(TEXTS[:2])
+    np.testing.assert_array_equal(TfliteModel(MODEL.read_bytes()).predict(x), model.predict(x))
+
+
+def test_a_file_that_is_not_a_model_is_a_runtime_error(tmp_path):
+    with pytest.raises(ModelRuntimeError, match="cannot load TFLite model"):
+        TfliteModel(b"not a flatbuffer at all")
+    (tmp_path / "empty.tflite").write_bytes(b"")
+    with pytest.raises(ModelRuntimeError):
+        TfliteModel(tmp_path / "empty.tflite")
+
+
+def test_a_missing_input_is_a_runtime_error_and_the_model_still_works(model, encoder):
+    x = encoder.encode(TEXTS[:1])
+    with pytest.raises(ModelRuntimeError, match="inference failed"):
+        model.predict({"not_an_input": next(iter(x.values()))})
+    assert model.predict(x).shape == (1,)
+
+
+def test_concurrent_calls_of_different_sizes_each_get_their_own_answer(model, encoder):
+    inputs = [encoder.encode(TEXTS[: n + 1]) for n in range(len(TEXTS))]
+    expected = [model.predict(x) for x in inputs]
+    failures: list[str] = []
+
+    def worker(i: int) -> None:
+        for _ in range(20):
+            got = model.predict(inputs[i])
+            if got.shape != expected[i].shape or not np.allclose(got, expected[i], atol=1e-6):
+                failures.append(f"batch of {i + 1}")
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(inputs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("tensor", "name"),
+    [("serving_default_words:0", "words"), ("ngrams:0", "ngrams"), ("words", "words")],
+)
+def test_input_names_lose_the_converters_decoration(tensor, name):
+    assert _input_name(tensor) == name
+
+
+def test_int8_outputs_are_dequantized_and_floats_pass_through():
+    raw = np.array([[-128], [0], [127]], dtype=np.int8)
+    got = _dequantize(raw, {"quantization": (1 / 256, -128)})
+    np.testing.assert_allclose(got.reshape(-1), [0.0, 0.5, 255 / 256])
+    floats = np.array([[0.25]], dtype=np.float32)
+    np.testing.assert_array_equal(_dequantize(floats, {"quantization": (0.0, 0)}), floats)
+    assert _dequantize(floats, {}).dtype == np.float32
