@@ -13,25 +13,28 @@ from fastapi.testclient import TestClient
 
 from handler.app import create_app
 from handler.errors import ModelUnavailableError
-from handler.predictor import LitePredictor
+from handler.predictor import Answer, LitePredictor
 from handler.settings import DEFAULT_MODEL_DIR, Settings
 
 EVENTS = Path(__file__).resolve().parent.parent / "events"
 
 
 class FakePredictor:
-    """P(positive) = share of "good" among words; `fail_next` makes the next call raise 503."""
+    """P(positive) = share of "good" among words, every word known; `fail_next` makes the next
+    call raise 503; `probability`, when set, is the answer to every text (for exact edge cases)."""
 
     def __init__(self) -> None:
         self.calls: list[Sequence[str]] = []
         self.fail_next = 0
+        self.probability: float | None = None
 
     model_version = "fake-1"
     manifest: Mapping[str, Any] = json.loads((DEFAULT_MODEL_DIR / "manifest.json").read_text())
 
-    def _score(self, text: str) -> float:
+    def _answer(self, text: str) -> Answer:
         words = text.split()
-        return sum(w == "good" for w in words) / len(words) if words else 0.5
+        share = sum(w == "good" for w in words) / len(words) if words else 0.5
+        return Answer(share if self.probability is None else self.probability, len(words))
 
     def _call(self, texts: Sequence[str]) -> None:
         self.calls.append(list(texts))
@@ -39,13 +42,13 @@ class FakePredictor:
             self.fail_next -= 1
             raise ModelUnavailableError()
 
-    def predict(self, texts: Sequence[str]) -> list[float]:
+    def predict(self, texts: Sequence[str]) -> list[Answer]:
         self._call(texts)
-        return [self._score(t) for t in texts]
+        return [self._answer(t) for t in texts]
 
-    def explain(self, text: str) -> tuple[float, list[tuple[str, float]]]:
+    def explain(self, text: str) -> tuple[Answer, list[tuple[str, float]]]:
         self._call([text])
-        return self._score(text), [(w, 0.1) for w in dict.fromkeys(text.split())]
+        return self._answer(text), [(w, 0.1) for w in dict.fromkeys(text.split())]
 
 
 @pytest.fixture(scope="session")

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
+import numpy as np
 import pytest
 
 from handler import constants
-from handler.runtime import ModelRuntimeError
+from handler.runtime import ModelRuntimeError, TfliteModel
 from handler.settings import DEFAULT_MODEL_DIR
-from handler.text import Encoder, tokenize
+from handler.text import Encoder, tokenize, words
 
 MARKER = "zqxmarker"  # a token that must never come back in an error body
+ENCODER = Encoder.load(DEFAULT_MODEL_DIR / constants.VOCAB_FILE)
+# Every single word the shipped model has a weight for, read from the vocabulary file itself.
+KNOWN = {*ENCODER.words.tokens, *(ENCODER.grams.tokens if ENCODER.grams else ())}
+REVIEW = "Wonderful acting, WONDERFUL music; the awful xyzzyunknown script didn\u2019t work"
+
+
+def known_count(text: str) -> int:
+    """How many content words of `text` (copies included) the vocabulary knows."""
+    return sum(w in KNOWN for w in tokenize(text))
 
 
 def assert_error(response: Any, status: int, code: str) -> None:
@@ -26,33 +37,98 @@ def assert_error(response: Any, status: int, code: str) -> None:
 
 
 def test_predict_answers_with_label_probability_and_version(client, predictor):
-    body = client.post("/v1/predict", json={"text": "A wonderful, brilliant film."}).json()
-    assert set(body) == {"label", "probability", "model_version", "explanation"}
+    text = "A wonderful, brilliant film."
+    body = client.post("/v1/predict", json={"text": text}).json()
+    assert set(body) == {"label", "probability", "words_used", "model_version", "explanation"}
     assert 0.0 <= body["probability"] <= 1.0
+    assert body["words_used"] == known_count(text) > 0
     assert body["label"] == ("positive" if body["probability"] >= 0.5 else "negative")
     assert body["model_version"] == predictor.model_version
     assert body["explanation"] is None
 
 
 def test_explanation_has_one_entry_per_distinct_known_word(client):
-    encoder = Encoder.load(DEFAULT_MODEL_DIR / constants.VOCAB_FILE)
-    known = {*encoder.words.tokens, *(encoder.grams.tokens if encoder.grams else ())}
-    text = "Wonderful acting, WONDERFUL music; the awful xyzzyunknown script didn\u2019t work"
-    body = client.post("/v1/predict", json={"text": text, "explain": True}).json()
-    expected = [w for w in dict.fromkeys(tokenize(text)) if w in known]
+    body = client.post("/v1/predict", json={"text": REVIEW, "explain": True}).json()
+    expected = [w for w in dict.fromkeys(tokenize(REVIEW)) if w in KNOWN]
     assert expected, "the shipped vocabulary should know some of these words"
     assert [entry["word"] for entry in body["explanation"]] == expected
     assert all(isinstance(entry["weight"], float) for entry in body["explanation"])
+    assert body["words_used"] == known_count(REVIEW)
 
 
-def test_explanation_weight_is_the_drop_in_probability_without_the_word(client):
-    full = client.post("/v1/predict", json={"text": "great plot, awful ending"}).json()
-    without = client.post("/v1/predict", json={"text": "great plot, ending"}).json()
-    explained = client.post(
-        "/v1/predict", json={"text": "great plot, awful ending", "explain": True}
-    ).json()
-    weight = {e["word"]: e["weight"] for e in explained["explanation"]}["awful"]
-    assert weight == pytest.approx(full["probability"] - without["probability"], abs=1e-5)
+@pytest.mark.parametrize("text", ["the the the", "zzqx vvbn", "The... THE! the?"])
+def test_a_text_without_a_known_word_has_words_used_zero(client, text):
+    assert not {"zzqx", "vvbn"} & KNOWN
+    body = client.post("/v1/predict", json={"text": text}).json()
+    assert body["words_used"] == 0
+    assert body["label"] in ("positive", "negative")
+    batch = client.post("/v1/predict/batch", json={"texts": [text, REVIEW]}).json()
+    assert [p["words_used"] for p in batch["predictions"]] == [0, known_count(REVIEW)]
+
+
+def test_words_used_counts_every_copy_of_a_known_word(client):
+    body = client.post("/v1/predict", json={"text": REVIEW}).json()
+    # "wonderful" twice; the stopword "the" and the unknown word not at all.
+    assert body["words_used"] == known_count(REVIEW) > len(set(tokenize(REVIEW)) & KNOWN)
+
+
+@functools.cache
+def _runtime() -> TfliteModel:
+    return TfliteModel(DEFAULT_MODEL_DIR / constants.MODEL_FILE)
+
+
+def _log_odds(text_tokens, known_words):
+    """Calibrated log-odds of `text_tokens` through the head for `known_words` known words, with
+    the head's weights read from the manifest by hand and a runtime of its own."""
+    head = json.loads((DEFAULT_MODEL_DIR / constants.MANIFEST_FILE).read_text()).get("head", {})
+    short = known_words < head.get("short_words", 0)
+    weights = np.asarray(head.get("short_weights" if short else "weights", [1.0]), np.float64)
+    bias = float(head.get("short_bias" if short else "bias", 0.0))
+    runtime = _runtime()
+    outputs = runtime.predict(ENCODER.encode_words([text_tokens]))[0].astype(np.float64)
+    weights = np.broadcast_to(weights, outputs.shape)
+    resolution = max(abs(w) * s for w, s in zip(weights, runtime.output_steps, strict=True))
+    return float(outputs @ weights + bias), resolution
+
+
+MIXED = "great plot, awful ending; truly awful"
+
+
+def _at_the_short_boundary() -> str:
+    """MIXED plus distinct known words up to exactly the head's `short_words` known words: the
+    text takes the long-text weights, and every text with a word deleted would take the short."""
+    short_words = (
+        json.loads((DEFAULT_MODEL_DIR / constants.MANIFEST_FILE).read_text())
+        .get("head", {})
+        .get("short_words", 0)
+    )
+    present = set(tokenize(MIXED))
+    fill = [w for w in ENCODER.words.tokens if tokenize(w) == [w] and w not in present]
+    text = f"{MIXED}. {' '.join(fill[: max(short_words - known_count(MIXED), 0)])}"
+    assert known_count(text) == max(short_words, known_count(MIXED))
+    return text
+
+
+@pytest.mark.parametrize("text", [MIXED, _at_the_short_boundary()], ids=["short", "boundary"])
+def test_explanation_weight_is_the_fall_in_log_odds_without_every_copy_of_the_word(client, text):
+    full = client.post("/v1/predict", json={"text": text}).json()
+    explained = client.post("/v1/predict", json={"text": text, "explain": True}).json()
+    assert (explained["probability"], explained["label"], explained["words_used"]) == (
+        full["probability"],
+        full["label"],
+        full["words_used"],
+    )
+    weight = {e["word"]: e["weight"] for e in explained["explanation"]}
+    tokens = words(text)
+    n_known = known_count(text)
+    z_full, resolution = _log_odds(tokens, n_known)
+    assert 1.0 / (1.0 + np.exp(-z_full)) == pytest.approx(full["probability"], abs=1e-6)
+    for word in dict.fromkeys(w for w in tokenize(text) if w in KNOWN):
+        # Without every copy, scored through the full text's head (n_known, not the shorter count).
+        z_without, _ = _log_odds([t for t in tokens if t != word], n_known)
+        change = z_full - z_without
+        assert weight[word] == pytest.approx(change if abs(change) > resolution else 0.0, abs=1e-6)
+    assert weight["awful"] < 0 < weight["great"]
 
 
 def test_batch_keeps_order_and_matches_single_predictions(client):
@@ -61,7 +137,26 @@ def test_batch_keeps_order_and_matches_single_predictions(client):
     singles = [client.post("/v1/predict", json={"text": t}).json() for t in texts]
     assert [p["label"] for p in batch["predictions"]] == [s["label"] for s in singles]
     for got, single in zip(batch["predictions"], singles, strict=True):
+        assert set(got) == {"label", "probability", "words_used"}
         assert got["probability"] == pytest.approx(single["probability"], abs=1e-6)
+        assert got["words_used"] == single["words_used"]
+    assert [p["words_used"] for p in batch["predictions"]] == [known_count(t) for t in texts]
+
+
+@pytest.mark.parametrize(
+    ("probability", "shown", "label"),
+    [(0.4999996, 0.5, "negative"), (0.5, 0.5, "positive"), (0.9999996, 1.0, "positive")],
+)
+def test_the_label_comes_from_the_unrounded_probability(
+    make_client, fake, probability, shown, label
+):
+    client = make_client(fake)
+    fake.probability = probability
+    single = client.post("/v1/predict", json={"text": "good"}).json()
+    explained = client.post("/v1/predict", json={"text": "good", "explain": True}).json()
+    batch = client.post("/v1/predict/batch", json={"texts": ["good", "bad"]}).json()
+    for answer in (single, explained, *batch["predictions"]):
+        assert (answer["probability"], answer["label"]) == (shown, label)
 
 
 def test_health_and_model_info(client, predictor):
@@ -75,12 +170,47 @@ def test_health_and_model_info(client, predictor):
     assert info["inputs"] == manifest["inputs"]
     assert info["labels"] == ["negative", "positive"]
     assert set(info["accuracy"]) == set(manifest["metrics"]["scores"])
+    assert info["head"] == manifest.get("head", {})
+    sentences = manifest["metrics"].get("evaluation", {}).get("sentences", {})
+    assert set(info["sentences"]) == set(sentences)
+    for name, scores in info["sentences"].items():
+        assert scores == {k: v for k, v in sentences[name].items() if k != "n"}
+    has_card = (DEFAULT_MODEL_DIR / constants.MODEL_CARD_FILE).is_file()
+    assert info["model_card"] == ("/v1/model/card" if has_card else None)
     assert info["limits"] == {
         "max_text_chars": 10_000,
         "max_batch_items": 64,
         "max_body_bytes": 1_048_576,
         "max_explained_words": 200,
     }
+
+
+def test_model_card_is_served_as_markdown_and_linked_from_model_info(make_client, fake, model_copy):
+    card = "# Model card\n\nIntended use: English movie reviews \u2014 not other text.\n"
+    (model_copy / constants.MODEL_CARD_FILE).write_text(card, encoding="utf-8")
+    client = make_client(fake, model_dir=model_copy)
+    response = client.get("/v1/model/card")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/markdown; charset=utf-8"
+    assert response.text == card
+    assert client.get("/v1/model").json()["model_card"] == "/v1/model/card"
+    assert "/v1/model/card" in client.get("/openapi.json").json()["paths"]
+
+
+def test_without_a_card_file_there_is_no_card_route_and_no_link(make_client, fake, model_copy):
+    (model_copy / constants.MODEL_CARD_FILE).unlink(missing_ok=True)
+    client = make_client(fake, model_dir=model_copy)
+    assert_error(client.get("/v1/model/card"), 404, "not_found")
+    assert client.get("/v1/model").json()["model_card"] is None
+
+
+def test_the_shipped_model_card_is_served(client):
+    # The card travels in the model folder (convert/report.py writes it there), so the image has it.
+    response = client.get("/v1/model/card")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/markdown")
+    assert "# Model card" in response.text
+    assert response.text == (DEFAULT_MODEL_DIR / constants.MODEL_CARD_FILE).read_text("utf-8")
 
 
 def test_limits_come_from_settings_and_are_published(make_client, fake):
@@ -210,6 +340,7 @@ def test_streamed_body_under_the_limit_is_served(make_client, fake):
     response = client.post("/v1/predict", content=iter(parts), headers=JSON)
     assert response.status_code == 200
     assert response.json()["probability"] == 1.0
+    assert response.json()["words_used"] == 10
 
 
 def test_model_failure_is_a_503_and_the_next_request_is_served(make_client, fake):

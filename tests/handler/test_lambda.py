@@ -53,7 +53,9 @@ def test_predict_events_get_the_model_answer(name, predictor):
     assert response["statusCode"] == 200, body
     answer = json.loads(body)
     expected = predictor.predict([request_text(event)])[0]
-    assert answer["probability"] == pytest.approx(expected, abs=1e-6)
+    assert answer["probability"] == pytest.approx(expected.probability, abs=1e-6)
+    assert answer["words_used"] == expected.words_used > 0
+    assert answer["label"] == ("positive" if expected.probability >= 0.5 else "negative")
     assert answer["model_version"] == predictor.model_version
 
 

@@ -3,21 +3,44 @@
 from __future__ import annotations
 
 import json
+import math
 import threading
 
+import numpy as np
 import pytest
 
-from handler import constants
+from handler import constants, predictor as predictor_module
 from handler.errors import ModelLoadError
-from handler.predictor import MAX_EXPLAINED_WORDS, LitePredictor
+from handler.predictor import MAX_EXPLAINED_WORDS, Answer, LitePredictor
 from handler.runtime import TfliteModel
-from handler.text import OOV_ID, tokenize
+from handler.text import OOV_ID, Encoder, TextConfig, Vocabulary, tokenize, words
 
 
 def test_shipped_model_loads_and_scores_in_range(predictor):
-    probs = predictor.predict(["a wonderful film", "an awful film", ""])
-    assert len(probs) == 3
-    assert all(0.0 <= p <= 1.0 for p in probs)
+    answers = predictor.predict(
+        ["a wonderful film", "an awful film", "", "the the the", "zzqx vvbn"]
+    )
+    assert len(answers) == 5
+    assert all(isinstance(a, Answer) for a in answers)
+    assert all(0.0 <= a.probability <= 1.0 for a in answers)
+    assert all(isinstance(a.probability, float) and type(a.words_used) is int for a in answers)
+    # "film" is a stopword here; empty text, stopwords only and unknown words: nothing to judge.
+    assert [a.words_used for a in answers] == [1, 1, 0, 0, 0]
+    assert answers[0].probability > 0.5 > answers[1].probability
+
+
+def test_words_used_counts_the_known_content_words_with_their_copies(predictor):
+    encoder = predictor._encoder
+    vocabulary = {*encoder.words.tokens, *(encoder.grams.tokens if encoder.grams else ())}
+    text = "Wonderful acting, WONDERFUL music; the awful xyzzyunknown script didn\u2019t work"
+    (answer,) = predictor.predict([text])
+    assert answer.words_used == sum(w in vocabulary for w in tokenize(text))
+    assert answer.words_used > len({w for w in tokenize(text) if w in vocabulary})
+
+
+def test_score_words_is_predict_on_texts_already_split(predictor):
+    texts = ["A wonderful, moving film.", "dull and far too long", "the the the", "not bad at all"]
+    assert predictor.score_words([words(t) for t in texts]) == predictor.predict(texts)
 
 
 def test_missing_model_folder_names_the_manifest(tmp_path):
@@ -114,30 +137,33 @@ def test_explanation_is_one_call_capped_at_the_first_distinct_words(predictor, m
     # the time (every explained word is one more variant of the whole text to score).
     encoder = predictor._encoder
     grams = encoder.grams.tokens if encoder.grams else ()
-    only_grams = [t for t in grams if " " not in t and encoder.words.id(t) == OOV_ID][:10]
+    # The n-gram vocabulary keeps stopwords, which are never explained: content words only.
+    only_grams = [t for t in grams if tokenize(t) == [t] and encoder.words.id(t) == OOV_ID][:10]
+    assert only_grams, "the shipped model should know some words through its n-grams only"
     in_words = [t for t in encoder.words.tokens[:1000] if tokenize(t) == [t]]
     words = [*only_grams, *in_words[: MAX_EXPLAINED_WORDS + 50]]
     assert len(words) > MAX_EXPLAINED_WORDS
     assert all(tokenize(w) == [w] for w in words)
     unknown = [f"zzq{i}x" for i in range(len(words))]
-    assert not any(predictor._known(u) for u in unknown)
+    assert predictor._encoder.known_words(unknown) == []
     text = " ".join(f"{w} {u} {w}" for w, u in zip(words, unknown, strict=True))
     calls = []
     original = TfliteModel.predict
     monkeypatch.setattr(
         TfliteModel, "predict", lambda self, x: calls.append(x) or original(self, x)
     )
-    probability, weights = predictor.explain(text)
+    answer, weights = predictor.explain(text)
     assert len(calls) == 1
     assert [w for w, _ in weights] == words[:MAX_EXPLAINED_WORDS]
     assert len(calls[0]["words"]) == len(weights) + 1
-    assert 0.0 <= probability <= 1.0
+    assert 0.0 <= answer.probability <= 1.0
+    assert answer.words_used == 2 * len(words)
 
 
 def test_concurrent_requests_get_the_same_answers_as_serial_ones(predictor):
     texts = [f"{'wonderful ' * (i % 5)} {'awful ' * (i % 3)} plot" for i in range(40)]
     expected = [predictor.predict([t])[0] for t in texts]
-    got: dict[int, float] = {}
+    got: dict[int, Answer] = {}
 
     def work(i: int) -> None:
         for _ in range(5):
@@ -148,4 +174,115 @@ def test_concurrent_requests_get_the_same_answers_as_serial_ones(predictor):
         t.start()
     for t in threads:
         t.join()
-    assert [got[i] for i in range(len(texts))] == pytest.approx(expected, abs=1e-6)
+    assert [got[i].words_used for i in range(len(texts))] == [a.words_used for a in expected]
+    assert [got[i].probability for i in range(len(texts))] == pytest.approx(
+        [a.probability for a in expected], abs=1e-6
+    )
+
+
+# --- Explanations on a fake runtime whose outputs are known exactly ----------------------------
+# Each word adds its two values to the two outputs, so deleting every copy of a word moves output
+# k by exactly copies * value[k]. Every number is a binary fraction: float32 and float64 hold
+# them exactly, so "at the resolution" is exactly at it.
+VALUES = {
+    "great": (2.0, 1.0),
+    "awful": (-3.0, -0.5),
+    "plot": (1 / 128, 0.0),  # one step of output 0: below the long-text resolution
+    "fine": (0.0, 1 / 64),  # one step of output 1: exactly the resolution, so still 0
+    "meh": (0.0, 1 / 32),  # two steps of output 1: above it
+    "dull": (-0.5, -0.25),
+}
+STEPS = (1 / 128, 1 / 64)
+HEAD = {
+    "weights": [0.5, 2.0],
+    "bias": 0.25,
+    "short_weights": [1.0, 1.0],
+    "short_bias": -0.5,
+    "short_words": 4,
+}
+
+
+class LinearRuntime:
+    """Stands in for `TfliteModel`: outputs are sums of the words' values, steps are `STEPS`."""
+
+    tokens: tuple[str, ...] = ()
+    calls = 0
+
+    def __init__(self, model: bytes) -> None:
+        self.output_steps = STEPS
+
+    def predict(self, inputs):
+        LinearRuntime.calls += 1
+        table = np.zeros((len(self.tokens) + 2, 2))
+        for i, token in enumerate(self.tokens):
+            table[i + 2] = VALUES.get(token, (0.0, 0.0))
+        return table[inputs["words"]].sum(axis=1).astype(np.float32)
+
+
+@pytest.fixture
+def linear(monkeypatch) -> LitePredictor:
+    vocabulary = Vocabulary([*VALUES, "story"])  # "story": known, no effect at all
+    encoder = Encoder(TextConfig(seq_len=16, ngram_len=0), vocabulary)
+    monkeypatch.setattr(LinearRuntime, "tokens", vocabulary.tokens)
+    monkeypatch.setattr(LinearRuntime, "calls", 0)
+    monkeypatch.setattr(predictor_module, "TfliteModel", LinearRuntime)
+    return LitePredictor({"model_version": "linear-1", "head": HEAD}, encoder, b"")
+
+
+def _z(counts: dict[str, int], head_of: int) -> float:
+    """The calibrated log-odds, by hand, of a text with `counts` copies of each known word,
+    through the weights for a text of `head_of` known words."""
+    short = head_of < HEAD["short_words"]
+    weights = HEAD["short_weights"] if short else HEAD["weights"]
+    bias = HEAD["short_bias"] if short else HEAD["bias"]
+    return bias + sum(
+        n * w * v for word, n in counts.items() for w, v in zip(weights, VALUES.get(word, (0, 0)))
+    )
+
+
+def test_predict_mixes_the_outputs_with_the_weights_for_the_texts_length(linear):
+    texts = ["great plot meh awful", "great plot awful", "The the THE", "zzqx vvbn", "dull zzqx"]
+    answers = linear.predict(texts)
+    counts = [{"great": 1, "plot": 1, "meh": 1, "awful": 1}, {"great": 1, "plot": 1, "awful": 1}]
+    counts += [{}, {}, {"dull": 1}]
+    assert [a.words_used for a in answers] == [4, 3, 0, 0, 1]
+    for answer, c in zip(answers, counts, strict=True):
+        z = _z(c, sum(c.values()))
+        assert answer.probability == pytest.approx(1 / (1 + math.exp(-z)), abs=1e-12)
+
+
+def test_weights_are_log_odds_and_zero_at_or_below_one_output_step(linear):
+    text = "Great plot, fine; meh. Awful story, truly awful: zzqx"
+    counts = {"great": 1, "plot": 1, "fine": 1, "meh": 1, "awful": 2, "story": 1}
+    answer, weights = linear.explain(text)
+    assert LinearRuntime.calls == 1
+    assert answer == linear.predict([text])[0]
+    assert answer.words_used == 7 >= HEAD["short_words"]
+    assert answer.probability == pytest.approx(1 / (1 + math.exp(-_z(counts, 7))), abs=1e-12)
+    # Long-text weights: one step of output 1 moves the log-odds by 2 * 1/64 = 1/32, the most.
+    expected = {word: _z(counts, 7) - _z({**counts, word: 0}, 7) for word in counts}
+    assert expected["plot"] == 1 / 256 and expected["fine"] == 1 / 32 == expected["story"] + 1 / 32
+    assert dict(weights) == {**expected, "plot": 0.0, "fine": 0.0}
+    assert [w for w, _ in weights] == ["great", "plot", "fine", "meh", "awful", "story"]
+    assert dict(weights)["awful"] == 2 * (0.5 * -3.0 + 2.0 * -0.5)  # both copies deleted
+    assert all(type(v) is float for _, v in weights)
+
+
+def test_every_variant_is_scored_through_the_full_texts_head(linear):
+    # Four known words take the long-text weights; each text with a word deleted has three,
+    # and scored on its own would take the short-text ones.
+    text = "great dull meh story"
+    counts = {"great": 1, "dull": 1, "meh": 1, "story": 1}
+    _, weights = linear.explain(text)
+    assert dict(weights) == {word: _z(counts, 4) - _z({**counts, word: 0}, 4) for word in counts}
+    mixed_heads = _z(counts, 4) - _z({**counts, "great": 0}, 3)
+    assert dict(weights)["great"] != pytest.approx(mixed_heads)
+
+
+def test_a_short_text_uses_the_short_heads_resolution(linear):
+    # Short-text weights are (1, 1): the resolution is one step of output 1, 1/64.
+    text = "fine meh plot"
+    _, weights = linear.explain(text)
+    assert dict(weights) == {"fine": 0.0, "meh": 1 / 32, "plot": 0.0}
+    (answer,) = linear.predict([text])
+    assert answer.words_used == 3 < HEAD["short_words"]

@@ -9,7 +9,13 @@ import pytest
 
 from handler import constants
 from handler.paths import MODEL_DIR
-from handler.runtime import ModelRuntimeError, TfliteModel, _dequantize, _input_name
+from handler.runtime import (
+    ModelRuntimeError,
+    TfliteModel,
+    _dequantize,
+    _input_name,
+    _output_position,
+)
 from handler.text import Encoder
 
 MODEL = MODEL_DIR / constants.MODEL_FILE
@@ -34,20 +40,67 @@ def test_inputs_are_named_as_the_pipeline_names_them(model, encoder):
     }
 
 
-def test_a_batch_gives_the_same_probabilities_as_one_row_at_a_time(model, encoder):
+def _n_outputs(model: TfliteModel) -> int:
+    return len(model._interp.get_output_details())
+
+
+def test_a_batch_gives_the_same_outputs_as_one_row_at_a_time(model, encoder):
     batch = model.predict(encoder.encode(TEXTS))
-    assert batch.shape == (len(TEXTS),)
+    assert _n_outputs(model) >= 1
+    assert batch.shape == (len(TEXTS), _n_outputs(model))
     assert batch.dtype == np.float32
-    assert ((batch >= 0) & (batch <= 1)).all()
-    singles = [model.predict(encoder.encode([t]))[0] for t in TEXTS]
+    assert np.isfinite(batch).all()
+    singles = np.concatenate([model.predict(encoder.encode([t])) for t in TEXTS])
     np.testing.assert_allclose(batch, singles, atol=1e-6)
     # Back to the full batch after resizing to one row.
     np.testing.assert_allclose(model.predict(encoder.encode(TEXTS)), batch, atol=1e-6)
 
 
-def test_an_empty_batch_is_an_empty_answer_without_an_invoke(model, encoder):
+def test_columns_are_the_outputs_in_the_graphs_order(model, encoder):
+    # Read the interpreter by hand: column k must be the output tensor named "...:k", whatever
+    # order the interpreter lists its outputs in.
+    x = encoder.encode(TEXTS[:1])
+    got = model.predict(x)
+    interp = TfliteModel(MODEL)._interp
+    for detail in interp.get_input_details():
+        interp.set_tensor(detail["index"], x[_input_name(detail["name"])])
+    interp.invoke()
+    by_position = {}
+    for detail in interp.get_output_details():
+        by_position[int(detail["name"].rpartition(":")[2])] = _dequantize(
+            interp.get_tensor(detail["index"]), detail
+        ).reshape(-1)[0]
+    assert sorted(by_position) == list(range(_n_outputs(model)))
+    np.testing.assert_allclose(got[0], [by_position[k] for k in sorted(by_position)], atol=1e-6)
+
+
+@pytest.mark.parametrize(("name", "position"), [("StatefulPartitionedCall:1", 1), ("out", 0)])
+def test_output_position_is_the_converters_suffix(name, position):
+    assert _output_position({"name": name}) == position
+
+
+def test_output_steps_are_the_int8_steps_the_outputs_move_in(model, encoder):
+    steps = np.asarray(model.output_steps)
+    assert steps.shape == (_n_outputs(model),)
+    assert (steps > 0).all(), "a full-int8 model has a step on every output"
+    # Every output is (q - zero_point) * step for integers q and zero_point.
+    outputs = model.predict(encoder.encode([*TEXTS, "zzqx", "", "the the the"]))
+    in_steps = outputs / steps
+    np.testing.assert_allclose(in_steps, np.round(in_steps), atol=1e-3)
+    assert len(np.unique(outputs[:, 0])) > 1, "the outputs should vary with the text"
+
+
+def test_an_empty_batch_is_an_empty_answer_without_an_invoke(encoder):
+    model = TfliteModel(MODEL)
+    invoked: list[int] = []
+    model._interp.invoke = lambda: invoked.append(1)
     empty = {name: np.zeros((0, model.input_length(name)), np.int32) for name in model.input_names}
-    assert model.predict(empty).shape == (0,)
+    answer = model.predict(empty)
+    assert answer.shape == (0, _n_outputs(model))
+    assert answer.dtype == np.float32
+    assert invoked == []
+    model.predict(encoder.encode(TEXTS[:1]))  # the recorder does see a real batch's invoke
+    assert invoked == [1]
 
 
 def test_bytes_and_path_load_the_same_model(model, encoder):
@@ -67,7 +120,7 @@ def test_a_missing_input_is_a_runtime_error_and_the_model_still_works(model, enc
     x = encoder.encode(TEXTS[:1])
     with pytest.raises(ModelRuntimeError, match="inference failed"):
         model.predict({"not_an_input": next(iter(x.values()))})
-    assert model.predict(x).shape == (1,)
+    assert model.predict(x).shape == (1, _n_outputs(model))
 
 
 def test_concurrent_calls_of_different_sizes_each_get_their_own_answer(model, encoder):
