@@ -26,6 +26,8 @@ def test_review_shows_label_probability_and_highlights(page: Page, text: str, la
     body = analyze(page, text)
 
     assert body["label"] == label
+    assert body["words_used"] > 0
+    expect(page.locator("#probability-meter")).to_be_visible()
     expect(page.locator("#label")).to_have_text(label, ignore_case=True)
     meter = page.get_by_role("meter", name="Probability that the review is positive")
     assert float(meter.get_attribute("aria-valuenow")) == pytest.approx(
@@ -159,3 +161,36 @@ def test_a_text_with_no_known_word_says_the_model_cannot_judge(page: Page) -> No
 def test_footer_links_to_the_model_card(page: Page) -> None:
     link = page.get_by_role("link", name="Model card")
     expect(link).to_have_attribute("href", re.compile(r"/v1/model/card$"))
+
+
+def test_a_text_of_unknown_words_cannot_be_judged_either(page: Page) -> None:
+    body = analyze(page, "zzqx vvbn")
+
+    assert body["words_used"] == 0
+    expect(page.locator("#label")).to_have_text("Cannot judge")
+    expect(page.locator("#probability-meter")).to_be_hidden()
+
+
+def test_a_weight_below_the_models_resolution_is_shown_as_neutral(page: Page) -> None:
+    # The service reports a change within one int8 step as exactly 0.0: neither colour.
+    answer = {
+        "label": "positive",
+        "probability": 0.8,
+        "words_used": 3,
+        "model_version": "m1",
+        "explanation": [
+            {"word": "great", "weight": 1.25},
+            {"word": "plot", "weight": 0.0},
+            {"word": "dull", "weight": -0.5},
+        ],
+    }
+    page.route("**/v1/predict", lambda route: route.fulfill(json=answer))
+    analyze(page, "Great plot, dull ending")
+
+    plot = page.locator("#highlighted mark.word", has_text="plot")
+    expect(plot).to_have_class("word word-zero")
+    expect(plot).to_have_attribute("title", "weight \u00b10.000")
+    expect(page.locator("#highlighted mark.word-pos")).to_have_text("Great")
+    expect(page.locator("#highlighted mark.word-neg")).to_have_text("dull")
+    expect(page.locator("#top-words li.zero .top-word")).to_have_text("plot")
+    expect(page.locator("#probability-meter")).to_be_visible()

@@ -59,7 +59,8 @@ def test_any_text_gets_a_documented_answer(client, text, explain):
         assert 0.0 <= answer["probability"] <= 1.0
         if answer["probability"] != 0.5:  # a rounded 0.5 may come from either side of it
             assert answer["label"] == ("positive" if answer["probability"] > 0.5 else "negative")
-        assert type(answer["words_used"]) is int and answer["words_used"] >= 0
+        assert type(answer["words_used"]) is int
+        assert answer["words_used"] >= 0
         if explain:
             # One entry per distinct known word; `words_used` counts their copies too.
             assert len(answer["explanation"]) <= answer["words_used"]

@@ -9,7 +9,8 @@ import threading
 import numpy as np
 import pytest
 
-from handler import constants, predictor as predictor_module
+from handler import constants
+from handler import predictor as predictor_module
 from handler.errors import ModelLoadError
 from handler.predictor import MAX_EXPLAINED_WORDS, Answer, LitePredictor
 from handler.runtime import TfliteModel
@@ -236,7 +237,9 @@ def _z(counts: dict[str, int], head_of: int) -> float:
     weights = HEAD["short_weights"] if short else HEAD["weights"]
     bias = HEAD["short_bias"] if short else HEAD["bias"]
     return bias + sum(
-        n * w * v for word, n in counts.items() for w, v in zip(weights, VALUES.get(word, (0, 0)))
+        n * w * v
+        for word, n in counts.items()
+        for w, v in zip(weights, VALUES.get(word, (0, 0)), strict=True)
     )
 
 
@@ -261,7 +264,9 @@ def test_weights_are_log_odds_and_zero_at_or_below_one_output_step(linear):
     assert answer.probability == pytest.approx(1 / (1 + math.exp(-_z(counts, 7))), abs=1e-12)
     # Long-text weights: one step of output 1 moves the log-odds by 2 * 1/64 = 1/32, the most.
     expected = {word: _z(counts, 7) - _z({**counts, word: 0}, 7) for word in counts}
-    assert expected["plot"] == 1 / 256 and expected["fine"] == 1 / 32 == expected["story"] + 1 / 32
+    assert expected["plot"] == 1 / 256
+    assert expected["fine"] == 1 / 32  # exactly the resolution
+    assert expected["story"] == 0.0
     assert dict(weights) == {**expected, "plot": 0.0, "fine": 0.0}
     assert [w for w, _ in weights] == ["great", "plot", "fine", "meh", "awful", "story"]
     assert dict(weights)["awful"] == 2 * (0.5 * -3.0 + 2.0 * -0.5)  # both copies deleted
