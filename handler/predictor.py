@@ -68,7 +68,20 @@ class LitePredictor:
             predictor = cls(manifest, encoder, model)
         except ModelRuntimeError as exc:
             raise ModelLoadError(f"{model_dir / _name(manifest, 'model')}: {exc}") from exc
+        except (TypeError, ValueError) as exc:
+            raise ModelLoadError(
+                f"{model_dir / constants.MANIFEST_FILE}: not a head this service can read ({exc})"
+            ) from None
         _check_inputs(predictor._runtime, manifest, model_dir)
+        outputs = len(predictor._steps)
+        if any(
+            len(w) not in (1, outputs)
+            for w in (predictor._head.weights, predictor._head.short_weights)
+        ):
+            raise ModelLoadError(
+                f"{model_dir / constants.MANIFEST_FILE}: the head's weights do not fit the "
+                f"model's {outputs} outputs"
+            )
         return predictor
 
     @property

@@ -291,3 +291,15 @@ def test_a_short_text_uses_the_short_heads_resolution(linear):
     assert dict(weights) == {"fine": 0.0, "meh": 1 / 32, "plot": 0.0}
     (answer,) = linear.predict([text])
     assert answer.words_used == 3 < HEAD["short_words"]
+
+
+def test_a_head_that_does_not_fit_the_outputs_is_refused_at_load(model_copy):
+    _rewrite_manifest(model_copy, lambda m: m["head"].update(weights=[1.0, 2.0, 3.0]))
+    with pytest.raises(ModelLoadError, match=r"manifest\.json: the head's weights do not fit"):
+        LitePredictor.load(model_copy)
+
+
+def test_a_head_with_unknown_keys_is_refused_at_load(model_copy):
+    _rewrite_manifest(model_copy, lambda m: m["head"].update(temperature=2.0))
+    with pytest.raises(ModelLoadError, match=r"manifest\.json: not a head this service can read"):
+        LitePredictor.load(model_copy)
