@@ -1,6 +1,6 @@
 """Rewrite the answers under each ```console `$ curl` example in README.md and docs/serving.md.
 
-Run after replacing the model: `.venv/bin/python scripts/refresh_examples.py`. The answers come
+Run after replacing the model: `.venv/bin/python -m scripts.refresh_examples`. The answers come
 from the real app in-process with the shipped model, byte for byte what the local server sends;
 tests/handler/test_docs_example.py fails until the documents agree with the model again.
 """
@@ -8,21 +8,17 @@ tests/handler/test_docs_example.py fails until the documents agree with the mode
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from handler.app import app_from_environment  # noqa: E402
-from tests.handler.test_docs_example import BLOCK, parse  # noqa: E402
+from handler.app import app_from_environment
+from handler.paths import DOCS_DIR, REPO_ROOT
+from tests.handler.test_docs_example import BLOCK, parse
 
 
 def main() -> None:
     client = TestClient(app_from_environment())
-    for doc in (ROOT / "README.md", ROOT / "docs" / "serving.md"):
+    for doc in (REPO_ROOT / "README.md", DOCS_DIR / "serving.md"):
         text = doc.read_text()
 
         def answer(m: re.Match[str]) -> str:
@@ -31,7 +27,7 @@ def main() -> None:
             return f"```console\n$ {m.group(1)}\n{got}\n```"
 
         doc.write_text(BLOCK.sub(answer, text))
-        print(f"refreshed {doc.relative_to(ROOT)}")
+        print(f"refreshed {doc.relative_to(REPO_ROOT)}")
 
 
 if __name__ == "__main__":

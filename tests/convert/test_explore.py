@@ -15,10 +15,11 @@ from convert import __main__ as cli
 from convert import data
 from convert.data import Imdb, load
 from convert.explore import write_report
+from handler.paths import REPO_ROOT
 from tests.convert.review_fixtures import write_aclimdb
 
 PER_CLASS = 5
-ROOT = Path(__file__).parents[2]
+ROOT = REPO_ROOT
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)]+)\)")
 
 

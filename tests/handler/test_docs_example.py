@@ -1,7 +1,7 @@
 """The documented `curl` examples still work: same request, same shape, and the same answer.
 
 The documents quote the shipped model's real answers, so a new model fails these tests until
-`scripts/refresh_examples.py` has rewritten them.
+`python -m scripts.refresh_examples` has rewritten them.
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-DOCS = [p for p in (ROOT / "README.md", ROOT / "docs" / "serving.md") if p.exists()]
+from handler.paths import DOCS_DIR, REPO_ROOT
+
+DOCS = [p for p in (REPO_ROOT / "README.md", DOCS_DIR / "serving.md") if p.exists()]
 # A ```console block: `$ curl ...` (continued with backslashes), then the output up to the fence.
 BLOCK = re.compile(r"```console\n\$ (curl .*?)\n(?<!\\\n)(.*?)```", re.S)
 

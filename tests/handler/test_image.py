@@ -26,13 +26,14 @@ from pathlib import Path
 
 import pytest
 
-from handler import constants, lambda_function, metrics
+from handler import constants, lambda_function, metrics, paths
+from handler.paths import HANDLER_DIR, MODEL_DIR, REPO_ROOT, SHIPPED_MANIFEST
 from tests.handler.conftest import EVENTS
 
-ROOT = Path(__file__).resolve().parents[2]
-HANDLER = ROOT / "handler"
+ROOT = REPO_ROOT
+HANDLER = HANDLER_DIR
 UV = ROOT / ".tools" / "bin" / "uv"
-REQUIREMENTS = HANDLER / "requirements.txt"
+REQUIREMENTS = paths.REQUIREMENTS
 EXPORT = [
     "export",
     "--only-group",
@@ -189,9 +190,9 @@ def test_dockerfile_copies_everything_the_entry_point_imports_and_reads():
     files, _ = _imported_by_the_entry()
     assert all(path.is_relative_to(HANDLER) for path in files), files
     # The model the default settings read, and every file its manifest names, are under handler/.
-    manifest = json.loads((HANDLER / "model" / constants.MANIFEST_FILE).read_text())
+    manifest = json.loads(SHIPPED_MANIFEST.read_text())
     for entry in manifest["files"].values():
-        assert (HANDLER / "model" / entry["name"]).is_file()
+        assert (MODEL_DIR / entry["name"]).is_file()
     assert lambda_function.app is not None
 
 
