@@ -15,7 +15,7 @@ from convert import __main__ as cli
 from convert import data
 from convert.data import Imdb, load
 from convert.explore import write_report
-from handler.paths import REPO_ROOT
+from handler.paths import REPO_ROOT, REPORTS_DIR
 from tests.convert.review_fixtures import write_aclimdb
 
 PER_CLASS = 5
@@ -105,7 +105,7 @@ def test_cli_data_defaults_to_the_environment(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv(data.ENV_DATA, "/somewhere/aclImdb.tar.gz")
     args = cli.build_parser().parse_args(["explore"])
     assert args.data == Path("/somewhere/aclImdb.tar.gz")
-    assert args.out == Path("reports")
+    assert args.out == REPORTS_DIR
     monkeypatch.delenv(data.ENV_DATA)
     assert cli.build_parser().parse_args(["explore"]).data is None  # load() will download
 
