@@ -71,18 +71,28 @@ def lambda_handler(job: dict[str, Any]) -> dict[str, Any]:
 def keras_model(job: dict[str, Any]) -> dict[str, Any]:
     """The original project's path: TensorFlow, the full Keras model, `model.predict`."""
     import keras
+    import numpy as np
     import tensorflow  # noqa: F401  # as the original did; Keras imports it as its backend anyway
 
     import convert.models  # noqa: F401  # registers the constraint the saved model refers to
     from convert.export import feed
-    from handler.text import Encoder
+    from handler import constants
+    from handler.calibration import Head
+    from handler.text import Encoder, words
 
     model = keras.models.load_model(job["keras_model"])
-    encoder = Encoder.load(Path(job["vocab"]))
+    vocab = Path(job["vocab"])
+    encoder = Encoder.load(vocab)
+    head = Head.of(json.loads((vocab.parent / constants.MANIFEST_FILE).read_text()))
     loaded = time.perf_counter()
-    x = encoder.encode([job["text"]])
-    probs = model.predict(feed(model, x), verbose=0)
-    return _timings(loaded, float(probs.reshape(-1)[0]))
+    tokens = words(job["text"])
+    out = model.predict(feed(model, encoder.encode_words([tokens])), verbose=0)
+    # The graph's logits through the manifest's head: the probability the service would answer.
+    logits = np.stack(
+        [np.asarray(o).reshape(-1) for o in (out if isinstance(out, list) else [out])], 1
+    )
+    (p,) = head.probabilities(logits, [len(encoder.known_words(tokens))])
+    return _timings(loaded, float(p))
 
 
 def _timings(loaded: float, probability: float | None) -> dict[str, Any]:
