@@ -98,8 +98,8 @@ class LitePredictor:
     def score_words(self, word_lists: Sequence[Sequence[str]]) -> list[Answer]:
         """Answers for texts already split by `handler.text.words`."""
         known = [len(self._encoder.known_words(w)) for w in word_lists]
-        logits = self._run(self._encoder.encode_words(word_lists))
-        probs = self._head.probabilities(logits, known)
+        outputs = self._run(self._encoder.encode_words(word_lists))
+        probs = self._head.probabilities(outputs, known)
         return [Answer(float(p), n) for p, n in zip(probs, known, strict=True)]
 
     def explain(self, text: str) -> tuple[Answer, list[tuple[str, float]]]:
