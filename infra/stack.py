@@ -77,7 +77,13 @@ class SentimentStack(Stack):
             alarms=list(self.monitoring.alarms.values()),
         )
         self.providers = give_providers_log_groups(self)
-        acknowledge_stack(self)
+        acknowledge_stack(
+            site=self.site,
+            api=self.api,
+            page=self.page,
+            release=self.release,
+            web_acl=self.web_acl,
+        )
 
         for name, value, description in (
             (names.OUTPUT_API_URL, self.site.origin, "Base URL of the prediction API (CloudFront)"),
