@@ -5,7 +5,8 @@ invocation ends, so the request path pays for a few dictionary appends and one `
 metric carries the `model_version` dimension, so a canary's new model shows up beside the old.
 Only numbers derived from the answers (and their texts' lengths) come in here, never text.
 
-Outside a Lambda invocation (the local server, app tests) `record` does nothing.
+Outside a Lambda invocation (the local server, app tests) `record` does nothing. The metrics'
+names are in `handler.constants`, where infra/'s dashboard and alarms read them too.
 """
 
 from __future__ import annotations
