@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
+from handler.constants import MODEL_CARD_PATH
 from handler.text import LONE_SURROGATE
 
 Label = Literal["negative", "positive"]
@@ -157,7 +158,7 @@ class ModelInfo(BaseModel):
             },
             head=manifest.get("head", {}),
             limits=limits,
-            model_card="/v1/model/card" if has_card else None,
+            model_card=MODEL_CARD_PATH if has_card else None,
         )
 
 
