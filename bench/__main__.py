@@ -20,7 +20,8 @@ from bench import cold, deps, goals, machine, report, review, venvs, warm
 from bench.artifacts import Artifacts, MissingArtifactError
 from bench.proc import BenchError, say
 from bench.settings import FULL, QUICK, Settings
-from handler.paths import FLOAT_MODEL, KERAS_MODEL, MODEL_DIR, REPO_ROOT, REPORTS_DIR
+from convert.paths import FLOAT_MODEL, KERAS_MODEL, REPORTS_DIR
+from handler.paths import MODEL_DIR, REPO_ROOT
 
 DEFAULT_CACHE = REPO_ROOT / "build" / "bench"
 

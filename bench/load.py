@@ -26,8 +26,8 @@ from typing import Any
 import httpx
 import psutil
 
+from convert.paths import REPORTS_DIR
 from handler.local_server import HOST, local_server
-from handler.paths import REPORTS_DIR
 
 MEMORY_GROWTH_BUDGET = 0.10
 WARM_UP_SHARE = 0.10

@@ -6,7 +6,7 @@ import logging
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -91,8 +91,19 @@ def _model_card(model_dir: Path) -> str | None:
         return None
 
 
-def app_from_environment() -> FastAPI:
-    """Settings, model and app for this process, with one log line about the model load."""
+class Service(NamedTuple):
+    """What `service_from_environment` built, so that no caller has to read it again."""
+
+    app: FastAPI
+    predictor: LitePredictor
+
+
+def service_from_environment() -> Service:
+    """Settings, model and app for this process, with one log line about the model load.
+
+    The settings are read and the manifest is loaded here, once; the entry point takes the
+    model version for its metrics from what this returns.
+    """
     started = time.perf_counter()
     settings = load_settings()
     logs.configure(settings.log_level)
@@ -102,7 +113,7 @@ def app_from_environment() -> FastAPI:
         model_version=predictor.model_version,
         model_load_ms=round((time.perf_counter() - started) * 1000, 2),
     )
-    return create_app(settings, predictor)
+    return Service(create_app(settings, predictor), predictor)
 
 
 async def _request_error(request: Request, exc: Exception) -> JSONResponse:

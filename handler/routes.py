@@ -17,7 +17,14 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, ValidationError
 
 from handler import metrics, sentences
-from handler.constants import label_of
+from handler.constants import (
+    BATCH_PATH,
+    HEALTH_PATH,
+    MODEL_CARD_PATH,
+    MODEL_PATH,
+    PREDICT_PATH,
+    label_of,
+)
 from handler.errors import InvalidInputError, InvalidJsonError, UnsupportedMediaTypeError
 from handler.predictor import Answer, Predictor
 from handler.schemas import Limits, ModelInfo, RequestModels
@@ -48,12 +55,12 @@ def build_router(
     """The v1 routes over `predictor`, validating request bodies with `models`."""
     model_info = ModelInfo.of(predictor.manifest, limits, has_card=model_card is not None)
     model_info_json = model_info.model_dump(mode="json")
-    router = APIRouter(prefix="/v1", tags=["v1"])
+    router = APIRouter(tags=["v1"])
 
     # `async def`: the work is short and Lambda sends one request at a time, so a thread-pool
     # hop per request would only add latency. Under uvicorn this runs on the event loop.
     @router.post(
-        "/predict",
+        PREDICT_PATH,
         summary="Sentiment of one review, optionally with per-word weights and per-sentence answers",
         **_documented("PredictResponse", models.predict, BODY_ERRORS),
     )
@@ -82,7 +89,7 @@ def build_router(
         return JSONResponse(answer_json)
 
     @router.post(
-        "/predict/batch",
+        BATCH_PATH,
         summary="Sentiment of several reviews in one model call, in order",
         **_documented("BatchResponse", models.batch, BODY_ERRORS),
     )
@@ -104,13 +111,13 @@ def build_router(
         metrics.record([a.probability for a in answers], [len(t) for t in body.texts])
         return JSONResponse({"predictions": predictions, "model_version": predictor.model_version})
 
-    @router.get("/health", summary="Whether the model answers", **_documented("HealthResponse"))
+    @router.get(HEALTH_PATH, summary="Whether the model answers", **_documented("HealthResponse"))
     async def health() -> JSONResponse:
         predictor.predict(["health check"])  # raises ModelUnavailableError -> 503
         return JSONResponse({"status": "ok", "model_version": predictor.model_version})
 
     @router.get(
-        "/model",
+        MODEL_PATH,
         summary="The model's manifest (public part) and the limits in force",
         **_documented("ModelInfo", errors=()),
     )
@@ -121,7 +128,7 @@ def build_router(
         card = model_card
 
         @router.get(
-            "/model/card",
+            MODEL_CARD_PATH,
             summary="The model card: intended use, training, evaluation and failure modes",
             response_class=PlainTextResponse,
             responses={200: {"content": {"text/markdown": {}}}},

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from pydantic.json_schema import SkipJsonSchema
 
+from handler.constants import MODEL_CARD_PATH
 from handler.text import LONE_SURROGATE
 
 Label = Literal["negative", "positive"]
@@ -198,7 +199,7 @@ class ModelInfo(BaseModel):
             },
             head=manifest.get("head", {}),
             limits=limits,
-            model_card="/v1/model/card" if has_card else None,
+            model_card=MODEL_CARD_PATH if has_card else None,
         )
 
 

@@ -19,7 +19,14 @@ from aws_cdk import aws_logs as logs
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 from constructs import Construct
 
-from handler.constants import ENV_ALLOWED_ORIGINS, ENV_LOG_LEVEL
+from handler.constants import (
+    BATCH_PATH,
+    ENV_ALLOWED_ORIGINS,
+    ENV_LOG_LEVEL,
+    HEALTH_PATH,
+    MODEL_PATH,
+    PREDICT_PATH,
+)
 from handler.paths import REPO_ROOT
 from infra.log_groups import expiring_log_group, function_role_and_logs
 from infra.settings import Settings
@@ -29,10 +36,10 @@ LIVE_ALIAS: Final = "live"
 # Routes named here get their own route key in the access log; anything else (docs, preflights,
 # unknown paths) reaches the app through $default and is logged as "$default".
 ROUTES: Final = (
-    ("/v1/predict", apigwv2.HttpMethod.POST),
-    ("/v1/predict/batch", apigwv2.HttpMethod.POST),
-    ("/v1/health", apigwv2.HttpMethod.GET),
-    ("/v1/model", apigwv2.HttpMethod.GET),
+    (PREDICT_PATH, apigwv2.HttpMethod.POST),
+    (BATCH_PATH, apigwv2.HttpMethod.POST),
+    (HEALTH_PATH, apigwv2.HttpMethod.GET),
+    (MODEL_PATH, apigwv2.HttpMethod.GET),
 )
 
 # The image copies `handler/` as a package, so the build context is the repository root;

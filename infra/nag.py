@@ -5,7 +5,7 @@ anywhere else fails synth.
 """
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from aws_cdk import Acknowledgment, CfnElement, DefaultStackSynthesizer, Stack, Validations
 from aws_cdk import aws_s3 as s3
@@ -17,18 +17,22 @@ from infra.release import Release
 from infra.site import StaticSite
 from infra.waf import WebAclArn
 
-if TYPE_CHECKING:
-    from infra.stack import SentimentStack
 
-
-def acknowledge_stack(stack: "SentimentStack") -> None:
-    """Every acknowledgement of the stack, construct by construct."""
-    acknowledge_site(stack.site, web_acl=stack.web_acl is not None)
-    acknowledge_api(stack.api)
-    acknowledge_page_deployment(stack.page, stack.site.bucket)
-    acknowledge_release(stack.release)
-    if stack.web_acl:
-        acknowledge_web_acl_reader(stack.web_acl)
+def acknowledge_stack(
+    *,
+    site: StaticSite,
+    api: SentimentApi,
+    page: s3_deployment.BucketDeployment,
+    release: Release,
+    web_acl: WebAclArn | None,
+) -> None:
+    """Every acknowledgement of the stack, construct by construct (the stack passes its own)."""
+    acknowledge_site(site, web_acl=web_acl is not None)
+    acknowledge_api(api)
+    acknowledge_page_deployment(page, site.bucket)
+    acknowledge_release(release)
+    if web_acl:
+        acknowledge_web_acl_reader(web_acl)
 
 
 def acknowledge_web_acl_reader(reader: WebAclArn) -> None:

@@ -24,7 +24,8 @@ from bench.__main__ import build_parser, settings_from
 from bench.artifacts import Artifacts
 from bench.settings import FULL, QUICK
 from bench.stats import percentile, time_interleaved
-from handler.paths import FLOAT_MODEL, KERAS_MODEL, MODEL_DIR, REPO_ROOT, REQUIREMENTS
+from convert.paths import FLOAT_MODEL, KERAS_MODEL
+from handler.paths import MODEL_DIR, REPO_ROOT, REQUIREMENTS
 from handler.predictor import LitePredictor
 
 SECTIONS = {

@@ -192,6 +192,14 @@ def test_each_route_has_its_own_route_key_and_the_rest_reaches_the_app(
     assert keys == {"$default", *(f"{m.value} {path}" for path, m in ROUTES)}
 
 
+def test_each_route_infra_names_is_one_the_app_serves() -> None:
+    # Both take the paths from handler.constants; the methods must agree too.
+    from handler.lambda_function import app
+
+    served = {(path, m.upper()) for path, ops in app.openapi()["paths"].items() for m in ops}
+    assert {(path, method.value) for path, method in ROUTES} <= served
+
+
 def test_stage_throttles_and_writes_json_access_logs(default_app: Synthesized) -> None:
     stage = default_app.only("AWS::ApiGatewayV2::Stage")
     assert stage["StageName"] == "$default"
