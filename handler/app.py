@@ -57,6 +57,8 @@ def create_app(settings: Settings, predictor: Predictor) -> FastAPI:
         max_batch_items=settings.max_batch_items,
         max_body_bytes=settings.max_body_bytes,
         max_explained_words=MAX_EXPLAINED_WORDS,
+        max_sentences=settings.max_sentences,
+        max_batch_sentences=settings.max_batch_sentences,
     )
     requests = request_models(limits)
     app = ServiceApp(

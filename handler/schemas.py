@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic.json_schema import SkipJsonSchema
 
 from handler.constants import MODEL_CARD_PATH
 from handler.text import LONE_SURROGATE
@@ -37,6 +38,10 @@ class Limits(BaseModel):
     max_batch_items: int
     max_body_bytes: int
     max_explained_words: int = Field(description="explanations cover the first N distinct words")
+    max_sentences: int = Field(description="sentences per text with sentences=true")
+    max_batch_sentences: int = Field(
+        description="sentences in all of a batch's texts together with sentences=true"
+    )
 
 
 def _replace_lone_surrogates(value: object) -> object:
@@ -56,10 +61,12 @@ class _Strict(BaseModel):
 class PredictRequest(_Strict):
     text: str
     explain: bool = Field(False, description="also return per-word occlusion weights")
+    sentences: bool = False
 
 
 class BatchRequest(_Strict):
     texts: list[str]
+    sentences: bool = False
 
 
 class RequestModels(NamedTuple):
@@ -82,8 +89,21 @@ def request_models(limits: Limits) -> RequestModels:
         BeforeValidator(_replace_lone_surrogates),
     ]
     texts = Annotated[list[text], Field(min_length=1, max_length=limits.max_batch_items)]
-    predict = create_model("PredictRequest", __base__=PredictRequest, text=(text, ...))
-    batch = create_model("BatchRequest", __base__=BatchRequest, texts=(texts, ...))
+    # The sentence limits depend on the splitter, not on the JSON: stated here, checked by the
+    # routes (422 `too_many_sentences`).
+    each = f"at most {limits.max_sentences} sentences a text"
+    one = Field(False, description=f"also answer for each sentence of the text ({each})")
+    every = Field(
+        False,
+        description=f"also answer for each sentence of every text ({each}, "
+        f"{limits.max_batch_sentences} in all)",
+    )
+    predict = create_model(
+        "PredictRequest", __base__=PredictRequest, text=(text, ...), sentences=(bool, one)
+    )
+    batch = create_model(
+        "BatchRequest", __base__=BatchRequest, texts=(texts, ...), sentences=(bool, every)
+    )
     return RequestModels(predict, batch)
 
 
@@ -95,6 +115,27 @@ class Prediction(BaseModel):
     )
 
 
+class Sentence(Prediction):
+    """One sentence's answer: exactly what /v1/predict answers for `text[start:end]` alone."""
+
+    start: int = Field(ge=0, description="offset of its first character, in code points")
+    end: int = Field(ge=1, description="offset just past its last character, in code points")
+
+
+def _absent_when_unset(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)  # the field is left out, never sent as null
+
+
+class TextPrediction(Prediction):
+    # Absent, not null, unless asked for: answers without sentences stay as they were.
+    sentences: list[Sentence] | SkipJsonSchema[None] = Field(
+        None,
+        description="with sentences=true: every sentence of the text, in order, whitespace and "
+        "`<br />` breaks between them left out; absent otherwise",
+        json_schema_extra=_absent_when_unset,
+    )
+
+
 class WordWeight(BaseModel):
     word: str = Field(description="the word as normalised by the shared text pipeline")
     weight: float = Field(
@@ -102,7 +143,7 @@ class WordWeight(BaseModel):
     )
 
 
-class PredictResponse(Prediction):
+class PredictResponse(TextPrediction):
     model_version: str
     explanation: list[WordWeight] | None = Field(
         description="with explain=true: one entry per distinct known word, in text order"
@@ -110,7 +151,7 @@ class PredictResponse(Prediction):
 
 
 class BatchResponse(BaseModel):
-    predictions: list[Prediction] = Field(description="in the order of the request's texts")
+    predictions: list[TextPrediction] = Field(description="in the order of the request's texts")
     model_version: str
 
 

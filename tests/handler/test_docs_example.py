@@ -50,6 +50,11 @@ def test_serving_doc_has_examples():
     assert any(name == "serving.md" for name, _, _ in examples())
 
 
+def test_readme_shows_per_sentence_answers():
+    shown = [json.loads(output) for doc, _, output in examples() if doc == "README.md"]
+    assert any(answer.get("sentences") for answer in shown)
+
+
 @pytest.mark.parametrize(("doc", "command", "output"), examples())
 def test_documented_request_gets_the_documented_shape(client, doc, command, output):
     method, path, body, headers = parse(command)

@@ -70,6 +70,16 @@ CASES = [
     ("She yelled \u201cRun!\u201d Then silence.", ["She yelled \u201cRun!\u201d", "Then silence."]),
     ("Really?! Yes. Really.", ["Really?!", "Yes.", "Really."]),
     ("Wow!!! Amazing!!!", ["Wow!!!", "Amazing!!!"]),
+    # From an IMDb training review: sentencex alone joins repeated marks and a following "I".
+    (
+        "It will never win any awards but its good clean fun for all!! I recommend it.",
+        ["It will never win any awards but its good clean fun for all!!", "I recommend it."],
+    ),
+    ("Really?! I'm speechless.", ["Really?!", "I'm speechless."]),
+    (
+        "Wow!!!! I loved it. Is it on DVD?? I hope so.",
+        ["Wow!!!!", "I loved it.", "Is it on DVD??", "I hope so."],
+    ),
     ("Why? Because it's bad.", ["Why?", "Because it's bad."]),
     ("  Leading and trailing space.  Two.  ", ["Leading and trailing space.", "Two."]),
     ("Line one.\n\nLine two.", ["Line one.", "Line two."]),

@@ -24,6 +24,7 @@ def test_defaults_match_the_contract(monkeypatch):
         64,
         1_048_576,
     )
+    assert (settings.max_sentences, settings.max_batch_sentences) == (100, 256)
     assert settings.allowed_origins == ()
 
 
@@ -46,6 +47,8 @@ def test_values_are_read_from_the_environment(monkeypatch):
         (constants.ENV_MAX_TEXT_CHARS, "0"),
         (constants.ENV_MAX_BATCH_ITEMS, "-1"),
         (constants.ENV_MAX_BODY_BYTES, str(7 * 1024 * 1024)),
+        (constants.ENV_MAX_SENTENCES, "0"),
+        (constants.ENV_MAX_BATCH_SENTENCES, "many"),
         (constants.ENV_ALLOWED_ORIGINS, "*"),
         (constants.ENV_ALLOWED_ORIGINS, "https://a.example/path"),
         (constants.ENV_LOG_LEVEL, "LOUD"),
