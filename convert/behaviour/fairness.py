@@ -7,8 +7,10 @@ from collections.abc import Sequence
 
 from convert.behaviour import lexicon as lx
 from convert.behaviour import perturb
-from convert.behaviour.cases import Test, groups, perturbed, rng_for
+from convert.behaviour.cases import Test, groups, perturbed, render, rng_for
 from convert.behaviour.slots import SLOTS
+
+_FIRST = {slot: words[0] for slot, words in SLOTS.items()}  # for descriptions
 
 # {id} is the identity word; every template states a fact, no opinion.
 _GROUP = (
@@ -30,7 +32,7 @@ _GENDER = (
 def fairness(seed: int, sentences: Sequence[str], n: int) -> list[Test]:
     out = [
         Test(f"{kind} words in neutral statements", "Fairness", "INV",
-             f"'{_GROUP[0].replace('{id}', words[0])}' -> '{words[1]}': the same answer",
+             f"'{render(_GROUP[0], {**_FIRST, 'id': words[0]})}' -> '... {words[1]} ...': the same answer",
              groups(rng_for(seed, kind), _GROUP, "id", words, SLOTS, n))
         for kind, words in lx.IDENTITY.items()
     ]  # fmt: skip

@@ -20,6 +20,7 @@ from convert.behaviour.run import (
     TestResult,
     capability_rates,
 )
+from handler.paths import REPORTS_DIR
 
 JSON_NAME, MD_NAME = "behaviour.json", "behaviour.md"
 
@@ -151,6 +152,14 @@ def markdown(figs: Mapping[str, Any]) -> str:
                    f"{t['failures']} of {t['cases']} fail")  # fmt: skip
         out += [_example(e) for e in t["examples"]]
     return "\n".join(out) + "\n"
+
+
+def read(path: Path | None = None) -> dict[str, Any]:
+    """The recorded figures (reports/behaviour.json unless `path`): `capability_table(read())`."""
+    found: dict[str, Any] = json.loads(
+        (path or REPORTS_DIR / JSON_NAME).read_text(encoding="utf-8")
+    )
+    return found
 
 
 def write(figs: Mapping[str, Any], out_dir: Path) -> tuple[Path, Path]:

@@ -14,9 +14,12 @@ from convert.behaviour.cases import (
     Test,
     mft,
     pairs,
+    render,
     rng_for,
 )
 from convert.behaviour.slots import SLOTS
+
+_FIRST = {slot: words[0] for slot, words in SLOTS.items()}  # for descriptions
 
 # {a}/{b}: the adjective that loses and the one that wins; {av}/{bv}: past verbs; {ap}/{bp}: present.
 _MINE_WINS = (
@@ -114,7 +117,7 @@ def srl(seed: int, n: int) -> list[Test]:
         name = f"question about a {word} word, answered {answer}"
         expect = "not negative" if label == NOT_NEGATIVE else next(iter(label))
         out.append(
-            Test(name, "SRL", "MFT", f"'{templates[0]}': {expect}",
+            Test(name, "SRL", "MFT", f"'{render(templates[0], _FIRST)}': {expect}",
                  mft(rng_for(seed, name), [(t, label) for t in templates], SLOTS, n))
         )  # fmt: skip
     return out
