@@ -154,6 +154,18 @@ def markdown(figs: Mapping[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def regressions(
+    recorded: Mapping[str, Any], rates: Mapping[str, float], noise: float = 0.001
+) -> dict[str, str]:
+    """Capabilities whose fail rate is worse than the recorded model's by more than `noise`."""
+    before: Mapping[str, float] = recorded["model"]["capabilities"]
+    return {
+        cap: f"{rate:.4f} > recorded {before.get(cap, 0.0):.4f}"
+        for cap, rate in rates.items()
+        if rate > before.get(cap, 0.0) + noise
+    }
+
+
 def read(path: Path | None = None) -> dict[str, Any]:
     """The recorded figures (reports/behaviour.json unless `path`): `capability_table(read())`."""
     found: dict[str, Any] = json.loads(

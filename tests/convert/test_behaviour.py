@@ -217,10 +217,40 @@ def test_the_shipped_model_does_no_worse_than_its_recorded_figures() -> None:
     assert sum(len(t.cases) for t in tests) >= 10_000
     scorer, _ = lite_scorer(MODEL_DIR)
     rates = capability_rates(run(tests, scorer))
-    worse = {
-        cap: f"{rate:.4f} > recorded {recorded['model']['capabilities'][cap]:.4f}"
-        for cap, rate in rates.items()
-        if rate > recorded["model"]["capabilities"][cap] + NOISE
-    }
+    worse = report.regressions(recorded, rates, NOISE)
     assert not worse, worse
     print(f"behaviour suite on the shipped model: {time.perf_counter() - start:.0f} s")
+
+
+def test_the_command_reports_a_previous_model_beside_the_model(monkeypatch, tmp_path) -> None:
+    from convert.behaviour import __main__ as cli
+    from convert.behaviour import run as run_module
+    from convert.data import Imdb
+
+    sentences = _sentences()
+    reviews = [
+        Review(" ".join(sentences[i : i + 10]), 1, 8, f"train/pos/{i}")
+        for i in range(0, len(sentences), 10)
+    ]
+    monkeypatch.setattr(cli, "load", lambda source: Imdb(reviews, []))
+    scorers = {"new": _lexicon_model, "old": lambda texts: [0.5] * len(texts)}
+    monkeypatch.setattr(run_module, "lite_scorer", lambda path: (scorers[path.name], path.name))
+    assert cli.main(["--model", "new", "--previous", "old", "--out", str(tmp_path)]) == 0
+    figs = report.read(tmp_path / report.JSON_NAME)
+    assert (figs["model"]["model_version"], figs["previous"]["model_version"]) == ("new", "old")
+    assert "`old` (previous)" in (tmp_path / report.MD_NAME).read_text()
+
+
+def test_a_capability_worse_than_recorded_is_named() -> None:
+    recorded = {"model": {"capabilities": {"NER": 0.10, "Fairness": 0.20}}}
+    assert report.regressions(recorded, {"NER": 0.1005, "Fairness": 0.19}) == {}
+    assert list(report.regressions(recorded, {"NER": 0.102, "Fairness": 0.19})) == ["NER"]
+    # A capability the record lacks counts from zero.
+    assert list(report.regressions(recorded, {"Temporal": 0.05})) == ["Temporal"]
+
+
+def test_a_missing_archive_is_a_clear_error(tmp_path, capsys) -> None:
+    from convert.behaviour import __main__ as cli
+
+    assert cli.main(["--data", str(tmp_path / "missing.tar.gz"), "--out", str(tmp_path)]) == 2
+    assert "no such file" in capsys.readouterr().err
