@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from handler.bulk.local import ResumeError, complete_lines, count_records, run
+from handler.bulk.local import CHUNK, ResumeError, complete_lines, count_records, run
 from handler.bulk.records import FormatError, format_of
 from handler.errors import StartupError
 
@@ -58,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("input", type=Path, help="a .jsonl, .ndjson or .csv file")
     parser.add_argument("output", type=Path, help="the answers (JSONL); resumed if it exists")
     parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    parser.add_argument(
+        "--chunk", type=int, default=CHUNK, help="records per task, a multiple of 64 (%(default)s)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress meter")
     args = parser.parse_args(argv)
     if not args.input.is_file():
@@ -72,13 +75,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.input,
             args.output,
             workers=args.workers,
+            chunk=args.chunk,
             on_chunk=(lambda _: None) if args.quiet else meter,
         )
     except KeyboardInterrupt:
         meter.close()
         print("interrupted; run the same command again to carry on", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except (ResumeError, StartupError) as exc:
+    except (ResumeError, StartupError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if not args.quiet:

@@ -88,14 +88,14 @@ def _entries(path: Path, fmt: Format, skip: int, limit: int) -> Iterator[tuple[l
 
 
 def _chunks(
-    path: Path, fmt: Format, skip: int, limit: int
+    path: Path, fmt: Format, skip: int, limit: int, size: int
 ) -> Iterator[tuple[list[str], list[Entry]]]:
     chunk: list[Entry] = []
     columns: list[str] = []
     for columns, entry in _entries(path, fmt, skip, limit):
         chunk.append(entry)
-        # Chunks end on multiples of CHUNK, so a resumed run's model calls match a fresh one's.
-        if (entry.position + 1) % CHUNK == 0:
+        # Chunks end on multiples of their size, so a resumed run's chunks match a fresh one's.
+        if (entry.position + 1) % size == 0:
             yield columns, chunk
             chunk = []
     if chunk:
@@ -107,12 +107,16 @@ def run(
     output: Path,
     *,
     workers: int | None = None,
+    chunk: int = CHUNK,
     on_chunk: Callable[[int], None] = lambda _: None,
 ) -> Outcome:
     """Answer every record of `source` not yet answered in `output`; `on_chunk(lines)` per write.
 
-    KeyboardInterrupt propagates once the chunk being written is whole on disk.
+    `chunk` (records per task) must be a multiple of SCORE_BATCH. KeyboardInterrupt propagates
+    once the chunk being written is whole on disk.
     """
+    if chunk <= 0 or chunk % SCORE_BATCH:
+        raise ValueError(f"chunk must be a positive multiple of {SCORE_BATCH}")
     fmt = format_of(source.name)
     total = count_records(source, fmt)
     done = complete_lines(output)
@@ -127,8 +131,8 @@ def run(
         ProcessPoolExecutor(workers, initializer=_start_worker) as pool,
     ):
         try:
-            for columns, chunk in _chunks(source, fmt, done, limit):
-                pending.append(pool.submit(_score, chunk, fmt, columns))
+            for columns, entries in _chunks(source, fmt, done, limit, chunk):
+                pending.append(pool.submit(_score, entries, fmt, columns))
                 while len(pending) >= workers * AHEAD:
                     written += _write(out, pending.popleft(), on_chunk)
             while pending:
