@@ -103,7 +103,8 @@ def test_a_retried_batch_writes_the_same_object_again(s3: Any) -> None:
     first = aws.handler(batches[1], None)
     before = s3.get_object(Bucket=BUCKET, Key=first["part"])["Body"].read()
     again = aws.handler(batches[1], None)
-    assert again == first and first["part"] == aws.part_key(plan["job"], BATCH)
+    assert again == first
+    assert first["part"] == aws.part_key(plan["job"], BATCH)
     assert s3.get_object(Bucket=BUCKET, Key=first["part"])["Body"].read() == before
     assert _parts(s3, plan["job"]) == [first["part"]]  # one object, not two
 
@@ -120,18 +121,22 @@ def test_the_summary_counts_labels_errors_and_missing_batches(s3: Any) -> None:
         s3.get_object(Bucket=BUCKET, Key=f"out/{plan['job']}/summary.json")["Body"].read()
     )
     assert stored == summary
-    assert summary["records"] == 150 and summary["missing"] == len(batches[-1]["Items"])
+    assert summary["records"] == 150
+    assert summary["missing"] == len(batches[-1]["Items"])
     assert sum(summary["errors"].values()) == len(bad)
     assert sum(summary["labels"].values()) + len(bad) + summary["missing"] == 150
     assert set(summary["labels"]) == {"negative", "positive"}
-    assert summary["model_version"] and summary["duration_s"] >= 0
-    assert summary["input"] == "in/reviews.jsonl" and summary["parts"] == len(batches) - 1
+    assert summary["model_version"]
+    assert summary["duration_s"] >= 0
+    assert summary["input"] == "in/reviews.jsonl"
+    assert summary["parts"] == len(batches) - 1
 
 
 def test_a_job_is_named_by_the_file_and_its_content(s3: Any) -> None:
     one = _plan(s3, "in/a/reviews.jsonl", b'{"text": "good"}\n')
     two = _plan(s3, "in/a/reviews.jsonl", b'{"text": "bad"}\n')
-    assert one["job"].startswith("a/reviews.jsonl/") and one["job"] != two["job"]
+    assert one["job"].startswith("a/reviews.jsonl/")
+    assert one["job"] != two["job"]
     assert one["records"] == 1
 
 
@@ -140,7 +145,8 @@ def test_the_key_of_an_s3_event_is_found_even_url_encoded(s3: Any) -> None:
     s3.put_object(Bucket=BUCKET, Key="in/my reviews.jsonl", Body=b'{"text": "fine"}\n')
     # The state machine passes $.detail.object.key on as the plan's key (infra/bulk.py).
     plan = aws.handler({"action": "plan", "key": event["detail"]["object"]["key"]}, None)
-    assert plan["records"] == 1 and plan["job"].startswith("my reviews.jsonl/")
+    assert plan["records"] == 1
+    assert plan["job"].startswith("my reviews.jsonl/")
 
 
 def test_an_empty_file_plans_no_records(s3: Any) -> None:

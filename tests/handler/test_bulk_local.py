@@ -20,7 +20,6 @@ from handler.paths import REPO_ROOT
 from handler.settings import Settings
 from tests.handler.bulk_files import csv_file, jsonl
 
-
 # Small chunks, so a few hundred records make several (the model call costs the same per text).
 CHUNK = 64
 RECORDS = 200
@@ -53,7 +52,8 @@ def test_every_record_gets_one_line_in_order_and_bad_ones_an_error(fresh: bytes)
     assert [list(a) for a in good[:1]] == [
         ["id", "label", "probability", "words_used", "model_version"]
     ]
-    assert good[0]["id"] == "r1" and answers[-1]["id"] == RECORDS + 1  # the last line has no id
+    assert good[0]["id"] == "r1"
+    assert answers[-1]["id"] == RECORDS + 1
 
 
 def test_answers_are_the_apis_answers(fresh: bytes, predictor) -> None:
@@ -121,7 +121,8 @@ def test_csv_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main([str(source), str(out), "--workers", "1"]) == 0
     answers = [json.loads(line) for line in out.read_bytes().splitlines()]
     assert len(answers) == 41
-    assert answers[0]["id"] == "c1" and answers[6]["id"] == 7  # no id: the row number
+    assert answers[0]["id"] == "c1"
+    assert answers[6]["id"] == 7
     assert answers[-1]["error"]["code"] == "invalid_csv"
     assert "41/41 records" in capsys.readouterr().err  # the progress meter
 
@@ -148,7 +149,8 @@ def test_ctrl_c_stops_the_cli_and_the_same_command_carries_on(tmp_path: Path, fr
     _, err = process.communicate(timeout=60)
     assert process.returncode == EXIT_INTERRUPTED, err.decode()[-2000:]
     done = out.read_bytes()
-    assert done.endswith(b"\n") and 0 < done.count(b"\n") < RECORDS
+    assert done.endswith(b"\n")
+    assert 0 < done.count(b"\n") < RECORDS
     finished = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, timeout=120)
     assert finished.returncode == 0, finished.stderr.decode()[-2000:]
     assert out.read_bytes() == fresh

@@ -31,7 +31,7 @@ def test_format_comes_from_the_suffix(name: str, fmt: str) -> None:
 
 
 def test_an_unknown_suffix_is_refused() -> None:
-    with pytest.raises(FormatError, match=".jsonl"):
+    with pytest.raises(FormatError, match=r"\.jsonl"):
         format_of("reviews.txt")
 
 
@@ -79,11 +79,13 @@ def test_the_test_file_has_its_bad_lines_where_it_says() -> None:
         raw = data[record.start : record.end]
         found = fields(raw, record.n, "jsonl", [])
         if record.n not in bad:
-            assert found.error is None and found.text
+            assert found.error is None
+            assert found.text
         elif found.text is not None:  # read fine; the API's validation refuses it (scoring)
             assert len(found.text) > 10_000 or not found.text.strip()
         else:
-            assert found.error is not None and found.error[0] == bad[record.n], record.n
+            assert found.error is not None, record.n
+            assert found.error[0] == bad[record.n], record.n
 
 
 @pytest.mark.parametrize(
@@ -121,7 +123,8 @@ def test_csv_fields_ids_and_header() -> None:
     columns = header(found[0][1])
     assert columns == ["id", "text", "source"]  # the byte-order mark is not part of a name
     row1 = fields(found[1][1], 1, "csv", columns)
-    assert row1.id == "c1" and row1.text.endswith('"quoted"\r\nline')
+    assert row1.id == "c1"
+    assert row1.text.endswith('"quoted"\r\nline')
     assert fields(found[7][1], 7, "csv", columns).id == 7  # an empty id: the row number
     assert fields(b"1,only two\n", 3, "csv", columns).error == (
         "invalid_csv",
@@ -141,4 +144,5 @@ def test_no_error_message_quotes_the_record() -> None:
         f'["{secret}"]'.encode(),
     ):
         found = fields(line, 1, "jsonl", [])
-        assert found.error is not None and secret not in " ".join(found.error)
+        assert found.error is not None
+        assert secret not in " ".join(found.error)

@@ -154,7 +154,8 @@ def test_the_function_reaches_its_bucket_by_prefix_only(default_app: Synthesized
         if str(s["Action"]).count("s3:")
     ]
     rendered = json.dumps(s3_statements)
-    assert "s3:*" not in rendered and '"*"' not in rendered
+    assert "s3:*" not in rendered
+    assert '"*"' not in rendered
     by_action = {json.dumps(s["Action"]): s for s in s3_statements}
     assert set(by_action) == {
         '"s3:GetObject"',
@@ -162,7 +163,8 @@ def test_the_function_reaches_its_bucket_by_prefix_only(default_app: Synthesized
         '"s3:ListBucket"',
     }
     puts = json.dumps(by_action['["s3:AbortMultipartUpload", "s3:PutObject"]']["Resource"])
-    assert f"/{OUT_PREFIX}*" in puts and IN_PREFIX not in puts
+    assert f"/{OUT_PREFIX}*" in puts
+    assert IN_PREFIX not in puts
     assert by_action['"s3:ListBucket"']["Condition"] == {
         "StringLike": {"s3:prefix": [f"{OUT_PREFIX}*"]}
     }
@@ -178,7 +180,8 @@ def test_the_state_machine_logs_traces_and_reads_only_out(default_app: Synthesiz
         for s in _statements(default_app, default_app.stack.bulk.state_machine.role)
         if s["Action"] == "s3:GetObject"
     ]
-    assert len(reads) == 1 and json.dumps(reads[0]["Resource"]).endswith(f'"/{OUT_PREFIX}*"]]}}')
+    assert len(reads) == 1
+    assert json.dumps(reads[0]["Resource"]).endswith(f'"/{OUT_PREFIX}*"]]}}')
 
 
 def test_failed_and_timed_out_jobs_alarm_on_the_stacks_topic(default_app: Synthesized) -> None:
@@ -203,7 +206,9 @@ def test_failed_and_timed_out_jobs_alarm_on_the_stacks_topic(default_app: Synthe
 
 def test_the_dashboard_shows_jobs(default_app: Synthesized) -> None:
     body = json.dumps(default_app.only("AWS::CloudWatch::Dashboard")["DashboardBody"])
-    assert "Bulk jobs" in body and "ExecutionsFailed" in body and "ExecutionsSucceeded" in body
+    assert "Bulk jobs" in body
+    assert "ExecutionsFailed" in body
+    assert "ExecutionsSucceeded" in body
 
 
 def test_the_bucket_name_is_a_stack_output(default_app: Synthesized) -> None:
@@ -216,5 +221,6 @@ def test_the_bucket_name_is_a_stack_output(default_app: Synthesized) -> None:
 def test_settings_reach_the_function(variant_app: Synthesized) -> None:
     functions = variant_app.resources("AWS::Lambda::Function")
     mine = functions[_logical_id(variant_app, variant_app.stack.bulk.function)]["Properties"]
-    assert mine["Architectures"] == ["arm64"] and mine["MemorySize"] == 2048
+    assert mine["Architectures"] == ["arm64"]
+    assert mine["MemorySize"] == 2048
     assert "ReservedConcurrentExecutions" not in mine  # the Map's MaxConcurrency bounds it
