@@ -11,8 +11,6 @@ model, one set of answers.
 from typing import Final
 
 from aws_cdk import CfnOutput, Duration, RemovalPolicy
-from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -27,6 +25,7 @@ from handler.bulk.aws import ENV_BUCKET, IN_PREFIX, OUT_PREFIX
 from handler.bulk.local import CHUNK
 from handler.constants import ENV_LOG_LEVEL
 from infra.api import LIVE_ALIAS, image_code
+from infra.bulk_watch import job_alarms, job_widgets
 from infra.log_groups import expiring_log_group, function_role_and_logs
 from infra.settings import Settings
 
@@ -129,8 +128,8 @@ class BulkJobs(Construct):
             ),
             targets=[targets.SfnStateMachine(self.state_machine)],
         )
-        self.alarms = self._alarms(topic)
-        self.widgets = self._widgets()
+        self.alarms = job_alarms(self, self.state_machine, topic)
+        self.widgets = job_widgets(self.state_machine, self.alias)
         output = CfnOutput(
             self, "BucketName", value=self.bucket.bucket_name, description="Bulk jobs: in/ and out/"
         )
@@ -218,57 +217,6 @@ class BulkJobs(Construct):
         )
         any_records.otherwise(summarize)
         return plan.next(any_records)
-
-    def _alarms(self, topic: sns.ITopic) -> dict[str, cloudwatch.Alarm]:
-        machine = self.state_machine
-        found = {
-            "BulkJobFailed": ("A bulk job failed", machine.metric_failed()),
-            "BulkJobTimedOut": ("A bulk job timed out", machine.metric_timed_out()),
-        }
-        alarms = {}
-        for name, (description, metric) in found.items():
-            alarm = cloudwatch.Alarm(
-                self,
-                name,
-                alarm_description=description,
-                metric=metric.with_(statistic="Sum", period=Duration.minutes(5)),
-                threshold=1,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-                evaluation_periods=1,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            )
-            alarm.add_alarm_action(actions.SnsAction(topic))
-            alarms[name] = alarm
-        return alarms
-
-    def _widgets(self) -> list[cloudwatch.IWidget]:
-        machine, alias = self.state_machine, self.alias
-        five = Duration.minutes(5)
-        return [
-            cloudwatch.GraphWidget(
-                title="Bulk jobs",
-                width=12,
-                left=[
-                    m.with_(statistic="Sum", period=five)
-                    for m in (
-                        machine.metric_started(),
-                        machine.metric_succeeded(),
-                        machine.metric_failed(),
-                        machine.metric_timed_out(),
-                    )
-                ],
-            ),
-            cloudwatch.GraphWidget(
-                title="Bulk batches (function)",
-                width=12,
-                left=[
-                    alias.metric_invocations(statistic="Sum", period=five),
-                    alias.metric_errors(statistic="Sum", period=five),
-                    alias.metric_throttles(statistic="Sum", period=five),
-                ],
-                right=[alias.metric_duration(statistic="p99", period=five)],
-            ),
-        ]
 
 
 def _architecture(settings: Settings) -> lambda_.Architecture:
