@@ -22,6 +22,7 @@ from tests.handler.bulk_files import csv_file, jsonl
 from tests.handler.conftest import EVENTS
 
 BUCKET = "bulk-bucket"
+# tests/events/*.json are API events (test_image sends each one to the API); S3's are in bulk/.
 # Smaller batches than the stack's, so a small file makes several (any multiple of 64 works).
 BATCH = 64
 
@@ -141,7 +142,7 @@ def test_a_job_is_named_by_the_file_and_its_content(s3: Any) -> None:
 
 
 def test_the_key_of_an_s3_event_is_found_even_url_encoded(s3: Any) -> None:
-    event = json.loads((EVENTS / "s3_object_created.json").read_text())
+    event = json.loads((EVENTS / "bulk" / "s3_object_created.json").read_text())
     s3.put_object(Bucket=BUCKET, Key="in/my reviews.jsonl", Body=b'{"text": "fine"}\n')
     # The state machine passes $.detail.object.key on as the plan's key (infra/bulk.py).
     plan = aws.handler({"action": "plan", "key": event["detail"]["object"]["key"]}, None)
