@@ -21,8 +21,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from handler.bulk.aws import ENV_BUCKET, IN_PREFIX, OUT_PREFIX
-from handler.bulk.local import CHUNK
+from handler.bulk.names import CHUNK, ENV_BUCKET, IN_PREFIX, OUT_PREFIX
 from handler.constants import ENV_LOG_LEVEL
 from infra.api import LIVE_ALIAS, image_code
 from infra.bulk_watch import job_alarms, job_widgets

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from handler.bulk.local import CHUNK, ResumeError, complete_lines, count_records, run
+from handler.bulk.local import ResumeError, complete_lines, count_records, run
+from handler.bulk.names import CHUNK
 from handler.bulk.records import FormatError, format_of
 from handler.errors import StartupError
 

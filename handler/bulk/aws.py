@@ -31,15 +31,12 @@ from urllib.parse import unquote_plus
 
 import boto3
 
+from handler.bulk.names import ENV_BUCKET, IN_PREFIX, OUT_PREFIX
 from handler.bulk.records import format_of, header, lines_of, scan
 from handler.bulk.scoring import Answerer, Entry, Tally, limits_of, summary, tally
 from handler.predictor import LitePredictor
 from handler.settings import load_settings
 
-# The function's bucket: infra/bulk.py sets it, and the function touches no other.
-ENV_BUCKET: Final = "SENTIMENT_BULK_BUCKET"
-IN_PREFIX: Final = "in/"
-OUT_PREFIX: Final = "out/"
 READ_CHUNK: Final = 8 * 1024 * 1024
 # A CSV header travels in every batch's input, whose whole payload Step Functions caps at 256 KiB.
 MAX_HEADER_BYTES: Final = 8 * 1024

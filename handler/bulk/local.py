@@ -17,14 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from handler.bulk.names import CHUNK, SCORE_BATCH
 from handler.bulk.records import Format, format_of, header, scan
-from handler.bulk.scoring import SCORE_BATCH, Answerer, Entry, limits_of, max_record_bytes
+from handler.bulk.scoring import Answerer, Entry, limits_of, max_record_bytes
 from handler.predictor import LitePredictor
 from handler.settings import load_settings
 
-# Records per task: big enough that a task's overhead is small, a multiple of SCORE_BATCH so
-# every model call holds the same texts as on AWS (infra/bulk.py batches the same way).
-CHUNK = 8 * SCORE_BATCH
 # Chunks in flight per worker: keeps every core busy without reading the whole file ahead.
 AHEAD = 3
 

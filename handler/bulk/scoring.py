@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
+from handler.bulk.names import SCORE_BATCH
 from handler.bulk.records import Format, fields
 from handler.constants import LABELS
 from handler.predictor import Predictor
@@ -22,10 +23,6 @@ from handler.schemas import Limits, PredictRequest, request_models
 from handler.settings import Settings
 from handler.text import LONE_SURROGATE
 
-# Texts go to the model in groups of this many consecutive records, aligned to multiples of it
-# in the file, so an AWS batch and a local chunk put every text in the same model call (the
-# float head can differ in the last bit between batch shapes). The API's own batch limit.
-SCORE_BATCH = 64
 # A record longer than this cannot hold a valid text (a code point is at most 6 bytes as a JSON
 # escape, 12 as an escaped surrogate pair) and is refused before it is read or decoded.
 SLACK_BYTES = 4096

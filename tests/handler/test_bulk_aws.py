@@ -18,6 +18,7 @@ import pytest
 from moto import mock_aws
 
 from handler.bulk import aws, local
+from handler.bulk.names import ENV_BUCKET
 from tests.handler.bulk_files import csv_file, jsonl
 from tests.handler.conftest import EVENTS
 
@@ -33,7 +34,7 @@ def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
-        aws.ENV_BUCKET: BUCKET,
+        ENV_BUCKET: BUCKET,
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)

@@ -7,8 +7,7 @@ from typing import Any
 
 from aws_cdk.assertions import Match
 
-from handler.bulk.aws import ENV_BUCKET, IN_PREFIX, OUT_PREFIX
-from handler.bulk.local import CHUNK
+from handler.bulk.names import CHUNK, ENV_BUCKET, IN_PREFIX, OUT_PREFIX
 from infra import bulk
 from tests.infra.conftest import Synthesized
 
