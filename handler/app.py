@@ -52,14 +52,7 @@ class ServiceApp(FastAPI):
 
 def create_app(settings: Settings, predictor: Predictor) -> FastAPI:
     """The API over `predictor`, configured by `settings`."""
-    limits = Limits(
-        max_text_chars=settings.max_text_chars,
-        max_batch_items=settings.max_batch_items,
-        max_body_bytes=settings.max_body_bytes,
-        max_explained_words=MAX_EXPLAINED_WORDS,
-        max_sentences=settings.max_sentences,
-        max_batch_sentences=settings.max_batch_sentences,
-    )
+    limits = Limits.of(settings, MAX_EXPLAINED_WORDS)
     requests = request_models(limits)
     app = ServiceApp(
         requests,

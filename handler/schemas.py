@@ -9,13 +9,16 @@ routes build those as plain dictionaries); `handler.openapi` turns them into the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from pydantic.json_schema import SkipJsonSchema
 
 from handler.constants import MODEL_CARD_PATH
 from handler.text import LONE_SURROGATE
+
+if TYPE_CHECKING:
+    from handler.settings import Settings
 
 Label = Literal["negative", "positive"]
 # Whitespace is what Python's str.isspace() calls whitespace, spelled out as code points: `\s`
@@ -42,6 +45,18 @@ class Limits(BaseModel):
     max_batch_sentences: int = Field(
         description="sentences in all of a batch's texts together with sentences=true"
     )
+
+    @classmethod
+    def of(cls, settings: Settings, max_explained_words: int) -> Limits:
+        """The limits these settings put on a request (the API's and a bulk job's alike)."""
+        return cls(
+            max_text_chars=settings.max_text_chars,
+            max_batch_items=settings.max_batch_items,
+            max_body_bytes=settings.max_body_bytes,
+            max_explained_words=max_explained_words,
+            max_sentences=settings.max_sentences,
+            max_batch_sentences=settings.max_batch_sentences,
+        )
 
 
 def _replace_lone_surrogates(value: object) -> object:

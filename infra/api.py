@@ -83,20 +83,13 @@ class SentimentApi(Construct):
         allowed_origins: Sequence[str],
     ) -> None:
         super().__init__(scope, construct_id)
-        architecture, platform = _ARCHITECTURES[settings.architecture]
+        architecture, _ = _ARCHITECTURES[settings.architecture]
 
         self.role, function_logs = function_role_and_logs(self, "Function")
         self.function = lambda_.DockerImageFunction(
             self,
             "Function",
-            code=lambda_.DockerImageCode.from_image_asset(
-                str(REPO_ROOT),
-                file=DOCKERFILE,
-                exclude=list(IMAGE_CONTEXT_EXCLUDE),
-                ignore_mode=IgnoreMode.DOCKER,
-                platform=platform,
-                build_args={"BASE_IMAGE": settings.base_image},
-            ),
+            code=image_code(settings),
             architecture=architecture,
             memory_size=settings.memory_mb,
             timeout=Duration.seconds(settings.timeout_seconds),
@@ -147,6 +140,20 @@ class SentimentApi(Construct):
             f"{self.http_api.http_api_id}.execute-api.{Stack.of(self).region}."
             f"{Stack.of(self).url_suffix}"
         )
+
+
+def image_code(settings: Settings, cmd: Sequence[str] | None = None) -> lambda_.DockerImageCode:
+    """The handler's image; `cmd` names another entry point in it (one build, one asset)."""
+    _, platform = _ARCHITECTURES[settings.architecture]
+    return lambda_.DockerImageCode.from_image_asset(
+        str(REPO_ROOT),
+        file=DOCKERFILE,
+        exclude=list(IMAGE_CONTEXT_EXCLUDE),
+        ignore_mode=IgnoreMode.DOCKER,
+        platform=platform,
+        build_args={"BASE_IMAGE": settings.base_image},
+        cmd=list(cmd) if cmd else None,
+    )
 
 
 # jsii passes interfaces by reference, so the settings must be a registered implementation;

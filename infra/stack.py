@@ -9,11 +9,12 @@ from constructs import Construct
 from handler.paths import FRONTEND_DIR
 from infra import names
 from infra.api import SentimentApi
+from infra.bulk import BulkJobs
 from infra.dashboard import ServiceDashboard
 from infra.log_groups import give_providers_log_groups
 from infra.model import shipped_model_version
 from infra.monitoring import Monitoring, Watched
-from infra.nag import acknowledge_stack
+from infra.nag import acknowledge_bulk, acknowledge_stack
 from infra.release import Release
 from infra.settings import Settings
 from infra.site import StaticSite
@@ -69,6 +70,9 @@ class SentimentStack(Stack):
             watched=self.monitoring.watched,
             unexpected=self.monitoring.unexpected,
         )
+        self.bulk = BulkJobs(self, "Bulk", settings=settings, topic=self.monitoring.topic)
+        self.dashboard.dashboard.add_widgets(*self.bulk.widgets)
+        acknowledge_bulk(self.bulk)
         self.release = Release(
             self,
             "Release",

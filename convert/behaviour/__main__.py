@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from convert.data import DatasetError, load
+from convert.paths import REPORTS_DIR
 from handler.errors import ModelLoadError
-from handler.paths import MODEL_DIR, REPORTS_DIR
+from handler.paths import MODEL_DIR
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from convert.behaviour.run import (
     TestResult,
     capability_rates,
 )
-from handler.paths import REPORTS_DIR
+from convert.paths import REPORTS_DIR
 
 JSON_NAME, MD_NAME = "behaviour.json", "behaviour.md"
 

@@ -24,7 +24,8 @@ from convert.behaviour.run import (
     score_all,
 )
 from convert.data import ENV_DATA, Review, load
-from handler.paths import MODEL_DIR, REPORTS_DIR, SHIPPED_MANIFEST
+from convert.paths import REPORTS_DIR
+from handler.paths import MODEL_DIR, SHIPPED_MANIFEST
 
 NOISE = 0.001  # int8 answers are exact; this allows float summation order only
 

@@ -8,7 +8,7 @@ from aws_cdk.assertions import Match
 from handler import constants
 from infra import monitoring
 from infra.model import shipped_model_version
-from tests.infra.conftest import Synthesized
+from tests.infra.conftest import Synthesized, without_bulk
 
 ALARMS = {
     "Api5xxRate", "FunctionErrors", "FunctionThrottles", "LatencyP99", "DurationNearTimeout",
@@ -37,7 +37,8 @@ def alarms(default_app: Synthesized) -> dict[str, dict]:
 
 def test_there_are_exactly_the_documented_alarms(default_app: Synthesized) -> None:
     assert set(default_app.stack.monitoring.alarms) == ALARMS
-    assert len(default_app.resources("AWS::CloudWatch::Alarm")) == len(ALARMS)
+    # The bulk jobs' own alarms are tested with them (tests/infra/test_bulk.py).
+    assert len(without_bulk(default_app.resources("AWS::CloudWatch::Alarm"))) == len(ALARMS)
 
 
 def test_every_alarm_notifies_the_topic_on_alarm_and_ok(
