@@ -1,8 +1,8 @@
 """One JSON object per line on stdout (Powertools Logger), which CloudWatch and `jq` both read.
 
-Callers pass an event name and named fields only; nothing here ever receives a request body, so
-review text cannot reach the logs by accident. Never pass `exc_info`: Powertools would print the
-traceback, and an exception's message may quote the input.
+Callers pass an event name and named fields only (not named like a `LogRecord`'s own attributes);
+nothing here ever receives a request body, so review text cannot reach the logs by accident.
+Never pass `exc_info`: Powertools would print the traceback, and its messages may quote the input.
 
 A line is Powertools' own: `level`, `location`, `message` (the event's name), `timestamp`,
 `service`, then the fields. Inside a Lambda invocation (`lambda_context`, on the entry point) it
@@ -61,4 +61,8 @@ def event(name: str, level: int = logging.INFO, **fields: Any) -> None:
 
 def lambda_context(handler: Handler) -> Handler:
     """Wrap the entry point: Powertools' Lambda keys and the correlation id on every line inside."""
-    return _POWERTOOLS.inject_lambda_context(handler, correlation_id_path=CORRELATION_ID_PATH)
+    # log_event=False said outright: else POWERTOOLS_LOGGER_LOG_EVENT=true would log whole events,
+    # bodies and their reviews included.
+    return _POWERTOOLS.inject_lambda_context(
+        handler, log_event=False, correlation_id_path=CORRELATION_ID_PATH
+    )

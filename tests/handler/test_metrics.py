@@ -206,6 +206,18 @@ def test_no_review_text_reaches_a_metric_or_a_log_line(cold_container, monkeypat
     assert len(cold_start_lines(logged.out)) == 1
 
 
+def test_no_setting_makes_powertools_log_the_event(monkeypatch, capsys):
+    # Powertools logs each whole event when POWERTOOLS_LOGGER_LOG_EVENT is true, unless told not to.
+    monkeypatch.setenv("POWERTOOLS_LOGGER_LOG_EVENT", "true")
+    marker = "MY PRIVATE REVIEW TEXT"
+    event = {**load_event("http_api_v2_predict.json"), "body": json.dumps({"text": marker})}
+    capsys.readouterr()
+    logs.lambda_context(lambda event, context: logs.event("request"))(event, LAMBDA_CONTEXT)
+    out = capsys.readouterr().out
+    assert [line["message"] for line in log_lines(out)] == ["request"]
+    assert marker not in out
+
+
 def test_the_entry_point_takes_a_partial_context_or_none(warm_container, capsys):
     # Lambda always passes a whole context; local runs, tests and the benchmark may not.
     event = load_event("http_api_v2_predict.json")
