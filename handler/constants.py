@@ -45,6 +45,9 @@ HEALTH_PATH: Final = f"{API_PREFIX}/health"
 MODEL_PATH: Final = f"{API_PREFIX}/model"
 MODEL_CARD_PATH: Final = f"{API_PREFIX}/model/card"
 
+# The service's name on its log lines (Powertools Logger's `service`).
+SERVICE_NAME: Final = "sentiment"
+
 # The CloudWatch metrics handler/metrics.py emits and infra/ graphs and alarms on.
 METRIC_NAMESPACE: Final = "SentimentService"
 METRIC_DIMENSION: Final = "model_version"
@@ -53,7 +56,9 @@ METRIC_NEGATIVE: Final = "NegativePredictions"
 METRIC_NEAR_THRESHOLD: Final = "NearThresholdPredictions"
 METRIC_TEXT_LENGTH: Final = "TextLength"
 METRIC_BATCH_SIZE: Final = "BatchSize"
+# Powertools Metrics' own cold-start metric: a line of its own, dimension `function_name` only.
 METRIC_COLD_START: Final = "ColdStart"
+METRIC_COLD_START_DIMENSION: Final = "function_name"
 METRIC_SERVER_ERROR: Final = "ServerError"
 # Upper edges of the probability histogram's buckets; the last bucket includes 1.0.
 BUCKET_EDGES: Final = (0.2, 0.4, 0.6, 0.8, 1.0)

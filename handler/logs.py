@@ -1,44 +1,32 @@
-"""One JSON object per line on stdout, which CloudWatch and `jq` both read as it is.
+"""One JSON object per line on stdout (Powertools Logger), which CloudWatch and `jq` both read.
 
-Callers pass named fields only; nothing here ever receives a request body, so review text cannot
-reach the logs by accident. Inside a Lambda invocation every line also carries the function version
-and a correlation id (the API Gateway request id, which the access log records as `requestId`).
+Callers pass an event name and named fields only (not named like a `LogRecord`'s own attributes);
+nothing here ever receives a request body, so review text cannot reach the logs by accident.
+Never pass `exc_info`: Powertools would print the traceback, and its messages may quote the input.
+
+A line is Powertools' own: `level`, `location`, `message` (the event's name), `timestamp`,
+`service`, then the fields. Inside a Lambda invocation (`lambda_context`, on the entry point) it
+also carries Powertools' Lambda keys (`cold_start`, `function_name`, `function_request_id`, ...)
+and a `correlation_id`, the API Gateway request id, which the access log records as `requestId`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
-import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
 
-LOGGER = logging.getLogger("sentiment")
-# A context variable, not a global: the ASGI tasks of one invocation inherit it, nothing else does.
-_INVOCATION: ContextVar[Mapping[str, str] | None] = ContextVar("invocation", default=None)
-# Lambda sets it before the import, so even the cold-start line names the version.
-_FUNCTION_VERSION = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
 
+from handler.constants import SERVICE_NAME
 
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
-            "level": record.levelname,
-            "event": record.getMessage(),
-            **({"function_version": _FUNCTION_VERSION} if _FUNCTION_VERSION else {}),
-            **(_INVOCATION.get() or {}),
-            **getattr(record, "fields", {}),
-        }
-        if record.exc_info:
-            # The exception type only: a traceback's locals and messages may quote the input.
-            entry["exception"] = record.exc_info[0].__name__ if record.exc_info[0] else None
-        return json.dumps(entry, default=str)
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+# `requestContext.requestId`: where HTTP API (v2), REST (v1) and function URL events all keep it.
+CORRELATION_ID_PATH: Final = correlation_paths.API_GATEWAY_HTTP
 
 
 class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -49,32 +37,32 @@ class _StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
         super().emit(record)
 
 
+_POWERTOOLS = Logger(
+    service=SERVICE_NAME, logger_handler=_StdoutHandler(), utc=True, use_rfc3339=True
+)
+# The standard logger underneath, which `event` writes to (and a benchmark may disable).
+LOGGER: Final = logging.getLogger(SERVICE_NAME)
+
+
 def configure(level: str = "INFO") -> None:
-    """Send the service's records to stdout as JSON; safe to call more than once."""
-    if not any(isinstance(h, _StdoutHandler) for h in LOGGER.handlers):
-        handler = _StdoutHandler()
-        handler.setFormatter(JsonFormatter())
-        LOGGER.addHandler(handler)
+    """Set the level of the service's records; safe to call more than once."""
     LOGGER.setLevel(level)
-    # Lambda's runtime gives the root logger its own text handler; stay out of it.
+    # Powertools only filters the root handlers there are when it starts; stay out of all of them
+    # (Lambda's runtime gives the root logger its own text handler).
     LOGGER.propagate = False
+    # Lambda sets it before the import, so even the cold-start line names the version.
+    _POWERTOOLS.append_keys(function_version=os.environ.get("AWS_LAMBDA_FUNCTION_VERSION"))
 
 
 def event(name: str, level: int = logging.INFO, **fields: Any) -> None:
-    LOGGER.log(level, name, extra={"fields": fields})
+    # stacklevel 2: the line's `location` is the caller's, not this function's.
+    LOGGER.log(level, name, extra=fields, stacklevel=2)
 
 
-@contextmanager
-def invocation(event: Mapping[str, Any], context: Any) -> Iterator[None]:
-    """Add the function version and the API Gateway request id to every line logged inside."""
-    request_context = event.get("requestContext")
-    request_id = request_context.get("requestId") if isinstance(request_context, Mapping) else None
-    fields = {
-        "function_version": getattr(context, "function_version", None),
-        "correlation_id": request_id,
-    }
-    token = _INVOCATION.set({k: str(v) for k, v in fields.items() if isinstance(v, str | int)})
-    try:
-        yield
-    finally:
-        _INVOCATION.reset(token)
+def lambda_context(handler: Handler) -> Handler:
+    """Wrap the entry point: Powertools' Lambda keys and the correlation id on every line inside."""
+    # log_event=False said outright: else POWERTOOLS_LOGGER_LOG_EVENT=true would log whole events,
+    # bodies and their reviews included.
+    return _POWERTOOLS.inject_lambda_context(
+        handler, log_event=False, correlation_id_path=CORRELATION_ID_PATH
+    )

@@ -1,8 +1,10 @@
 """What the model predicts, as CloudWatch embedded metric format (EMF), one JSON line per invocation.
 
-Powertools Metrics buffers the values in memory; `invocation()` prints them once when the Lambda
-invocation ends, so the request path pays for a few dictionary appends and one `print`. Every
-metric carries the `model_version` dimension, so a canary's new model shows up beside the old.
+Powertools Metrics buffers the values in memory; `collected`, on the entry point, prints them once
+when the Lambda invocation ends (`log_metrics`), so the request path pays for a few dictionary
+appends and one `print`. Every metric of that line carries the `model_version` dimension, so a
+canary's new model shows up beside the old. Powertools adds its own `ColdStart` metric on a
+container's first invocation, as a line of its own with the `function_name` dimension.
 Only numbers derived from the answers (and their texts' lengths) come in here, never text.
 
 Outside a Lambda invocation (the local server, app tests) `record` does nothing. The metrics'
@@ -11,10 +13,10 @@ names are in `handler.constants`, where infra/'s dashboard and alarms read them 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from aws_lambda_powertools.metrics import Metrics, MetricUnit
 
@@ -23,7 +25,6 @@ from handler.constants import (
     BUCKET_EDGES,
     METRIC_BATCH_SIZE,
     METRIC_BUCKETS,
-    METRIC_COLD_START,
     METRIC_DIMENSION,
     METRIC_NAMESPACE,
     METRIC_NEAR_THRESHOLD,
@@ -37,20 +38,24 @@ from handler.constants import (
 NEAR_THRESHOLD: Final = 0.1
 
 
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
 @dataclass
 class _Container:
-    model_version: str = "unknown"
     active: bool = False  # inside a Lambda invocation
-    cold: bool = True  # no invocation has ended yet
 
 
+# No `service`: Powertools would make it a dimension of every metric, which the alarms and the
+# dashboard do not ask for (and so POWERTOOLS_SERVICE_NAME stays unset on the function).
 _metrics = Metrics(namespace=METRIC_NAMESPACE)
 _container = _Container()
 
 
 def configure(model_version: str) -> None:
     """Name the model every metric of this container belongs to (once, at start)."""
-    _container.model_version = model_version
+    # A default dimension stays on through each flush, the early ones at 100 values included.
+    _metrics.set_default_dimensions(**{METRIC_DIMENSION: model_version})
 
 
 def record(probabilities: Sequence[float], text_lengths: Sequence[int]) -> None:
@@ -78,27 +83,26 @@ def record(probabilities: Sequence[float], text_lengths: Sequence[int]) -> None:
         _add(METRIC_TEXT_LENGTH, sum(text_lengths) / len(text_lengths))
 
 
-@contextmanager
-def invocation() -> Iterator[dict[str, int]]:
-    """Collect the metrics of one Lambda invocation and print them as one EMF line at its end.
+def collected(handler: Handler) -> Handler:
+    """Wrap the entry point: one EMF line per invocation, a 5xx counted as a `ServerError`.
 
-    The caller puts the response's status in the yielded dict (`status`); a 5xx counts as a
-    `ServerError` of this model version, which the canary's alarm reads.
+    `ServerError` is always there (0 or 1), so Powertools never has an empty set to warn about;
+    it is what the canary's alarm reads, per model version. A handler that raises counts as one.
     """
-    outcome: dict[str, int] = {}
-    _container.active = True
-    # Set first: Powertools prints a set early when a metric reaches 100 values.
-    _metrics.add_dimension(name=METRIC_DIMENSION, value=_container.model_version)
-    try:
-        yield outcome
-    finally:
-        _container.active = False
-        if _container.cold:
-            _container.cold = False
-            _add(METRIC_COLD_START, 1)
-        # Always one metric at least (ServerError), so Powertools has no empty set to warn about.
-        _add(METRIC_SERVER_ERROR, int(outcome.get("status", 500) >= 500))
-        _metrics.flush_metrics()
+
+    @functools.wraps(handler)
+    def counted(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        _container.active, status = True, 500
+        try:
+            response = handler(event, context)
+            status = int(response.get("statusCode", 500))
+            return response
+        finally:
+            _container.active = False
+            _add(METRIC_SERVER_ERROR, int(status >= 500))
+
+    # Powertools prints the line when `counted` returns, and adds its ColdStart metric once.
+    return _metrics.log_metrics(counted, capture_cold_start_metric=True)
 
 
 def _add(name: str, value: float) -> None:

@@ -1,7 +1,8 @@
 """The dashboard: traffic, errors, latency percentiles, cold starts and the model panels.
 
 Panels "by model version" use SEARCH, so a canary shows the old and the new model side by side;
-the shares and the histogram are for the model this deploy ships.
+the shares and the histogram are for the model this deploy ships. Cold starts are Powertools'
+own metric, by function name (a canary's new version cold-starts under the same name).
 """
 
 from aws_cdk import Duration
@@ -12,6 +13,7 @@ from handler.constants import (
     METRIC_BATCH_SIZE,
     METRIC_BUCKETS,
     METRIC_COLD_START,
+    METRIC_COLD_START_DIMENSION,
     METRIC_DIMENSION,
     METRIC_NAMESPACE,
     METRIC_NEAR_THRESHOLD,
@@ -60,6 +62,13 @@ def _widgets(watched: Watched, unexpected: cloudwatch.Metric) -> list[list[cloud
     def model(name: str, statistic: str = "Sum") -> cloudwatch.Metric:
         return model_metric(watched, name, statistic).with_(period=five)
 
+    cold_starts = cloudwatch.Metric(
+        namespace=METRIC_NAMESPACE,
+        metric_name=METRIC_COLD_START,
+        dimensions_map={METRIC_COLD_START_DIMENSION: alias.version.lambda_.function_name},
+        statistic="Sum",
+        period=five,
+    )
     answers = {"positive": model(METRIC_POSITIVE), "negative": model(METRIC_NEGATIVE)}
 
     def share(part: str, label: str) -> cloudwatch.MathExpression:
@@ -88,7 +97,7 @@ def _widgets(watched: Watched, unexpected: cloudwatch.Metric) -> list[list[cloud
                   alias.metric_duration(statistic="p99", period=five)),
         ],
         [
-            graph("Cold starts by model version", _by_version(METRIC_COLD_START, "Sum", "")),
+            graph("Cold starts", cold_starts),
             graph("5xx share by model version (0-1)",
                   _by_version(METRIC_SERVER_ERROR, "Average", "")),
             graph("Answers by label and model version",

@@ -1,10 +1,12 @@
-"""Shared fixtures: the shipped model, an in-memory fake predictor, and app/client factories."""
+"""Shared fixtures: the shipped model, an in-memory fake predictor, app/client factories, and the
+Lambda context the entry point is invoked with."""
 
 from __future__ import annotations
 
 import json
 import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,45 @@ from handler.predictor import Answer, LitePredictor
 from handler.settings import DEFAULT_MODEL_DIR, Settings
 
 EVENTS = Path(__file__).resolve().parent.parent / "events"
+
+
+@dataclass(frozen=True)
+class FakeLambdaContext:
+    """What Lambda's Python runtime passes as `context`: every field the service and Powertools
+    read (`dataclasses.replace` for another request id)."""
+
+    function_name: str = "sentiment"
+    function_version: str = "12"
+    memory_limit_in_mb: int = 1024
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:sentiment:live"
+    aws_request_id: str = "8f5a2c8e-1d1b-4c55-9a57-2b6c3f0f9d11"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+LAMBDA_CONTEXT = FakeLambdaContext()
+
+
+def _set_cold_start(monkeypatch: pytest.MonkeyPatch, cold: bool) -> None:
+    # Powertools' Logger and Metrics each keep a process-wide flag; monkeypatch restores both.
+    from aws_lambda_powertools.logging import logger
+    from aws_lambda_powertools.metrics.provider import cold_start
+
+    for module in (logger, cold_start):
+        monkeypatch.setattr(module, "is_cold_start", cold)
+
+
+@pytest.fixture
+def cold_container(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A container whose next invocation is its first."""
+    _set_cold_start(monkeypatch, True)
+
+
+@pytest.fixture
+def warm_container(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A container that has served already: no ColdStart line, whichever test ran first."""
+    _set_cold_start(monkeypatch, False)
 
 
 class FakePredictor:

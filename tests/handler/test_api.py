@@ -432,7 +432,7 @@ def test_request_log_line_has_the_facts_and_never_the_text(make_client, fake, ca
     out = capsys.readouterr().out
     assert MARKER not in out
     lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    first = next(line for line in lines if line["event"] == "request")
+    first = next(line for line in lines if line["message"] == "request")
     assert first["request_id"] == response.headers["x-request-id"]
     assert first["method"] == "POST"
     assert first["path"] == "/v1/predict"

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import fnmatch
 import importlib.metadata
 import json
@@ -28,7 +29,7 @@ import pytest
 
 from handler import constants, lambda_function, paths
 from handler.paths import HANDLER_DIR, MODEL_DIR, REPO_ROOT, SHIPPED_MANIFEST
-from tests.handler.conftest import EVENTS
+from tests.handler.conftest import EVENTS, LAMBDA_CONTEXT
 
 ROOT = REPO_ROOT
 HANDLER = HANDLER_DIR
@@ -252,14 +253,16 @@ RUN_EVENTS = """
 import json, sys
 from handler.lambda_function import handler
 from types import SimpleNamespace
-context = SimpleNamespace(aws_request_id="clean-venv")
+context = SimpleNamespace(**json.loads(sys.argv[1]))
 out = {}
-for name in sys.argv[1:]:
+for name in sys.argv[2:]:
     with open(name) as f:
         out[name] = handler(json.load(f), context)
 print("RESULT " + json.dumps(out))
 """
 EVENT_FILES = sorted(p.name for p in EVENTS.glob("*.json"))
+# The same context as in-process, rebuilt in the child (which has no tests/ to import).
+CONTEXT_FIELDS = dataclasses.asdict(LAMBDA_CONTEXT)
 
 
 def _lambda_python() -> str:
@@ -302,8 +305,9 @@ def image_like_python(request, tmp_path_factory) -> tuple[Path, Path]:
 
 def test_clean_venv_answers_events_like_the_in_process_handler(image_like_python):
     python, task_root = image_like_python
+    files = [str(EVENTS / n) for n in EVENT_FILES]
     result = subprocess.run(
-        [str(python), "-s", "-c", RUN_EVENTS, *(str(EVENTS / n) for n in EVENT_FILES)],
+        [str(python), "-s", "-c", RUN_EVENTS, json.dumps(CONTEXT_FIELDS), *files],
         cwd=task_root,
         env={"PATH": "/usr/bin:/bin", "LAMBDA_TASK_ROOT": str(task_root)},
         capture_output=True,
@@ -313,10 +317,14 @@ def test_clean_venv_answers_events_like_the_in_process_handler(image_like_python
     assert result.returncode == 0, result.stderr[-3000:]
     line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT "))
     answers = json.loads(line.removeprefix("RESULT "))
-    cold_start = [x for x in result.stdout.splitlines() if '"cold_start"' in x]
-    assert len(cold_start) == 1
-    # One EMF blob per invocation, in the image's own Powertools, with the names infra reads.
+    lines = [json.loads(x) for x in result.stdout.splitlines() if x.startswith("{")]
+    assert sum(line.get("message") == "cold_start" for line in lines) == 1
+    # One EMF blob per invocation, in the image's own Powertools, with the names infra reads,
+    # and Powertools' ColdStart once, on a line of its own.
     blobs = [json.loads(x) for x in result.stdout.splitlines() if x.startswith('{"_aws"')]
+    (cold,) = [b for b in blobs if constants.METRIC_COLD_START in b]
+    assert cold[constants.METRIC_COLD_START_DIMENSION] == LAMBDA_CONTEXT.function_name
+    blobs.remove(cold)
     assert len(blobs) == len(EVENT_FILES)
     served = json.loads(answers[str(EVENTS / "http_api_v2_predict.json")]["body"])["model_version"]
     predicted = 0
@@ -331,11 +339,10 @@ def test_clean_venv_answers_events_like_the_in_process_handler(image_like_python
             predicted += 1
             assert names >= {constants.METRIC_BATCH_SIZE, constants.METRIC_TEXT_LENGTH}
             assert len(names & set(constants.METRIC_BUCKETS)) == 1  # one answer, one bucket
-    assert sum(constants.METRIC_COLD_START in b for b in blobs) == 1
     assert predicted == sum("predict" in name for name in EVENT_FILES)
     for name in EVENT_FILES:
         with open(EVENTS / name) as f:
-            expected = lambda_function.handler(json.load(f), None)
+            expected = lambda_function.handler(json.load(f), LAMBDA_CONTEXT)
         got = answers[str(EVENTS / name)]
         assert got["statusCode"] == expected["statusCode"], name
         if expected["headers"].get("content-type") == "application/json":

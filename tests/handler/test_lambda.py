@@ -6,7 +6,6 @@ import asyncio
 import base64
 import copy
 import json
-from types import SimpleNamespace
 
 import pytest
 from mangum import Mangum
@@ -15,14 +14,8 @@ from handler import lambda_function, metrics
 from handler.app import create_app
 from handler.constants import API_PREFIX, PREDICT_PATH
 from handler.settings import Settings
-from tests.handler.conftest import load_event
+from tests.handler.conftest import LAMBDA_CONTEXT, load_event
 
-CONTEXT = SimpleNamespace(
-    aws_request_id="8f5a2c8e-1d1b-4c55-9a57-2b6c3f0f9d11",
-    function_name="sentiment",
-    memory_limit_in_mb=1024,
-    get_remaining_time_in_millis=lambda: 30_000,
-)
 PREDICT_EVENTS = [
     "http_api_v2_predict.json",
     "http_api_v2_predict_base64.json",
@@ -32,7 +25,7 @@ PREDICT_EVENTS = [
 ]
 
 
-def invoke(event, context=CONTEXT):
+def invoke(event, context=LAMBDA_CONTEXT):
     response = lambda_function.handler(event, context)
     body = response.get("body", "")
     if response.get("isBase64Encoded"):
@@ -152,7 +145,7 @@ def test_the_bare_adapter_does_break_after_asyncio_run():
     adapter = Mangum(lambda_function.app, lifespan="off")
     asyncio.run(asyncio.sleep(0))
     with pytest.raises(RuntimeError, match="event loop"):
-        adapter(load_event("http_api_v2_predict.json"), CONTEXT)
+        adapter(load_event("http_api_v2_predict.json"), LAMBDA_CONTEXT)
     asyncio.set_event_loop(asyncio.new_event_loop())
 
 
@@ -180,19 +173,22 @@ def test_docs_on_the_default_stage_and_schema_servers():
 def test_root_path_setting_wins(predictor):
     adapter = Mangum(create_app(Settings(root_path="/api"), predictor), lifespan="off")
     event = _retarget(load_event("http_api_v2_health.json"), "GET", "/docs")
-    assert "url: '/api/openapi.json'" in adapter(event, CONTEXT)["body"]
+    assert "url: '/api/openapi.json'" in adapter(event, LAMBDA_CONTEXT)["body"]
 
 
-def test_log_line_carries_the_lambda_request_id(capsys):
+def test_log_line_carries_the_lambda_and_api_gateway_request_ids(capsys):
     from handler import logs
 
     logs.configure("INFO")
     capsys.readouterr()
-    response, _ = invoke(load_event("rest_v1_predict.json"))
+    event = load_event("rest_v1_predict.json")
+    response, _ = invoke(event)
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    (request,) = [line for line in lines if line.get("event") == "request"]  # the EMF line follows
-    assert request["request_id"] == CONTEXT.aws_request_id
-    assert response["headers"]["x-request-id"] == CONTEXT.aws_request_id
+    (request,) = [line for line in lines if line.get("message") == "request"]  # EMF lines follow
+    assert request["request_id"] == LAMBDA_CONTEXT.aws_request_id
+    # Powertools' HTTP API path is REST's too: the API Gateway request id.
+    assert request["correlation_id"] == event["requestContext"]["requestId"]
+    assert response["headers"]["x-request-id"] == LAMBDA_CONTEXT.aws_request_id
     assert request["path"] == PREDICT_PATH
 
 
@@ -238,9 +234,8 @@ def test_an_unexpected_error_is_a_500_and_no_log_quotes_the_review(
     event = load_event("http_api_v2_predict.json")
     marker = "MY PRIVATE REVIEW TEXT"
     event["body"] = json.dumps({"text": marker})
-    with caplog.at_level("DEBUG"), metrics.invocation() as outcome:
-        response = adapter(event, CONTEXT)
-        outcome["status"] = response["statusCode"]
+    with caplog.at_level("DEBUG"):
+        response = metrics.collected(adapter)(event, LAMBDA_CONTEXT)
     assert response["statusCode"] == 500
     assert json.loads(response["body"])["error"]["code"] == "internal_error"
     logged = capsys.readouterr()
@@ -250,5 +245,5 @@ def test_an_unexpected_error_is_a_500_and_no_log_quotes_the_review(
     # Without the wrapper, Mangum logs the traceback with the exception's message.
     caplog.clear()
     with caplog.at_level("DEBUG"):
-        Mangum(app, lifespan="off")(event, CONTEXT)
+        Mangum(app, lifespan="off")(event, LAMBDA_CONTEXT)
     assert marker in caplog.text

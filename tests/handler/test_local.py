@@ -82,7 +82,7 @@ def test_page_files_are_logged_as_one_route_never_by_their_url(tmp_path, fake, c
     for url in ("/", "/app.js", "/missing-typed-by-a-client.js", "/config.json", "/v1/health"):
         client.get(url)
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    logged = [(line["path"], line["status"]) for line in lines if line["event"] == "request"]
+    logged = [(line["path"], line["status"]) for line in lines if line["message"] == "request"]
     assert logged == [
         ("/{file:path}", 200),
         ("/{file:path}", 200),

@@ -113,7 +113,7 @@ def test_each_request_gets_an_id_and_one_log_line_without_the_body(log_lines):
     assert len(line["request_id"]) == 36  # a uuid4 outside Lambda
     assert line | {"latency_ms": 0} == {
         **line,
-        "event": "request",
+        "message": "request",
         "level": "INFO",
         "method": "POST",
         "path": "/v1/things",

@@ -139,7 +139,7 @@ def test_the_unexpected_error_filter_reads_the_functions_log_group(
     default_app.template.has_resource_properties(
         "AWS::Logs::MetricFilter",
         {
-            "FilterPattern": '{ $.event = "unexpected_error" }',
+            "FilterPattern": '{ $.message = "unexpected_error" }',
             "MetricTransformations": [
                 {
                     "MetricNamespace": constants.METRIC_NAMESPACE,

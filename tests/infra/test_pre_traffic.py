@@ -1,8 +1,8 @@
 """The pre-traffic hook: botocore's Stubber stands in for Lambda and CodeDeploy."""
 
+import dataclasses
 import io
 import json
-from types import SimpleNamespace
 
 import boto3
 import pytest
@@ -13,6 +13,7 @@ from handler import lambda_function
 from infra import pre_traffic
 from infra.errors import SmokeTestError
 from infra.smoke import DEFAULT_TEXT, invoke_smoke_test, smoke_event
+from tests.handler.conftest import LAMBDA_CONTEXT
 from tests.infra.conftest import REGION
 
 VERSION = "arn:aws:lambda:us-east-1:123456789012:function:sentiment:7"
@@ -112,7 +113,9 @@ class InProcess:
     def invoke(self, **kwargs: object) -> dict:
         event = json.loads(kwargs["Payload"])  # type: ignore[arg-type]
         event["headers"].update(self.header_overrides)
-        answer = lambda_function.handler(event, SimpleNamespace(aws_request_id="hook"))
+        answer = lambda_function.handler(
+            event, dataclasses.replace(LAMBDA_CONTEXT, aws_request_id="hook")
+        )
         return {"StatusCode": 200, "Payload": _payload(answer)}
 
 
