@@ -29,7 +29,8 @@ READY = ".bench-ready"  # written last: a half-built virtualenv is never reused
 EVENT = REPO_ROOT / "tests" / "events" / "http_api_v2_predict.json"
 COLD_TIMEOUT_S = 300.0
 # The service's routes, for every request the benchmark, the load test and scripts send. Literal
-# until handler/ defines them once (issue 20); then imported from there.
+# until handler.constants defines them (branch `shape`: PREDICT_PATH, BATCH_PATH, MODEL_PATH);
+# then this line becomes that import.
 PREDICT, PREDICT_BATCH, MODEL_INFO = "/v1/predict", "/v1/predict/batch", "/v1/model"
 
 
@@ -62,8 +63,9 @@ def serve_python(cache: Path) -> Path:
         # The interpreter under the running one: a virtualenv made from a virtualenv sees its packages.
         base = getattr(sys, "_base_executable", sys.executable)
         uv("venv", "--quiet", "--clear", "--python", base, str(venv))
-        uv("pip", "install", "--quiet", "--python", str(python), "--only-binary", ":all:",
-           "-r", str(REQUIREMENTS))  # fmt: skip
+        # Compiled, as pip in handler/Dockerfile leaves the image; uv would otherwise not.
+        uv("pip", "install", "--quiet", "--compile-bytecode", "--python", str(python),
+           "--only-binary", ":all:", "-r", str(REQUIREMENTS))  # fmt: skip
         (venv / READY).write_text(key + "\n")
     return python
 
