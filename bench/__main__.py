@@ -20,19 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bench import deps, goals, machine, report, review
 from bench.artifacts import Artifacts, MissingArtifactError
-from bench.runner import (
-    PREDICT,
-    PREDICT_BATCH,
-    BenchError,
-    api_event,
-    child_env,
-    cold_starts,
-    run_child,
-    say,
-    serve_python,
-)
-from handler.constants import ENV_MODEL_DIR
-from handler.paths import FLOAT_MODEL, KERAS_MODEL, MODEL_DIR, REPO_ROOT, REPORTS_DIR
+from bench.runner import BenchError, api_event, child_env, cold_starts, run_child, say, serve_python
+from convert.paths import FLOAT_MODEL, KERAS_MODEL, REPORTS_DIR
+from handler.constants import BATCH_PATH, ENV_MODEL_DIR, PREDICT_PATH
+from handler.paths import MODEL_DIR, REPO_ROOT
 
 SERVED = ("ai-edge-litert", "numpy", "fastapi", "starlette", "mangum", "pydantic")
 TENSORFLOW = ("tensorflow-cpu", "tensorflow", "keras", "numpy")
@@ -111,8 +102,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     texts, lite_env = sample.batch[: s.route_batch], {ENV_MODEL_DIR: str(found.model_dir)}
     job = {
         **s.model_dump(), "text": sample.text, "batch": sample.batch, "batch_event_texts": texts,
-        "event": api_event(PREDICT, {"text": sample.text}),
-        "batch_event": api_event(PREDICT_BATCH, {"texts": texts}),
+        "event": api_event(PREDICT_PATH, {"text": sample.text}),
+        "batch_event": api_event(BATCH_PATH, {"texts": texts}),
         "vocab": str(found.file("vocab")), "keras_model": str(found.keras_model),
         "int8_model": str(found.file("model")),
     }  # fmt: skip

@@ -26,10 +26,10 @@ from typing import Any
 import httpx
 import psutil
 
-from bench.runner import MODEL_INFO, PREDICT, PREDICT_BATCH
 from bench.stats import percentile
+from convert.paths import REPORTS_DIR
+from handler.constants import BATCH_PATH, MODEL_PATH, PREDICT_PATH
 from handler.local_server import HOST, local_server
-from handler.paths import REPORTS_DIR
 
 MEMORY_GROWTH_BUDGET = 0.10
 WARM_UP_SHARE = 0.10
@@ -49,10 +49,10 @@ def review(i: int) -> str:
 # (kind, method, path, body for request i, expected status): 70% plain, 10% explained,
 # 10% batches of 8, 10% deliberately invalid (blank text: a 422 is the right answer).
 MIX: list[tuple[str, str, str, Callable[[int], dict[str, Any]], int]] = [
-    *[("predict", "POST", PREDICT, lambda i: {"text": review(i)}, 200)] * 7,
-    ("explain", "POST", PREDICT, lambda i: {"text": review(i), "explain": True}, 200),
-    ("batch", "POST", PREDICT_BATCH, lambda i: {"texts": [review(i + k) for k in range(8)]}, 200),
-    ("invalid", "POST", PREDICT, lambda i: {"text": "   "}, 422),
+    *[("predict", "POST", PREDICT_PATH, lambda i: {"text": review(i)}, 200)] * 7,
+    ("explain", "POST", PREDICT_PATH, lambda i: {"text": review(i), "explain": True}, 200),
+    ("batch", "POST", BATCH_PATH, lambda i: {"texts": [review(i + k) for k in range(8)]}, 200),
+    ("invalid", "POST", PREDICT_PATH, lambda i: {"text": "   "}, 422),
 ]
 
 
@@ -139,7 +139,7 @@ def run(total: int, concurrency: int, max_seconds: float) -> dict[str, Any]:
 
         async def go() -> Results:
             async with httpx.AsyncClient(base_url=server.url) as probe:
-                version.append((await probe.get(MODEL_INFO)).json()["model_version"])
+                version.append((await probe.get(MODEL_PATH)).json()["model_version"])
             return await drive(server.url, server.pid, total, concurrency, max_seconds)
 
         version: list[str] = []

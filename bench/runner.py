@@ -28,10 +28,6 @@ UV = REPO_ROOT / ".tools" / "bin" / "uv"  # the pinned uv that scripts/bootstrap
 READY = ".bench-ready"  # written last: a half-built virtualenv is never reused
 EVENT = REPO_ROOT / "tests" / "events" / "http_api_v2_predict.json"
 COLD_TIMEOUT_S = 300.0
-# The service's routes, for every request the benchmark, the load test and scripts send. Literal
-# until handler.constants defines them (branch `shape`: PREDICT_PATH, BATCH_PATH, MODEL_PATH);
-# then this line becomes that import.
-PREDICT, PREDICT_BATCH, MODEL_INFO = "/v1/predict", "/v1/predict/batch", "/v1/model"
 
 
 class BenchError(RuntimeError):

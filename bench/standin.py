@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 from bench.artifacts import Artifacts
-from handler.paths import FLOAT_MODEL, KERAS_MODEL, MODEL_DIR
+from convert.paths import FLOAT_MODEL, KERAS_MODEL
+from handler.paths import MODEL_DIR
 
 
 def build(out_dir: Path) -> Artifacts:
@@ -28,7 +29,7 @@ def build(out_dir: Path) -> Artifacts:
     out_dir.mkdir(parents=True, exist_ok=True)
     tiny.build(found.model_dir, keras_path=found.keras_model)
     # tiny.build keeps its float conversion to itself; convert the saved model again, exactly
-    # as the training pipeline does for handler.paths.FLOAT_MODEL.
+    # as the training pipeline does for convert.paths.FLOAT_MODEL.
     found.float_model.write_bytes(to_tflite(keras.models.load_model(found.keras_model)))
     return found
 

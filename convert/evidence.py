@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from handler.paths import MODELS_DIR
+from convert.paths import MODELS_DIR
 
 # Beside the Keras model it describes; the export rewrites both together.
 KERAS_TEST_PROBS = MODELS_DIR / "keras_test_probs.npy"

@@ -28,7 +28,6 @@ from handler.runtime import TfliteModel
 from handler.text import Encoder, canonical_json
 
 Inputs = Mapping[str, npt.NDArray[np.int32]]
-CALIBRATION_SAMPLES = 500
 
 
 def to_tflite(model: keras.Model, calibration: Inputs | None = None) -> bytes:
@@ -47,8 +46,8 @@ def _convert(
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
         converter.representative_dataset = lambda: _representative(model, calibration)
         converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-        # Ids stay int32 (they are indices, not quantizable values); the output is dequantized
-        # to a float probability inside the graph so callers never see int8 scales.
+        # Ids stay int32 (they are indices, not quantizable values). The graph ends in two int8
+        # partial logits, dequantized to float inside it; the service's head mixes them.
         converter.inference_output_type = tf.float32
     return bytes(converter.convert())
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -20,7 +20,6 @@ from convert.metrics import Scores
 from convert.prepare import Labels, Prepared, Split
 from handler.text import Encoder
 
-Inputs = Mapping[str, npt.NDArray[np.int32]]
 # A progress bar per epoch on a terminal; one line per epoch in a log file.
 VERBOSE = 1 if sys.stdout.isatty() else 2
 

@@ -4,6 +4,7 @@
 "use strict";
 
 const DEFAULT_MAX_CHARS = 10000; // the contract's default, used until /v1/model answers
+const DEFAULT_MAX_SENTENCES = 100; // likewise
 const REQUEST_TIMEOUT_MS = 30000; // API Gateway gives up at 29 s, so waiting longer is pointless
 const TOP_WORDS = 8;
 
@@ -33,6 +34,9 @@ const MESSAGES = {
     `The sentiment service ran into a problem (HTTP ${status}). Please try again later.`,
   rejected: (status) => `The service rejected the request (HTTP ${status}).`,
   badResponse: "The sentiment service sent an answer this page does not understand.",
+  tooManySentences: (max) =>
+    `This review has more than ${fmt(max)} sentences, more than the service judges one by ` +
+    "one, so only the whole review's sentiment is shown.",
 };
 
 // ---- text matching -------------------------------------------------------------------------
@@ -65,6 +69,45 @@ function segmentText(text, explanation) {
   return segments;
 }
 
+// ---- sentences -----------------------------------------------------------------------------
+// The API's offsets count code points, as Python does; JavaScript strings count UTF-16 units, so
+// an emoji before a sentence would shift every slice by one. Array.from splits by code point.
+
+/** The sentences' answers if they are usable for `text` (in order, inside it), else null. */
+function checkSentences(sentences, text) {
+  if (!Array.isArray(sentences)) return null;
+  const length = charCount(text);
+  let last = 0;
+  for (const s of sentences) {
+    const ok =
+      Number.isInteger(s?.start) &&
+      Number.isInteger(s?.end) &&
+      last <= s.start &&
+      s.start < s.end &&
+      s.end <= length &&
+      (s.label === "positive" || s.label === "negative") &&
+      typeof s.probability === "number" &&
+      Number.isFinite(s.probability);
+    if (!ok) return null;
+    last = s.end;
+  }
+  return sentences;
+}
+
+/** Splits text into [{text, sentence?}]: each sentence with its answer, and the gaps between. */
+function sentenceSegments(text, sentences) {
+  const chars = Array.from(text);
+  const segments = [];
+  let last = 0;
+  for (const sentence of sentences) {
+    if (sentence.start > last) segments.push({ text: chars.slice(last, sentence.start).join("") });
+    segments.push({ text: chars.slice(sentence.start, sentence.end).join(""), sentence });
+    last = sentence.end;
+  }
+  if (last < chars.length) segments.push({ text: chars.slice(last).join("") });
+  return segments;
+}
+
 // Python's len() counts code points, and so does the service's limit; String.length would count
 // an emoji twice.
 function charCount(text) {
@@ -74,15 +117,17 @@ function charCount(text) {
 }
 
 const fmt = (n) => n.toLocaleString("en-US");
+const percentOf = (p) => `${(Math.round(p * 1000) / 10).toFixed(1)}%`;
 const signed = (w) => (w > 0 ? "+" : w < 0 ? "\u2212" : "\u00b1") + Math.abs(w).toFixed(3);
 
 // ---- API -----------------------------------------------------------------------------------
 
 class ApiError extends Error {
-  constructor(message, kind) {
+  constructor(message, kind, code = null) {
     super(message);
     this.name = "ApiError";
     this.kind = kind;
+    this.code = code; // the contract's error code, when the service sent one
   }
 }
 
@@ -131,9 +176,11 @@ async function requestJson(url, options = {}) {
   if (response.status === 429) throw new ApiError(MESSAGES.throttled, "throttled");
   if (response.status >= 500) throw new ApiError(MESSAGES.server(response.status), "server");
   const apiMessage = body?.error?.message;
+  const code = body?.error?.code;
   throw new ApiError(
     typeof apiMessage === "string" && apiMessage ? apiMessage : MESSAGES.rejected(response.status),
     "rejected",
+    typeof code === "string" ? code : null,
   );
 }
 
@@ -161,6 +208,10 @@ const els = {
   label: $("label"),
   probabilityText: $("probability-text"),
   meter: $("probability-meter"),
+  sentences: $("sentences"),
+  sentenceLegend: $("sentence-legend"),
+  sentenceText: $("sentence-text"),
+  sentencesNote: $("sentences-note"),
   explanation: $("explanation"),
   highlighted: $("highlighted"),
   noWords: $("no-words"),
@@ -171,7 +222,12 @@ const els = {
   meterRow: $("meter-row"),
 };
 
-const state = { apiBase: "", maxChars: DEFAULT_MAX_CHARS, busy: false };
+const state = {
+  apiBase: "",
+  maxChars: DEFAULT_MAX_CHARS,
+  maxSentences: DEFAULT_MAX_SENTENCES,
+  busy: false,
+};
 const ready = loadApiBase().then((base) => {
   state.apiBase = base;
   els.docsLink.href = `${base}/docs`;
@@ -213,20 +269,21 @@ function setBusy(busy) {
   }
 }
 
-function renderPrediction(body, text) {
+function renderPrediction(body, text, sentencesNote = "") {
   if (body.words_used === 0) {
     // The model knows none of the words: its probability would only be its prior.
     renderCannotJudge();
     return;
   }
+  renderSentences(text, checkSentences(body.sentences, text), sentencesNote);
   els.meterRow.hidden = false;
   const p = body.probability;
   const percent = Math.round(p * 1000) / 10;
   els.label.textContent = body.label === "positive" ? "Positive" : "Negative";
   els.label.className = `label label-${body.label}`;
-  els.probabilityText.textContent = `${percent.toFixed(1)}% probability positive`;
+  els.probabilityText.textContent = `${percentOf(p)} probability positive`;
   els.meter.setAttribute("aria-valuenow", String(percent));
-  els.meter.setAttribute("aria-valuetext", `${percent.toFixed(1)}% positive`);
+  els.meter.setAttribute("aria-valuetext", `${percentOf(p)} positive`);
   els.meter.style.setProperty("--value", String(p));
   els.meter.dataset.label = body.label;
   els.result.hidden = false;
@@ -251,7 +308,53 @@ function renderCannotJudge() {
     "The model knows none of these words, so it cannot say whether this is positive or negative.";
   els.meterRow.hidden = true;
   els.explanation.hidden = true;
+  els.sentences.hidden = true;
   els.result.hidden = false;
+}
+
+/** Each sentence in place, marked by its label; shown only for more than one sentence. */
+function renderSentences(text, sentences, note) {
+  const shown = sentences !== null && sentences.length > 1;
+  els.sentenceLegend.hidden = !shown;
+  els.sentenceText.hidden = !shown;
+  els.sentencesNote.textContent = note;
+  els.sentencesNote.hidden = !note;
+  els.sentences.hidden = !shown && !note;
+  if (!shown) {
+    els.sentenceText.replaceChildren();
+    return;
+  }
+  const fragment = document.createDocumentFragment();
+  for (const segment of sentenceSegments(text, sentences)) {
+    if (segment.sentence === undefined) {
+      fragment.append(segment.text);
+      continue;
+    }
+    const s = segment.sentence;
+    // Like the whole text: no known word, no verdict, whatever the prior says.
+    const kind = s.words_used === 0 ? "unknown" : s.label;
+    const percent = percentOf(s.probability);
+    const span = document.createElement("span");
+    span.className = `sentence sentence-${kind}`;
+    span.dataset.label = kind;
+    span.dataset.probability = String(s.probability);
+    const said = document.createElement("span");
+    said.className = "visually-hidden";
+    said.textContent =
+      kind === "unknown"
+        ? "Sentence the model cannot judge: "
+        : `${kind === "positive" ? "Positive" : "Negative"} sentence, ${percent} probability positive: `;
+    const body = document.createElement("span");
+    body.className = "sentence-body";
+    body.textContent = segment.text;
+    const score = document.createElement("span");
+    score.className = "sentence-score";
+    score.setAttribute("aria-hidden", "true");
+    score.textContent = kind === "unknown" ? "?" : percent;
+    span.append(said, body, score);
+    fragment.append(span);
+  }
+  els.sentenceText.replaceChildren(fragment);
 }
 
 function renderExplanation(text, explanation) {
@@ -317,22 +420,36 @@ async function analyze() {
   setBusy(true);
   try {
     await ready;
-    const body = await requestJson(`${state.apiBase}/v1/predict`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ text, explain: true }),
-    });
+    let body;
+    let note = "";
+    try {
+      body = await predict(text, true);
+    } catch (error) {
+      // A review of too many sentences still gets its whole-text answer.
+      if (!(error instanceof ApiError) || error.code !== "too_many_sentences") throw error;
+      body = await predict(text, false);
+      note = MESSAGES.tooManySentences(state.maxSentences);
+    }
     if (!isPrediction(body)) throw new ApiError(MESSAGES.badResponse, "bad_response");
-    renderPrediction(body, text);
+    renderPrediction(body, text, note);
   } catch (error) {
     // Drop the previous result so it cannot be mistaken for the answer to this review.
     els.result.hidden = true;
     els.explanation.hidden = true;
+    els.sentences.hidden = true;
     showMessage(error instanceof ApiError ? error.message : MESSAGES.badResponse);
     if (!(error instanceof ApiError)) console.error(error);
   } finally {
     setBusy(false);
   }
+}
+
+function predict(text, sentences) {
+  return requestJson(`${state.apiBase}/v1/predict`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ text, explain: true, sentences }),
+  });
 }
 
 async function loadModelInfo() {
@@ -349,6 +466,8 @@ async function loadModelInfo() {
     state.maxChars = limit;
     updateCounter();
   }
+  const maxSentences = info?.limits?.max_sentences;
+  if (Number.isInteger(maxSentences) && maxSentences > 0) state.maxSentences = maxSentences;
   // The int8 model is the one that answers, so its accuracy is the one to show; the service says
   // what it was measured on ("test (25,000 reviews)"), so the page names no split itself.
   const version = firstOf("string", info.model_version);
@@ -402,4 +521,4 @@ function init() {
 init();
 
 // Exposed for the in-browser unit tests (tests/frontend); not used by the page itself.
-window.sentimentPage = { segmentText, normaliseWord, charCount };
+window.sentimentPage = { segmentText, normaliseWord, charCount, sentenceSegments, checkSentences };

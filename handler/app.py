@@ -6,7 +6,7 @@ import logging
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -52,12 +52,7 @@ class ServiceApp(FastAPI):
 
 def create_app(settings: Settings, predictor: Predictor) -> FastAPI:
     """The API over `predictor`, configured by `settings`."""
-    limits = Limits(
-        max_text_chars=settings.max_text_chars,
-        max_batch_items=settings.max_batch_items,
-        max_body_bytes=settings.max_body_bytes,
-        max_explained_words=MAX_EXPLAINED_WORDS,
-    )
+    limits = Limits.of(settings, MAX_EXPLAINED_WORDS)
     requests = request_models(limits)
     app = ServiceApp(
         requests,
@@ -89,8 +84,19 @@ def _model_card(model_dir: Path) -> str | None:
         return None
 
 
-def app_from_environment() -> FastAPI:
-    """Settings, model and app for this process, with one log line about the model load."""
+class Service(NamedTuple):
+    """What `service_from_environment` built, so that no caller has to read it again."""
+
+    app: FastAPI
+    predictor: LitePredictor
+
+
+def service_from_environment() -> Service:
+    """Settings, model and app for this process, with one log line about the model load.
+
+    The settings are read and the manifest is loaded here, once; the entry point takes the
+    model version for its metrics from what this returns.
+    """
     started = time.perf_counter()
     settings = load_settings()
     logs.configure(settings.log_level)
@@ -100,7 +106,7 @@ def app_from_environment() -> FastAPI:
         model_version=predictor.model_version,
         model_load_ms=round((time.perf_counter() - started) * 1000, 2),
     )
-    return create_app(settings, predictor)
+    return Service(create_app(settings, predictor), predictor)
 
 
 async def _request_error(request: Request, exc: Exception) -> JSONResponse:

@@ -55,6 +55,13 @@ class InvalidInputError(RequestError):
     status, code, default_message = 422, "validation_error", "the request is not valid"
 
 
+class TooManySentencesError(InvalidInputError):
+    """Per-sentence answers asked for more sentences than the limits allow; its own code, so a
+    client can ask again for the whole text's answer alone."""
+
+    code, default_message = "too_many_sentences", "too many sentences"
+
+
 class CorsRefusedError(RequestError):
     status, code, default_message = 400, "cors_refused", "cross-origin request not allowed"
 

@@ -14,13 +14,13 @@ from typing import Any
 from mangum import Mangum
 
 from handler import logs, metrics
-from handler.app import app_from_environment
+from handler.app import service_from_environment
 from handler.middleware import ContainErrors
-from handler.settings import load_settings
 
-app = app_from_environment()
+_service = service_from_environment()
+app = _service.app
 _adapter = Mangum(ContainErrors(app), lifespan="off")
-metrics.configure(metrics.shipped_model_version(load_settings().model_dir))
+metrics.configure(_service.predictor.model_version)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from handler import constants
-from handler.app import app_from_environment
+from handler.app import service_from_environment
 from handler.errors import StartupError
 from handler.middleware import ContainErrors
 from handler.paths import FRONTEND_DIR
@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError:
         parser.error("PORT must be a number")
     try:
-        app = app_from_environment()
+        app = service_from_environment().app
     except StartupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         print(

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from handler.constants import HEALTH_PATH
 from handler.paths import REPO_ROOT
 
 HOST = "127.0.0.1"  # loopback only: the harness never serves another address
@@ -101,7 +102,7 @@ def _wait_until_healthy(
             )
         try:
             # The URL is built above from HOST and a port: always http on the loopback.
-            with urllib.request.urlopen(f"{url}/v1/health", timeout=2) as answer:  # noqa: S310
+            with urllib.request.urlopen(url + HEALTH_PATH, timeout=2) as answer:  # noqa: S310
                 if answer.status == 200:
                     return
         except (urllib.error.URLError, OSError):

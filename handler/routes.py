@@ -16,8 +16,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, ValidationError
 
-from handler import metrics
-from handler.constants import label_of
+from handler import metrics, sentences
+from handler.constants import (
+    BATCH_PATH,
+    HEALTH_PATH,
+    MODEL_CARD_PATH,
+    MODEL_PATH,
+    PREDICT_PATH,
+    label_of,
+)
 from handler.errors import InvalidInputError, InvalidJsonError, UnsupportedMediaTypeError
 from handler.predictor import Answer, Predictor
 from handler.schemas import Limits, ModelInfo, RequestModels
@@ -27,12 +34,14 @@ _WHY = {
     400: "`invalid_json`: the body is not JSON (or not UTF-8)",
     413: "`payload_too_large`: the body is over `max_body_bytes`",
     415: "`unsupported_media_type`: Content-Type is not application/json",
-    422: "`validation_error`: wrong shape or types, blank text, a text or batch over its limit",
+    422: "`validation_error`: wrong shape or types, blank text, a text or batch over its limit; "
+    "`too_many_sentences`: with sentences=true, more sentences than `max_sentences` in a text "
+    "or `max_batch_sentences` in a batch",
     503: "`model_unavailable`: the model could not answer; retrying may succeed",
 }
 BODY_ERRORS = (400, 413, 415, 422, 503)
 # Names the request's fields may use in error messages; anything else could be the client's text.
-_FIELDS = frozenset({"text", "texts", "explain"})
+_FIELDS = frozenset({"text", "texts", "explain", "sentences"})
 _MESSAGES = {
     "string_pattern_mismatch": "must contain a non-whitespace character",
     "extra_forbidden": "unknown field",
@@ -46,57 +55,69 @@ def build_router(
     """The v1 routes over `predictor`, validating request bodies with `models`."""
     model_info = ModelInfo.of(predictor.manifest, limits, has_card=model_card is not None)
     model_info_json = model_info.model_dump(mode="json")
-    router = APIRouter(prefix="/v1", tags=["v1"])
+    router = APIRouter(tags=["v1"])
 
     # `async def`: the work is short and Lambda sends one request at a time, so a thread-pool
     # hop per request would only add latency. Under uvicorn this runs on the event loop.
     @router.post(
-        "/predict",
-        summary="Sentiment of one review, optionally with per-word weights",
+        PREDICT_PATH,
+        summary="Sentiment of one review, optionally with per-word weights and per-sentence answers",
         **_documented("PredictResponse", models.predict, BODY_ERRORS),
     )
     async def predict(request: Request) -> JSONResponse:
         body = await read_body(request, models.predict)
         request.state.text_chars = len(body.text)
+        spans = sentences.split(body.text, limits.max_sentences) if body.sentences else []
+        parts = sentences.pieces(body.text, spans)
         explanation: list[dict[str, Any]] | None = None
         if body.explain:
+            # Occlusion is a model call of its own; the sentences take one more (the rows, not
+            # the calls, are what costs).
             answer, weights = predictor.explain(body.text)
             explanation = [{"word": w, "weight": round(v, 6)} for w, v in weights]
+            parted = sentences.predict_distinct(predictor, parts)
         else:
-            (answer,) = predictor.predict([body.text])
+            answer, *parted = sentences.predict_distinct(predictor, [body.text, *parts])
         metrics.record([answer.probability], [len(body.text)])
-        return JSONResponse(
-            {
-                **prediction(answer),
-                "model_version": predictor.model_version,
-                "explanation": explanation,
-            }
-        )
+        answer_json = {
+            **prediction(answer),
+            "model_version": predictor.model_version,
+            "explanation": explanation,
+        }
+        if body.sentences:
+            answer_json["sentences"] = _sentences(spans, parted)
+        return JSONResponse(answer_json)
 
     @router.post(
-        "/predict/batch",
+        BATCH_PATH,
         summary="Sentiment of several reviews in one model call, in order",
         **_documented("BatchResponse", models.batch, BODY_ERRORS),
     )
     async def predict_batch(request: Request) -> JSONResponse:
         body = await read_body(request, models.batch)
         request.state.text_chars = sum(len(t) for t in body.texts)
-        answers = predictor.predict(body.texts)
+        if body.sentences:
+            spans = sentences.split_batch(
+                body.texts, limits.max_sentences, limits.max_batch_sentences
+            )
+            answers, parted = sentences.predict_with(predictor, body.texts, spans)
+            predictions = [
+                {**prediction(a), "sentences": _sentences(found, each)}
+                for a, found, each in zip(answers, spans, parted, strict=True)
+            ]
+        else:
+            answers = predictor.predict(body.texts)
+            predictions = [prediction(a) for a in answers]
         metrics.record([a.probability for a in answers], [len(t) for t in body.texts])
-        return JSONResponse(
-            {
-                "predictions": [prediction(a) for a in answers],
-                "model_version": predictor.model_version,
-            }
-        )
+        return JSONResponse({"predictions": predictions, "model_version": predictor.model_version})
 
-    @router.get("/health", summary="Whether the model answers", **_documented("HealthResponse"))
+    @router.get(HEALTH_PATH, summary="Whether the model answers", **_documented("HealthResponse"))
     async def health() -> JSONResponse:
         predictor.predict(["health check"])  # raises ModelUnavailableError -> 503
         return JSONResponse({"status": "ok", "model_version": predictor.model_version})
 
     @router.get(
-        "/model",
+        MODEL_PATH,
         summary="The model's manifest (public part) and the limits in force",
         **_documented("ModelInfo", errors=()),
     )
@@ -107,7 +128,7 @@ def build_router(
         card = model_card
 
         @router.get(
-            "/model/card",
+            MODEL_CARD_PATH,
             summary="The model card: intended use, training, evaluation and failure modes",
             response_class=PlainTextResponse,
             responses={200: {"content": {"text/markdown": {}}}},
@@ -156,6 +177,12 @@ def prediction(answer: Answer) -> dict[str, Any]:
     # The label comes from the unrounded probability: rounding to 6 places must not make a tie.
     p = min(max(answer.probability, 0.0), 1.0)
     return {"label": label_of(p), "probability": round(p, 6), "words_used": answer.words_used}
+
+
+def _sentences(spans: Sequence[sentences.Span], answers: Sequence[Answer]) -> list[dict[str, Any]]:
+    return [
+        {"start": s, "end": e, **prediction(a)} for (s, e), a in zip(spans, answers, strict=True)
+    ]
 
 
 def _documented(

@@ -85,18 +85,29 @@ class TfliteModel:
         """Each output's int8 step: the resolution of the answer (0.0 for a float result).
 
         A float output dequantized inside the graph has no scale of its own; its step is that of
-        the int8 tensor the DEQUANTIZE op reads.
+        the int8 tensor the DEQUANTIZE op reads. The interpreter names an op's tensors only
+        through its private `_get_ops_details()`; where that is missing, each output keeps its
+        own scale (0.0 for a float one: no rounding is then taken out of explanations).
         """
         tensors = self._interp.get_tensor_details()
         source = {
             op["outputs"][0]: op["inputs"][0]
-            for op in self._interp._get_ops_details()
-            if op["op_name"] == "DEQUANTIZE"
+            for op in _ops_details(self._interp)
+            if op.get("op_name") == "DEQUANTIZE"
         }
         return tuple(
             float(tensors[source.get(out["index"], out["index"])]["quantization"][0])
             for out in self._outputs
         )
+
+
+def _ops_details(interpreter: Any) -> list[dict[str, Any]]:
+    """Every op's name and tensors, or none where this interpreter does not tell them."""
+    ops = getattr(interpreter, "_get_ops_details", None)  # private: a release may drop it
+    try:
+        return list(ops()) if callable(ops) else []
+    except (RuntimeError, ValueError):
+        return []
 
 
 def _output_position(detail: Mapping[str, Any]) -> int:

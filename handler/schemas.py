@@ -9,11 +9,16 @@ routes build those as plain dictionaries); `handler.openapi` turns them into the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic.json_schema import SkipJsonSchema
 
+from handler.constants import MODEL_CARD_PATH
 from handler.text import LONE_SURROGATE
+
+if TYPE_CHECKING:
+    from handler.settings import Settings
 
 Label = Literal["negative", "positive"]
 # Whitespace is what Python's str.isspace() calls whitespace, spelled out as code points: `\s`
@@ -36,6 +41,22 @@ class Limits(BaseModel):
     max_batch_items: int
     max_body_bytes: int
     max_explained_words: int = Field(description="explanations cover the first N distinct words")
+    max_sentences: int = Field(description="sentences per text with sentences=true")
+    max_batch_sentences: int = Field(
+        description="sentences in all of a batch's texts together with sentences=true"
+    )
+
+    @classmethod
+    def of(cls, settings: Settings, max_explained_words: int) -> Limits:
+        """The limits these settings put on a request (the API's and a bulk job's alike)."""
+        return cls(
+            max_text_chars=settings.max_text_chars,
+            max_batch_items=settings.max_batch_items,
+            max_body_bytes=settings.max_body_bytes,
+            max_explained_words=max_explained_words,
+            max_sentences=settings.max_sentences,
+            max_batch_sentences=settings.max_batch_sentences,
+        )
 
 
 def _replace_lone_surrogates(value: object) -> object:
@@ -55,10 +76,12 @@ class _Strict(BaseModel):
 class PredictRequest(_Strict):
     text: str
     explain: bool = Field(False, description="also return per-word occlusion weights")
+    sentences: bool = False
 
 
 class BatchRequest(_Strict):
     texts: list[str]
+    sentences: bool = False
 
 
 class RequestModels(NamedTuple):
@@ -81,8 +104,21 @@ def request_models(limits: Limits) -> RequestModels:
         BeforeValidator(_replace_lone_surrogates),
     ]
     texts = Annotated[list[text], Field(min_length=1, max_length=limits.max_batch_items)]
-    predict = create_model("PredictRequest", __base__=PredictRequest, text=(text, ...))
-    batch = create_model("BatchRequest", __base__=BatchRequest, texts=(texts, ...))
+    # The sentence limits depend on the splitter, not on the JSON: stated here, checked by the
+    # routes (422 `too_many_sentences`).
+    each = f"at most {limits.max_sentences} sentences a text"
+    one = Field(False, description=f"also answer for each sentence of the text ({each})")
+    every = Field(
+        False,
+        description=f"also answer for each sentence of every text ({each}, "
+        f"{limits.max_batch_sentences} in all)",
+    )
+    predict = create_model(
+        "PredictRequest", __base__=PredictRequest, text=(text, ...), sentences=(bool, one)
+    )
+    batch = create_model(
+        "BatchRequest", __base__=BatchRequest, texts=(texts, ...), sentences=(bool, every)
+    )
     return RequestModels(predict, batch)
 
 
@@ -94,6 +130,27 @@ class Prediction(BaseModel):
     )
 
 
+class Sentence(Prediction):
+    """One sentence's answer: exactly what /v1/predict answers for `text[start:end]` alone."""
+
+    start: int = Field(ge=0, description="offset of its first character, in code points")
+    end: int = Field(ge=1, description="offset just past its last character, in code points")
+
+
+def _absent_when_unset(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)  # the field is left out, never sent as null
+
+
+class TextPrediction(Prediction):
+    # Absent, not null, unless asked for: answers without sentences stay as they were.
+    sentences: list[Sentence] | SkipJsonSchema[None] = Field(
+        None,
+        description="with sentences=true: every sentence of the text, in order, whitespace and "
+        "`<br />` breaks between them left out; absent otherwise",
+        json_schema_extra=_absent_when_unset,
+    )
+
+
 class WordWeight(BaseModel):
     word: str = Field(description="the word as normalised by the shared text pipeline")
     weight: float = Field(
@@ -101,7 +158,7 @@ class WordWeight(BaseModel):
     )
 
 
-class PredictResponse(Prediction):
+class PredictResponse(TextPrediction):
     model_version: str
     explanation: list[WordWeight] | None = Field(
         description="with explain=true: one entry per distinct known word, in text order"
@@ -109,7 +166,7 @@ class PredictResponse(Prediction):
 
 
 class BatchResponse(BaseModel):
-    predictions: list[Prediction] = Field(description="in the order of the request's texts")
+    predictions: list[TextPrediction] = Field(description="in the order of the request's texts")
     model_version: str
 
 
@@ -157,7 +214,7 @@ class ModelInfo(BaseModel):
             },
             head=manifest.get("head", {}),
             limits=limits,
-            model_card="/v1/model/card" if has_card else None,
+            model_card=MODEL_CARD_PATH if has_card else None,
         )
 
 

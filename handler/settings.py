@@ -41,6 +41,15 @@ class Settings(BaseSettings):
         le=LAMBDA_PAYLOAD_BYTES,
         validation_alias=constants.ENV_MAX_BODY_BYTES,
     )
+    # Every sentence is one more row for the model, as costly as a whole review: at 100 a text
+    # (4 of IMDb's 25,000 training reviews have more) and 256 a batch, no request costs more
+    # rows than an explanation and a batch together (201 + 64).
+    max_sentences: int = Field(
+        default=100, ge=1, le=1_000, validation_alias=constants.ENV_MAX_SENTENCES
+    )
+    max_batch_sentences: int = Field(
+        default=256, ge=1, le=10_000, validation_alias=constants.ENV_MAX_BATCH_SENTENCES
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", validation_alias=constants.ENV_LOG_LEVEL
     )

@@ -19,7 +19,14 @@ from aws_cdk import aws_logs as logs
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 from constructs import Construct
 
-from handler.constants import ENV_ALLOWED_ORIGINS, ENV_LOG_LEVEL
+from handler.constants import (
+    BATCH_PATH,
+    ENV_ALLOWED_ORIGINS,
+    ENV_LOG_LEVEL,
+    HEALTH_PATH,
+    MODEL_PATH,
+    PREDICT_PATH,
+)
 from handler.paths import REPO_ROOT
 from infra.log_groups import expiring_log_group, function_role_and_logs
 from infra.settings import Settings
@@ -29,10 +36,10 @@ LIVE_ALIAS: Final = "live"
 # Routes named here get their own route key in the access log; anything else (docs, preflights,
 # unknown paths) reaches the app through $default and is logged as "$default".
 ROUTES: Final = (
-    ("/v1/predict", apigwv2.HttpMethod.POST),
-    ("/v1/predict/batch", apigwv2.HttpMethod.POST),
-    ("/v1/health", apigwv2.HttpMethod.GET),
-    ("/v1/model", apigwv2.HttpMethod.GET),
+    (PREDICT_PATH, apigwv2.HttpMethod.POST),
+    (BATCH_PATH, apigwv2.HttpMethod.POST),
+    (HEALTH_PATH, apigwv2.HttpMethod.GET),
+    (MODEL_PATH, apigwv2.HttpMethod.GET),
 )
 
 # The image copies `handler/` as a package, so the build context is the repository root;
@@ -76,20 +83,13 @@ class SentimentApi(Construct):
         allowed_origins: Sequence[str],
     ) -> None:
         super().__init__(scope, construct_id)
-        architecture, platform = _ARCHITECTURES[settings.architecture]
+        architecture, _ = _ARCHITECTURES[settings.architecture]
 
         self.role, function_logs = function_role_and_logs(self, "Function")
         self.function = lambda_.DockerImageFunction(
             self,
             "Function",
-            code=lambda_.DockerImageCode.from_image_asset(
-                str(REPO_ROOT),
-                file=DOCKERFILE,
-                exclude=list(IMAGE_CONTEXT_EXCLUDE),
-                ignore_mode=IgnoreMode.DOCKER,
-                platform=platform,
-                build_args={"BASE_IMAGE": settings.base_image},
-            ),
+            code=image_code(settings),
             architecture=architecture,
             memory_size=settings.memory_mb,
             timeout=Duration.seconds(settings.timeout_seconds),
@@ -140,6 +140,20 @@ class SentimentApi(Construct):
             f"{self.http_api.http_api_id}.execute-api.{Stack.of(self).region}."
             f"{Stack.of(self).url_suffix}"
         )
+
+
+def image_code(settings: Settings, cmd: Sequence[str] | None = None) -> lambda_.DockerImageCode:
+    """The handler's image; `cmd` names another entry point in it (one build, one asset)."""
+    _, platform = _ARCHITECTURES[settings.architecture]
+    return lambda_.DockerImageCode.from_image_asset(
+        str(REPO_ROOT),
+        file=DOCKERFILE,
+        exclude=list(IMAGE_CONTEXT_EXCLUDE),
+        ignore_mode=IgnoreMode.DOCKER,
+        platform=platform,
+        build_args={"BASE_IMAGE": settings.base_image},
+        cmd=list(cmd) if cmd else None,
+    )
 
 
 # jsii passes interfaces by reference, so the settings must be a registered implementation;

@@ -8,7 +8,18 @@ from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
-from handler import metrics
+from handler.constants import (
+    METRIC_BATCH_SIZE,
+    METRIC_BUCKETS,
+    METRIC_COLD_START,
+    METRIC_DIMENSION,
+    METRIC_NAMESPACE,
+    METRIC_NEAR_THRESHOLD,
+    METRIC_NEGATIVE,
+    METRIC_POSITIVE,
+    METRIC_SERVER_ERROR,
+    METRIC_TEXT_LENGTH,
+)
 from infra.monitoring import FIVE_MINUTES, Watched, model_metric
 
 
@@ -33,7 +44,7 @@ def _by_version(name: str, statistic: str, label: str) -> cloudwatch.MathExpress
     """One line per model version that reported `name`: a canary shows old and new side by side."""
     return cloudwatch.MathExpression(
         expression=(
-            f"SEARCH('{{{metrics.NAMESPACE},{metrics.DIMENSION}}} "
+            f"SEARCH('{{{METRIC_NAMESPACE},{METRIC_DIMENSION}}} "
             f"MetricName=\"{name}\"', '{statistic}', 300)"
         ),
         using_metrics={},
@@ -49,13 +60,13 @@ def _widgets(watched: Watched, unexpected: cloudwatch.Metric) -> list[list[cloud
     def model(name: str, statistic: str = "Sum") -> cloudwatch.Metric:
         return model_metric(watched, name, statistic).with_(period=five)
 
-    answers = {"positive": model(metrics.POSITIVE), "negative": model(metrics.NEGATIVE)}
+    answers = {"positive": model(METRIC_POSITIVE), "negative": model(METRIC_NEGATIVE)}
 
     def share(part: str, label: str) -> cloudwatch.MathExpression:
         # Ids are shared across a graph's expressions, so each part has its own.
         return cloudwatch.MathExpression(
             expression=f"100 * {part} / (positive + negative)",
-            using_metrics={**answers, "near": model(metrics.NEAR_THRESHOLD_COUNT)},
+            using_metrics={**answers, "near": model(METRIC_NEAR_THRESHOLD)},
             label=label,
             period=five,
         )
@@ -77,22 +88,22 @@ def _widgets(watched: Watched, unexpected: cloudwatch.Metric) -> list[list[cloud
                   alias.metric_duration(statistic="p99", period=five)),
         ],
         [
-            graph("Cold starts by model version", _by_version(metrics.COLD_START, "Sum", "")),
+            graph("Cold starts by model version", _by_version(METRIC_COLD_START, "Sum", "")),
             graph("5xx share by model version (0-1)",
-                  _by_version(metrics.SERVER_ERROR, "Average", "")),
+                  _by_version(METRIC_SERVER_ERROR, "Average", "")),
             graph("Answers by label and model version",
-                  _by_version(metrics.POSITIVE, "Sum", "positive"),
-                  _by_version(metrics.NEGATIVE, "Sum", "negative")),
+                  _by_version(METRIC_POSITIVE, "Sum", "positive"),
+                  _by_version(METRIC_NEGATIVE, "Sum", "negative")),
         ],
         [
             graph(f"Positive and near-0.5 share, model {version} (%)",
                   share("positive", "positive %"), share("near", "within 0.1 of 0.5 %")),
             graph(f"Probability histogram, model {version}",
-                  *(model(name).with_(label=name) for name in metrics.BUCKETS),
+                  *(model(name).with_(label=name) for name in METRIC_BUCKETS),
                   view=cloudwatch.GraphWidgetView.BAR, period=Duration.days(1)),
             graph(f"Text length and batch size, model {version}",
-                  *(model(metrics.TEXT_LENGTH, p).with_(label=f"text length {p}")
+                  *(model(METRIC_TEXT_LENGTH, p).with_(label=f"text length {p}")
                     for p in ("p50", "p90", "p99")),
-                  model(metrics.BATCH_SIZE, "Average").with_(label="batch size, mean")),
+                  model(METRIC_BATCH_SIZE, "Average").with_(label="batch size, mean")),
         ],
     ]  # fmt: skip

@@ -17,7 +17,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
-from handler import metrics
+from handler import constants
 
 UNEXPECTED_ERRORS: Final = "UnexpectedErrors"
 ONE_MINUTE: Final = Duration.minutes(1)
@@ -72,7 +72,7 @@ class Monitoring(Construct):
             self,
             "UnexpectedErrorFilter",
             log_group=watched.function_logs,
-            metric_namespace=metrics.NAMESPACE,
+            metric_namespace=constants.METRIC_NAMESPACE,
             metric_name=UNEXPECTED_ERRORS,
             # The app's own event for an exception it did not expect (handler/app.py).
             filter_pattern=logs.FilterPattern.string_value("$.event", "=", "unexpected_error"),
@@ -136,7 +136,9 @@ def _signals(watched: Watched, unexpected: cloudwatch.Metric) -> dict[str, cloud
         "unexpected": unexpected,
         "version_5xx_percent": cloudwatch.MathExpression(
             expression="100 * failed",
-            using_metrics={"failed": model_metric(watched, metrics.SERVER_ERROR, "Average")},
+            using_metrics={
+                "failed": model_metric(watched, constants.METRIC_SERVER_ERROR, "Average")
+            },
             label=f"5xx % of model {watched.model_version}",
             period=ONE_MINUTE,
         ),
@@ -188,9 +190,9 @@ def _alarm_specs(watched: Watched, signals: dict[str, cloudwatch.IMetric]) -> di
 
 def model_metric(watched: Watched, name: str, statistic: str) -> cloudwatch.Metric:
     return cloudwatch.Metric(
-        namespace=metrics.NAMESPACE,
+        namespace=constants.METRIC_NAMESPACE,
         metric_name=name,
-        dimensions_map={metrics.DIMENSION: watched.model_version},
+        dimensions_map={constants.METRIC_DIMENSION: watched.model_version},
         statistic=statistic,
         period=ONE_MINUTE,
     )

@@ -5,7 +5,7 @@ anywhere else fails synth.
 """
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from aws_cdk import Acknowledgment, CfnElement, DefaultStackSynthesizer, Stack, Validations
 from aws_cdk import aws_s3 as s3
@@ -13,22 +13,27 @@ from aws_cdk import aws_s3_deployment as s3_deployment
 from constructs import Construct, IConstruct
 
 from infra.api import SentimentApi
+from infra.bulk import BulkJobs
 from infra.release import Release
 from infra.site import StaticSite
 from infra.waf import WebAclArn
 
-if TYPE_CHECKING:
-    from infra.stack import SentimentStack
 
-
-def acknowledge_stack(stack: "SentimentStack") -> None:
-    """Every acknowledgement of the stack, construct by construct."""
-    acknowledge_site(stack.site, web_acl=stack.web_acl is not None)
-    acknowledge_api(stack.api)
-    acknowledge_page_deployment(stack.page, stack.site.bucket)
-    acknowledge_release(stack.release)
-    if stack.web_acl:
-        acknowledge_web_acl_reader(stack.web_acl)
+def acknowledge_stack(
+    *,
+    site: StaticSite,
+    api: SentimentApi,
+    page: s3_deployment.BucketDeployment,
+    release: Release,
+    web_acl: WebAclArn | None,
+) -> None:
+    """Every acknowledgement of the stack, construct by construct (the stack passes its own)."""
+    acknowledge_site(site, web_acl=web_acl is not None)
+    acknowledge_api(api)
+    acknowledge_page_deployment(page, site.bucket)
+    acknowledge_release(release)
+    if web_acl:
+        acknowledge_web_acl_reader(web_acl)
 
 
 def acknowledge_web_acl_reader(reader: WebAclArn) -> None:
@@ -154,5 +159,40 @@ def acknowledge_page_deployment(
             "AwsSolutions-IAM5[Action::s3:Abort*]": managed + "aborts failed uploads.",
             "AwsSolutions-IAM5[Resource::*]": managed
             + "cloudfront:CreateInvalidation is granted on every distribution.",
+        },
+    )
+
+
+def acknowledge_bulk(bulk: BulkJobs) -> None:
+    """The bulk jobs' bucket, function and state machine (infra/bulk.py)."""
+    bucket = cast(CfnElement, bulk.bucket.node.default_child)
+    bucket_id = Stack.of(bucket).get_logical_id(bucket)
+    acknowledge(
+        bulk.bucket,
+        {
+            "AwsSolutions-S1": "Written only by the account's own uploads and the job's "
+            "function, and every object expires within days; server access logs would need a "
+            "log bucket with the same exemption.",
+        },
+    )
+    prefixes = {
+        f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{prefix}*]": f"Objects under {prefix} "
+        "only: a job's files are named by the uploader, so the grant is the prefix."
+        for prefix in ("in/", "out/")
+    }
+    acknowledge(bulk.role, prefixes)
+    machine = cast(CfnElement, bulk.state_machine.node.default_child)
+    name = f'{{"Fn::Select":[6,{{"Fn::Split":[":",{{"Ref":"{Stack.of(machine).get_logical_id(machine)}"}}]}}]}}'
+    executions = "arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:" + name
+    acknowledge(
+        bulk.state_machine,
+        {
+            **prefixes,
+            "AwsSolutions-IAM5[Resource::*]": "X-Ray tracing and CloudWatch Logs delivery, as "
+            "aws-cdk-lib grants them for tracing and logging: those actions take no resource.",
+            f"AwsSolutions-IAM5[Resource::{executions}:*]": "The Distributed Map describes and "
+            "stops its own child executions, which are named when they start.",
+            f"AwsSolutions-IAM5[Resource::{executions}/*:*]": "The Distributed Map redrives its "
+            "own child executions, which are named when they start.",
         },
     )

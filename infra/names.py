@@ -17,8 +17,6 @@ OUTPUT_SITE_URL: Final = "SiteUrl"
 OUTPUT_SITE_BUCKET: Final = "SiteBucketName"
 OUTPUT_DISTRIBUTION_ID: Final = "SiteDistributionId"
 
-PREDICT_PATH: Final = "/v1/predict"
-
 
 def stack_name(stage: str) -> str:
     """The CloudFormation stack name for one stage, e.g. `SentimentService-dev`."""

@@ -16,11 +16,11 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3_deployment
 from constructs import Construct
 
-from handler.constants import FRONTEND_CONFIG_FILE
+from handler.constants import API_PREFIX, FRONTEND_CONFIG_FILE
 from infra.log_groups import expiring_log_group
 
 INDEX_DOCUMENT: Final = "index.html"
-API_PATH_PATTERN: Final = "/v1/*"
+API_PATH_PATTERN: Final = f"{API_PREFIX}/*"
 
 
 def content_security_policy() -> str:

@@ -12,9 +12,8 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
-from handler.constants import LABELS
+from handler.constants import LABELS, PREDICT_PATH
 from infra.errors import SmokeTestError
-from infra.names import PREDICT_PATH
 
 DEFAULT_TEXT: Final = "A warm, funny film with a wonderful cast; I would happily watch it again."
 

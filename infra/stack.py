@@ -6,14 +6,15 @@ from typing import Any
 from aws_cdk import CfnOutput, Duration, Stack
 from constructs import Construct
 
-from handler.metrics import shipped_model_version
-from handler.paths import FRONTEND_DIR, MODEL_DIR
+from handler.paths import FRONTEND_DIR
 from infra import names
 from infra.api import SentimentApi
+from infra.bulk import BulkJobs
 from infra.dashboard import ServiceDashboard
 from infra.log_groups import give_providers_log_groups
+from infra.model import shipped_model_version
 from infra.monitoring import Monitoring, Watched
-from infra.nag import acknowledge_stack
+from infra.nag import acknowledge_bulk, acknowledge_stack
 from infra.release import Release
 from infra.settings import Settings
 from infra.site import StaticSite
@@ -59,7 +60,7 @@ class SentimentStack(Stack):
                 function_logs=self.api.function_logs,
                 timeout=Duration.seconds(settings.timeout_seconds),
                 # The model this deploy ships: the canary's alarm and the model panels follow it.
-                model_version=shipped_model_version(MODEL_DIR),
+                model_version=shipped_model_version(),
             ),
             alarm_email=settings.alarm_email,
         )
@@ -69,6 +70,9 @@ class SentimentStack(Stack):
             watched=self.monitoring.watched,
             unexpected=self.monitoring.unexpected,
         )
+        self.bulk = BulkJobs(self, "Bulk", settings=settings, topic=self.monitoring.topic)
+        self.dashboard.dashboard.add_widgets(*self.bulk.widgets)
+        acknowledge_bulk(self.bulk)
         self.release = Release(
             self,
             "Release",
@@ -77,7 +81,13 @@ class SentimentStack(Stack):
             alarms=list(self.monitoring.alarms.values()),
         )
         self.providers = give_providers_log_groups(self)
-        acknowledge_stack(self)
+        acknowledge_stack(
+            site=self.site,
+            api=self.api,
+            page=self.page,
+            release=self.release,
+            web_acl=self.web_acl,
+        )
 
         for name, value, description in (
             (names.OUTPUT_API_URL, self.site.origin, "Base URL of the prediction API (CloudFront)"),

@@ -17,9 +17,10 @@ import sys
 from types import SimpleNamespace
 from typing import Any
 
-from bench.runner import EVENT, PREDICT, PREDICT_BATCH, api_event
+from bench.runner import EVENT, api_event
 from bench.stats import time_interleaved
 from handler import lambda_function, logs
+from handler.constants import BATCH_PATH, PREDICT_PATH
 
 IMPORT = (
     "import time, fastapi, mangum; t = time.perf_counter(); "
@@ -40,11 +41,11 @@ def _median_us(event: dict[str, Any], context: Any, calls: int) -> tuple[float, 
 def main() -> None:
     context = SimpleNamespace(aws_request_id="overhead", function_version="1")
     text = json.loads(json.loads(EVENT.read_text())["body"])["text"]
-    batch = api_event(PREDICT_BATCH, {"texts": [text] * 64})
+    batch = api_event(BATCH_PATH, {"texts": [text] * 64})
     logs.LOGGER.disabled = True  # the request's log line costs the same on both paths
     results = {}
     with contextlib.redirect_stdout(io.StringIO()):
-        for name, event, calls in (("predict", api_event(PREDICT, {"text": text}), 3000),
+        for name, event, calls in (("predict", api_event(PREDICT_PATH, {"text": text}), 3000),
                                    ("batch64", batch, 300)):  # fmt: skip
             hooked, bare = _median_us(event, context, calls)
             results[name] = {"with_metrics_us": round(hooked, 1), "without_us": round(bare, 1),

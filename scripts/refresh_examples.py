@@ -11,13 +11,14 @@ import re
 
 from fastapi.testclient import TestClient
 
-from handler.app import app_from_environment
-from handler.paths import DOCS_DIR, REPO_ROOT
+from convert.paths import DOCS_DIR
+from handler.app import service_from_environment
+from handler.paths import REPO_ROOT
 from tests.handler.test_docs_example import BLOCK, parse
 
 
 def main() -> None:
-    client = TestClient(app_from_environment())
+    client = TestClient(service_from_environment().app)
     for doc in (REPO_ROOT / "README.md", DOCS_DIR / "serving.md"):
         text = doc.read_text()
 

@@ -23,7 +23,8 @@ import pytest
 from bench import deps, goals, machine, report, runner, standin
 from bench.artifacts import Artifacts
 from bench.stats import percentile, time_interleaved
-from handler.paths import FLOAT_MODEL, KERAS_MODEL, MODEL_DIR, REPO_ROOT, REQUIREMENTS
+from convert.paths import FLOAT_MODEL, KERAS_MODEL
+from handler.paths import MODEL_DIR, REPO_ROOT, REQUIREMENTS
 from handler.predictor import LitePredictor
 
 SECTIONS = {

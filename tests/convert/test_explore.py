@@ -15,7 +15,8 @@ from convert import __main__ as cli
 from convert import data
 from convert.data import Imdb, load
 from convert.explore import write_report
-from handler.paths import REPO_ROOT, REPORTS_DIR
+from convert.paths import REPORTS_DIR
+from handler.paths import REPO_ROOT
 from tests.convert.review_fixtures import write_aclimdb
 
 PER_CLASS = 5

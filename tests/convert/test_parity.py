@@ -22,9 +22,10 @@ from convert.data import ENV_DATA, load
 from convert.evidence import KERAS_TEST_PROBS, read_keras_test_probs
 from convert.export import keras_outputs, tflite_predict, to_tflite
 from convert.metrics import Scores, agreement
+from convert.paths import FLOAT_MODEL, KERAS_MODEL
 from handler import constants
 from handler.calibration import Head
-from handler.paths import FLOAT_MODEL, KERAS_MODEL, MODEL_DIR, SHIPPED_MANIFEST
+from handler.paths import MODEL_DIR, SHIPPED_MANIFEST
 from handler.text import Encoder, words
 
 # Keras is re-run on this many test reviews (seeded) to show the stored outputs are still its own.

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from handler.paths import REPO_ROOT
 from tests.frontend.conftest import open_page
 from tests.frontend.helpers import MIXED, POSITIVE, is_predict, wait_idle
 
@@ -103,3 +104,45 @@ def test_reduced_motion_turns_off_animation(new_page, base_url: str) -> None:
         motion.locator(".meter-fill").evaluate("e => getComputedStyle(e).transitionDuration")
         != "0s"
     )
+
+
+# ---- axe-core: the automated WCAG checks, on every state that shows results ------------------
+
+AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# A review of several sentences, one without a known word, so every part of the page is shown.
+SENTENCES = "Loved the cast. The plot is dull and far too long.<br /><br />Zzqx vvbn."
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """axe-core's WCAG 2.x A/AA and best-practice violations on the page as it is now."""
+    if not AXE.is_file():
+        # Fail, not skip: `make test` runs `npm ci` first, so a missing engine is a broken setup.
+        pytest.fail(f"{AXE} is missing: run `npm ci`")
+    # Evaluated through the DevTools protocol, which the page's CSP does not govern (a <script>
+    # tag would be refused by script-src 'self', as it should be).
+    page.evaluate(AXE.read_text())
+    return page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+             .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" "))}))"""
+    )
+
+
+@pytest.mark.parametrize("state", ["empty", "sentences", "too many sentences", "cannot judge"])
+def test_axe_finds_no_violations(page: Page, model_info: dict, state: str) -> None:
+    text = {
+        "empty": None,
+        "sentences": SENTENCES,
+        "too many sentences": "Great fun. " * (model_info["limits"]["max_sentences"] + 1),
+        "cannot judge": "zzqx vvbn",
+    }[state]
+    if text is not None:
+        page.fill("#review", text)
+        page.click("#analyze")
+        expect(page.locator("#result")).to_be_visible()
+        wait_idle(page)
+    if state == "sentences":
+        expect(page.locator("#sentence-text .sentence")).to_have_count(3)
+        expect(page.locator("#highlighted mark.word").first).to_be_visible()
+    if state == "too many sentences":
+        expect(page.locator("#sentences-note")).to_be_visible()
+    assert axe_violations(page) == []

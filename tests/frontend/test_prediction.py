@@ -81,7 +81,7 @@ def test_example_button_fills_the_review_and_analyzes(page: Page) -> None:
     typed = page.locator("#review").input_value()
     assert "terrible" in typed
     assert len(requests) == 1
-    assert requests[0].post_data_json == {"text": typed, "explain": True}
+    assert requests[0].post_data_json == {"text": typed, "explain": True, "sentences": True}
     expect(page.locator("#label")).to_have_text(re.compile(r"^(Positive|Negative)$"))
 
 

@@ -182,6 +182,8 @@ def test_health_and_model_info(client, predictor):
         "max_batch_items": 64,
         "max_body_bytes": 1_048_576,
         "max_explained_words": 200,
+        "max_sentences": 100,
+        "max_batch_sentences": 256,
     }
 
 

@@ -12,7 +12,9 @@ import shlex
 
 import pytest
 
-from handler.paths import DOCS_DIR, REPO_ROOT
+from convert.paths import DOCS_DIR
+from handler.constants import HEALTH_PATH
+from handler.paths import REPO_ROOT
 
 DOCS = [p for p in (REPO_ROOT / "README.md", DOCS_DIR / "serving.md") if p.exists()]
 # A ```console block: `$ curl ...` (continued with backslashes), then the output up to the fence.
@@ -48,6 +50,11 @@ def test_serving_doc_has_examples():
     assert any(name == "serving.md" for name, _, _ in examples())
 
 
+def test_readme_shows_per_sentence_answers():
+    shown = [json.loads(output) for doc, _, output in examples() if doc == "README.md"]
+    assert any(answer.get("sentences") for answer in shown)
+
+
 @pytest.mark.parametrize(("doc", "command", "output"), examples())
 def test_documented_request_gets_the_documented_shape(client, doc, command, output):
     method, path, body, headers = parse(command)
@@ -69,7 +76,7 @@ def test_examples_from_the_shipped_model_are_its_real_answers(client, doc, comma
     # service does not give: replacing the model means re-running the examples (see README).
     documented = json.loads(output)
     if "model_version" in documented:
-        shipped = client.get("/v1/health").json()["model_version"]
+        shipped = client.get(HEALTH_PATH).json()["model_version"]
         assert documented["model_version"] == shipped, f"{doc} quotes another model"
     method, path, body, headers = parse(command)
     assert client.request(method, path, content=body, headers=headers).json() == documented

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from handler import constants, lambda_function, metrics, paths
+from handler import constants, lambda_function, paths
 from handler.paths import HANDLER_DIR, MODEL_DIR, REPO_ROOT, SHIPPED_MANIFEST
 from tests.handler.conftest import EVENTS
 
@@ -322,16 +322,16 @@ def test_clean_venv_answers_events_like_the_in_process_handler(image_like_python
     predicted = 0
     for blob in blobs:
         (directive,) = blob["_aws"]["CloudWatchMetrics"]
-        assert directive["Namespace"] == metrics.NAMESPACE
-        assert directive["Dimensions"] == [[metrics.DIMENSION]]
-        assert blob[metrics.DIMENSION] == served
+        assert directive["Namespace"] == constants.METRIC_NAMESPACE
+        assert directive["Dimensions"] == [[constants.METRIC_DIMENSION]]
+        assert blob[constants.METRIC_DIMENSION] == served
         names = {m["Name"] for m in directive["Metrics"]}
-        assert metrics.SERVER_ERROR in names
-        if names & {metrics.POSITIVE, metrics.NEGATIVE}:
+        assert constants.METRIC_SERVER_ERROR in names
+        if names & {constants.METRIC_POSITIVE, constants.METRIC_NEGATIVE}:
             predicted += 1
-            assert names >= {metrics.BATCH_SIZE, metrics.TEXT_LENGTH}
-            assert len(names & set(metrics.BUCKETS)) == 1  # one answer, one bucket
-    assert sum(metrics.COLD_START in b for b in blobs) == 1
+            assert names >= {constants.METRIC_BATCH_SIZE, constants.METRIC_TEXT_LENGTH}
+            assert len(names & set(constants.METRIC_BUCKETS)) == 1  # one answer, one bucket
+    assert sum(constants.METRIC_COLD_START in b for b in blobs) == 1
     assert predicted == sum("predict" in name for name in EVENT_FILES)
     for name in EVENT_FILES:
         with open(EVENTS / name) as f:

@@ -13,6 +13,7 @@ from mangum import Mangum
 
 from handler import lambda_function, metrics
 from handler.app import create_app
+from handler.constants import API_PREFIX, PREDICT_PATH
 from handler.settings import Settings
 from tests.handler.conftest import load_event
 
@@ -88,10 +89,10 @@ def _retarget(event, method: str, path: str):
 @pytest.mark.parametrize("name", ["http_api_v2_predict.json", "rest_v1_predict.json"])
 def test_unknown_route_and_wrong_method(name):
     event = load_event(name)
-    response, body = invoke(_retarget(event, "POST", "/v1/nothing-here"))
+    response, body = invoke(_retarget(event, "POST", f"{API_PREFIX}/nothing-here"))
     assert response["statusCode"] == 404
     assert json.loads(body)["error"]["code"] == "not_found"
-    response, body = invoke(_retarget(event, "GET", "/v1/predict"))
+    response, body = invoke(_retarget(event, "GET", PREDICT_PATH))
     assert response["statusCode"] == 405
     assert json.loads(body)["error"]["code"] == "method_not_allowed"
     assert response["headers"]["allow"] == "POST"
@@ -192,7 +193,7 @@ def test_log_line_carries_the_lambda_request_id(capsys):
     (request,) = [line for line in lines if line.get("event") == "request"]  # the EMF line follows
     assert request["request_id"] == CONTEXT.aws_request_id
     assert response["headers"]["x-request-id"] == CONTEXT.aws_request_id
-    assert request["path"] == "/v1/predict"
+    assert request["path"] == PREDICT_PATH
 
 
 @pytest.mark.parametrize(

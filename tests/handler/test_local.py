@@ -25,7 +25,7 @@ def test_page_config_and_api_share_one_origin(tmp_path, fake):
     assert "<title>sentiment</title>" in client.get("/").text
     assert client.get("/app.js").status_code == 200
     assert client.get("/config.json").json() == {"apiBaseUrl": ""}
-    assert client.post("/v1/predict", json={"text": "good"}).status_code == 200
+    assert client.post(constants.PREDICT_PATH, json={"text": "good"}).status_code == 200
     assert client.get("/docs").status_code == 200
     missing = client.get("/nothing.js")
     assert missing.status_code == 404
@@ -45,7 +45,7 @@ def test_without_a_page_the_root_is_a_json_404_and_the_api_works(tmp_path, fake)
     client = TestClient(app)
     assert client.get("/").json()["error"]["code"] == "not_found"
     assert client.get("/config.json").json() == {"apiBaseUrl": ""}
-    assert client.get("/v1/health").status_code == 200
+    assert client.get(constants.HEALTH_PATH).status_code == 200
 
 
 def test_no_model_is_a_clear_message_and_a_non_zero_exit(tmp_path):
@@ -88,5 +88,5 @@ def test_page_files_are_logged_as_one_route_never_by_their_url(tmp_path, fake, c
         ("/{file:path}", 200),
         ("/{file:path}", 404),
         ("/config.json", 200),
-        ("/v1/health", 200),
+        (constants.HEALTH_PATH, 200),
     ]

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from handler import lambda_function, metrics
+from handler import constants, lambda_function, metrics
 from handler.predictor import LitePredictor
 from tests.handler.conftest import load_event
 
@@ -19,8 +19,8 @@ def emf_lines(out: str) -> list[dict]:
     blobs = [json.loads(line) for line in out.splitlines() if line.startswith('{"_aws"')]
     for blob in blobs:
         (directive,) = blob["_aws"]["CloudWatchMetrics"]
-        assert directive["Namespace"] == metrics.NAMESPACE
-        assert directive["Dimensions"] == [[metrics.DIMENSION]]
+        assert directive["Namespace"] == constants.METRIC_NAMESPACE
+        assert directive["Dimensions"] == [[constants.METRIC_DIMENSION]]
         for definition in directive["Metrics"]:
             assert definition["Unit"] == "Count"
             assert all(isinstance(v, float) for v in blob[definition["Name"]])
@@ -34,7 +34,7 @@ def fresh_container(monkeypatch):
 
 
 def test_bucket_names_cover_zero_to_one():
-    assert metrics.BUCKETS == (
+    assert constants.METRIC_BUCKETS == (
         "Probability00To20",
         "Probability20To40",
         "Probability40To60",
@@ -49,15 +49,15 @@ def test_one_invocation_prints_one_blob_with_every_count(fresh_container, capsys
         metrics.record(probabilities, [5, 60, 7, 8, 9, 10, 11, 12])
         outcome["status"] = 200
     (blob,) = emf_lines(capsys.readouterr().out)
-    assert blob[metrics.DIMENSION] == "m-1"
-    assert blob[metrics.POSITIVE] == [5.0]  # 0.5 and above
-    assert blob[metrics.NEGATIVE] == [3.0]
-    assert blob[metrics.NEAR_THRESHOLD_COUNT] == [3.0]  # 0.41, 0.5, 0.6 (0.1 away); not 0.61
-    assert [blob[name] for name in metrics.BUCKETS] == [[1.0], [1.0], [2.0], [2.0], [2.0]]
-    assert blob[metrics.BATCH_SIZE] == [8.0]
-    assert blob[metrics.TEXT_LENGTH] == [(5 + 60 + 7 + 8 + 9 + 10 + 11 + 12) / 8]
-    assert blob[metrics.COLD_START] == [1.0]
-    assert blob[metrics.SERVER_ERROR] == [0.0]
+    assert blob[constants.METRIC_DIMENSION] == "m-1"
+    assert blob[constants.METRIC_POSITIVE] == [5.0]  # 0.5 and above
+    assert blob[constants.METRIC_NEGATIVE] == [3.0]
+    assert blob[constants.METRIC_NEAR_THRESHOLD] == [3.0]  # 0.41, 0.5, 0.6 (0.1 away); not 0.61
+    assert [blob[name] for name in constants.METRIC_BUCKETS] == [[1.0], [1.0], [2.0], [2.0], [2.0]]
+    assert blob[constants.METRIC_BATCH_SIZE] == [8.0]
+    assert blob[constants.METRIC_TEXT_LENGTH] == [(5 + 60 + 7 + 8 + 9 + 10 + 11 + 12) / 8]
+    assert blob[constants.METRIC_COLD_START] == [1.0]
+    assert blob[constants.METRIC_SERVER_ERROR] == [0.0]
 
 
 def test_cold_start_is_counted_once_and_a_5xx_is_a_server_error(fresh_container, capsys):
@@ -68,10 +68,14 @@ def test_cold_start_is_counted_once_and_a_5xx_is_a_server_error(fresh_container,
     with metrics.invocation():
         pass  # the adapter raised: no status, counted as an error
     first, second, third = emf_lines(capsys.readouterr().out)
-    assert first[metrics.COLD_START] == [1.0]
-    assert metrics.COLD_START not in second
-    assert metrics.COLD_START not in third
-    assert [b[metrics.SERVER_ERROR] for b in (first, second, third)] == [[0.0], [1.0], [1.0]]
+    assert first[constants.METRIC_COLD_START] == [1.0]
+    assert constants.METRIC_COLD_START not in second
+    assert constants.METRIC_COLD_START not in third
+    assert [b[constants.METRIC_SERVER_ERROR] for b in (first, second, third)] == [
+        [0.0],
+        [1.0],
+        [1.0],
+    ]
 
 
 def test_outside_an_invocation_nothing_is_recorded(fresh_container, capsys):
@@ -79,7 +83,7 @@ def test_outside_an_invocation_nothing_is_recorded(fresh_container, capsys):
     with metrics.invocation() as outcome:
         outcome["status"] = 200
     (blob,) = emf_lines(capsys.readouterr().out)
-    assert metrics.POSITIVE not in blob
+    assert constants.METRIC_POSITIVE not in blob
 
 
 def test_zero_counts_are_left_out(fresh_container, capsys):
@@ -87,12 +91,12 @@ def test_zero_counts_are_left_out(fresh_container, capsys):
         metrics.record([0.95], [12])
         outcome["status"] = 200
     (blob,) = emf_lines(capsys.readouterr().out)
-    assert blob[metrics.POSITIVE] == [1.0]
+    assert blob[constants.METRIC_POSITIVE] == [1.0]
     assert blob["Probability80To100"] == [1.0]
-    assert metrics.NEGATIVE not in blob
-    assert metrics.NEAR_THRESHOLD_COUNT not in blob
-    assert not set(metrics.BUCKETS[:-1]) & set(blob)
-    assert blob[metrics.TEXT_LENGTH] == [12.0]
+    assert constants.METRIC_NEGATIVE not in blob
+    assert constants.METRIC_NEAR_THRESHOLD not in blob
+    assert not set(constants.METRIC_BUCKETS[:-1]) & set(blob)
+    assert blob[constants.METRIC_TEXT_LENGTH] == [12.0]
 
 
 def test_requests_past_100_values_are_split_into_valid_blobs(fresh_container, capsys):
@@ -102,9 +106,9 @@ def test_requests_past_100_values_are_split_into_valid_blobs(fresh_container, ca
             metrics.record([0.9], [3])
         outcome["status"] = 200
     blobs = emf_lines(capsys.readouterr().out)
-    sizes = [v for b in blobs for v in b.get(metrics.BATCH_SIZE, [])]
+    sizes = [v for b in blobs for v in b.get(constants.METRIC_BATCH_SIZE, [])]
     assert len(sizes) == 150
-    assert all(len(b.get(metrics.BATCH_SIZE, [])) <= 100 for b in blobs)
+    assert all(len(b.get(constants.METRIC_BATCH_SIZE, [])) <= 100 for b in blobs)
 
 
 def test_the_handler_emits_the_shipped_model_version(capsys):
@@ -112,9 +116,11 @@ def test_the_handler_emits_the_shipped_model_version(capsys):
     response = lambda_function.handler(load_event("http_api_v2_predict.json"), CONTEXT)
     out = capsys.readouterr().out
     (blob,) = emf_lines(out)
-    assert blob[metrics.DIMENSION] == json.loads(response["body"])["model_version"]
+    assert blob[constants.METRIC_DIMENSION] == json.loads(response["body"])["model_version"]
     label = json.loads(response["body"])["label"]
-    assert blob[metrics.POSITIVE if label == "positive" else metrics.NEGATIVE] == [1.0]
+    assert blob[
+        constants.METRIC_POSITIVE if label == "positive" else constants.METRIC_NEGATIVE
+    ] == [1.0]
     request = next(json.loads(x) for x in out.splitlines() if '"event": "request"' in x)
     assert request["function_version"] == "12"
     assert (
@@ -140,4 +146,4 @@ def test_no_review_text_reaches_a_metric_or_a_log_line(monkeypatch, capsys):
     logged = capsys.readouterr()
     assert marker not in logged.out + logged.err
     blobs = emf_lines(logged.out)
-    assert [b[metrics.SERVER_ERROR] for b in blobs] == [[0.0], [1.0]]
+    assert [b[constants.METRIC_SERVER_ERROR] for b in blobs] == [[0.0], [1.0]]

@@ -90,6 +90,27 @@ def test_output_steps_are_the_int8_steps_the_outputs_move_in(model, encoder):
     assert len(np.unique(outputs[:, 0])) > 1, "the outputs should vary with the text"
 
 
+class _PublicOnly:
+    """The interpreter without its private `_get_ops_details`, as a LiteRT release may ship it."""
+
+    def __init__(self, interpreter) -> None:
+        self.get_tensor_details = interpreter.get_tensor_details
+
+
+class _FailingOps(_PublicOnly):
+    def _get_ops_details(self):
+        raise RuntimeError("op details are not available")
+
+
+@pytest.mark.parametrize("stand_in", [_PublicOnly, _FailingOps])
+def test_without_op_details_each_output_keeps_its_own_scale(monkeypatch, stand_in):
+    runtime = TfliteModel(MODEL)
+    own = tuple(float(out["quantization"][0]) for out in runtime._outputs)
+    assert own != runtime.output_steps  # the shipped outputs are floats dequantized in the graph
+    monkeypatch.setattr(runtime, "_interp", stand_in(runtime._interp))
+    assert runtime.output_steps == own
+
+
 def test_an_empty_batch_is_an_empty_answer_without_an_invoke(encoder):
     model = TfliteModel(MODEL)
     invoked: list[int] = []

@@ -24,6 +24,7 @@ def test_defaults_match_the_contract(monkeypatch):
         64,
         1_048_576,
     )
+    assert (settings.max_sentences, settings.max_batch_sentences) == (100, 256)
     assert settings.allowed_origins == ()
 
 
@@ -46,6 +47,8 @@ def test_values_are_read_from_the_environment(monkeypatch):
         (constants.ENV_MAX_TEXT_CHARS, "0"),
         (constants.ENV_MAX_BATCH_ITEMS, "-1"),
         (constants.ENV_MAX_BODY_BYTES, str(7 * 1024 * 1024)),
+        (constants.ENV_MAX_SENTENCES, "0"),
+        (constants.ENV_MAX_BATCH_SENTENCES, "many"),
         (constants.ENV_ALLOWED_ORIGINS, "*"),
         (constants.ENV_ALLOWED_ORIGINS, "https://a.example/path"),
         (constants.ENV_LOG_LEVEL, "LOUD"),
@@ -72,3 +75,42 @@ def test_invalid_settings_stop_the_entry_point_in_a_fresh_process(tmp_path):
     assert result.returncode != 0
     assert "SettingsError" in result.stderr
     assert constants.ENV_MAX_BATCH_ITEMS in result.stderr
+
+
+READS_AT_START = """
+import io, json
+from handler import settings
+
+counts = {"settings": 0, "manifest": 0}
+real_open, real_init = io.open, settings.Settings.__init__
+
+
+def counting_open(file, *args, **kwargs):
+    counts["manifest"] += str(file).endswith("manifest.json")
+    return real_open(file, *args, **kwargs)
+
+
+def counting_init(self, *args, **kwargs):
+    counts["settings"] += 1
+    real_init(self, *args, **kwargs)
+
+
+io.open, settings.Settings.__init__ = counting_open, counting_init
+import handler.lambda_function
+print(json.dumps(counts))
+"""
+
+
+def test_the_entry_point_reads_the_settings_and_the_manifest_once():
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", READS_AT_START],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(result.stdout.splitlines()[-1]) == {"settings": 1, "manifest": 1}

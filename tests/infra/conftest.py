@@ -64,6 +64,11 @@ class Synthesized:
         return resource["Properties"]
 
 
+def without_bulk(resources: dict[str, Any]) -> dict[str, Any]:
+    """`resources` less the bulk jobs' (infra/bulk.py, construct "Bulk": their ids start so)."""
+    return {key: value for key, value in resources.items() if not key.startswith("Bulk")}
+
+
 def _synth(outdir: Path, context: dict[str, Any] | None = None) -> Synthesized:
     # The feature flags in cdk.json, as the CDK CLI passes them, so tests build what `cdk` does.
     app = App(outdir=str(outdir), context={**CDK_JSON_CONTEXT, **(context or {})})

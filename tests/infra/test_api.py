@@ -8,7 +8,7 @@ from aws_cdk.assertions import Match
 from handler.constants import ENV_ALLOWED_ORIGINS
 from infra.api import LIVE_ALIAS, ROUTES
 from infra.settings import DEFAULT_BASE_IMAGE, Settings
-from tests.infra.conftest import CDK_JSON_CONTEXT, VARIANT_CONTEXT, Synthesized
+from tests.infra.conftest import CDK_JSON_CONTEXT, VARIANT_CONTEXT, Synthesized, without_bulk
 
 DEFAULTS = Settings()
 
@@ -33,7 +33,7 @@ def test_function_is_an_image_with_default_architecture_and_a_timeout_under_api_
     )
     (image_function,) = [
         resource["Properties"]
-        for resource in default_app.resources("AWS::Lambda::Function").values()
+        for resource in without_bulk(default_app.resources("AWS::Lambda::Function")).values()
         if resource["Properties"].get("PackageType") == "Image"
     ]
     assert image_function["Timeout"] < 30
@@ -153,10 +153,12 @@ def test_api_gateway_leaves_cors_to_the_app(default_app: Synthesized) -> None:
 def test_the_api_calls_the_live_alias_of_the_current_version(default_app: Synthesized) -> None:
     (function_id,) = [
         logical_id
-        for logical_id, resource in default_app.resources("AWS::Lambda::Function").items()
+        for logical_id, resource in without_bulk(
+            default_app.resources("AWS::Lambda::Function")
+        ).items()
         if resource["Properties"].get("PackageType") == "Image"
     ]
-    (version_id,) = default_app.resources("AWS::Lambda::Version")
+    (version_id,) = without_bulk(default_app.resources("AWS::Lambda::Version"))
     assert default_app.resources("AWS::Lambda::Version")[version_id]["Properties"] == {
         "FunctionName": {"Ref": function_id}
     }
@@ -168,7 +170,7 @@ def test_the_api_calls_the_live_alias_of_the_current_version(default_app: Synthe
             "FunctionVersion": {"Fn::GetAtt": [version_id, "Version"]},
         },
     )
-    (alias_id,) = default_app.resources("AWS::Lambda::Alias")
+    (alias_id,) = without_bulk(default_app.resources("AWS::Lambda::Alias"))
     (integration,) = default_app.resources("AWS::ApiGatewayV2::Integration").values()
     assert integration["Properties"]["IntegrationType"] == "AWS_PROXY"
     assert integration["Properties"]["IntegrationUri"] == {"Ref": alias_id}
@@ -190,6 +192,14 @@ def test_each_route_has_its_own_route_key_and_the_rest_reaches_the_app(
         for r in default_app.resources("AWS::ApiGatewayV2::Route").values()
     }
     assert keys == {"$default", *(f"{m.value} {path}" for path, m in ROUTES)}
+
+
+def test_each_route_infra_names_is_one_the_app_serves() -> None:
+    # Both take the paths from handler.constants; the methods must agree too.
+    from handler.lambda_function import app
+
+    served = {(path, m.upper()) for path, ops in app.openapi()["paths"].items() for m in ops}
+    assert {(path, method.value) for path, method in ROUTES} <= served
 
 
 def test_stage_throttles_and_writes_json_access_logs(default_app: Synthesized) -> None:
@@ -230,14 +240,15 @@ def test_throttling_follows_context(variant_app: Synthesized) -> None:
 def test_every_function_logs_to_an_expiring_group_of_its_own(
     app_fixture: str, request: pytest.FixtureRequest
 ) -> None:
-    # Ours, the page deployment's, the S3 auto-delete provider's (and the web ACL reader's).
+    # Ours, the bulk jobs', the page deployment's, the S3 auto-delete provider's (and the web
+    # ACL reader's).
     app: Synthesized = request.getfixturevalue(app_fixture)
     log_groups = app.resources("AWS::Logs::LogGroup")
     for group in log_groups.values():
         assert group["Properties"]["RetentionInDays"] == 30
         assert group["DeletionPolicy"] == "Delete"
     functions = app.resources("AWS::Lambda::Function")
-    assert len(functions) == (5 if app_fixture == "waf_app" else 4)
+    assert len(functions) == (6 if app_fixture == "waf_app" else 5)
     used = [f["Properties"]["LoggingConfig"]["LogGroup"]["Ref"] for f in functions.values()]
     assert len(set(used)) == len(used)
     assert set(used) <= set(log_groups)

@@ -5,11 +5,10 @@ import json
 import pytest
 from aws_cdk.assertions import Match
 
-from handler import metrics
-from handler.metrics import shipped_model_version
-from handler.paths import MODEL_DIR
+from handler import constants
 from infra import monitoring
-from tests.infra.conftest import Synthesized
+from infra.model import shipped_model_version
+from tests.infra.conftest import Synthesized, without_bulk
 
 ALARMS = {
     "Api5xxRate", "FunctionErrors", "FunctionThrottles", "LatencyP99", "DurationNearTimeout",
@@ -38,7 +37,8 @@ def alarms(default_app: Synthesized) -> dict[str, dict]:
 
 def test_there_are_exactly_the_documented_alarms(default_app: Synthesized) -> None:
     assert set(default_app.stack.monitoring.alarms) == ALARMS
-    assert len(default_app.resources("AWS::CloudWatch::Alarm")) == len(ALARMS)
+    # The bulk jobs' own alarms are tested with them (tests/infra/test_bulk.py).
+    assert len(without_bulk(default_app.resources("AWS::CloudWatch::Alarm"))) == len(ALARMS)
 
 
 def test_every_alarm_notifies_the_topic_on_alarm_and_ok(
@@ -59,7 +59,16 @@ def test_every_alarm_notifies_the_topic_on_alarm_and_ok(
         ("FunctionThrottles", "AWS/Lambda", "Throttles", "Sum", 1, 1, 1, 60),
         ("DurationNearTimeout", "AWS/Lambda", "Duration", "Maximum", 8000, 1, 1, 60),
         ("LatencyP99", "AWS/ApiGateway", "Latency", "p99", 2500, 3, 5, 60),
-        ("UnexpectedErrors", metrics.NAMESPACE, monitoring.UNEXPECTED_ERRORS, "Sum", 1, 1, 1, 60),
+        (
+            "UnexpectedErrors",
+            constants.METRIC_NAMESPACE,
+            monitoring.UNEXPECTED_ERRORS,
+            "Sum",
+            1,
+            1,
+            1,
+            60,
+        ),
     ],
 )
 def test_plain_metric_alarms(
@@ -114,9 +123,12 @@ def test_the_canary_alarm_watches_the_shipped_models_server_errors(
 ) -> None:
     props = alarms["ModelVersion5xxRate"]
     failed = _metric(props)
-    assert (failed["Namespace"], failed["MetricName"]) == (metrics.NAMESPACE, metrics.SERVER_ERROR)
+    assert (failed["Namespace"], failed["MetricName"]) == (
+        constants.METRIC_NAMESPACE,
+        constants.METRIC_SERVER_ERROR,
+    )
     assert failed["Dimensions"] == [
-        {"Name": metrics.DIMENSION, "Value": shipped_model_version(MODEL_DIR)}
+        {"Name": constants.METRIC_DIMENSION, "Value": shipped_model_version()}
     ]
     assert props["Threshold"] == 5
 
@@ -130,7 +142,7 @@ def test_the_unexpected_error_filter_reads_the_functions_log_group(
             "FilterPattern": '{ $.event = "unexpected_error" }',
             "MetricTransformations": [
                 {
-                    "MetricNamespace": metrics.NAMESPACE,
+                    "MetricNamespace": constants.METRIC_NAMESPACE,
                     "MetricName": monitoring.UNEXPECTED_ERRORS,
                     "MetricValue": "1",
                 }

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from aws_cdk import App, Stack
+from aws_cdk import App, CfnElement, Stack
 from aws_cdk import aws_s3 as s3
 
 from infra.app import build
@@ -29,7 +29,7 @@ def test_checks_do_run_and_fail_synth_on_a_finding(tmp_path) -> None:
     app = App(outdir=str(tmp_path))
     stack = build(app)
     # An unencrypted, public-readable bucket with no SSL policy breaks several rules.
-    s3.Bucket(
+    bucket = s3.Bucket(
         Stack.of(stack),
         "CarelessBucket",
         block_public_access=s3.BlockPublicAccess.BLOCK_ACLS_ONLY,
@@ -46,4 +46,6 @@ def test_checks_do_run_and_fail_synth_on_a_finding(tmp_path) -> None:
         for v in p["violations"]
         for c in v["violatingConstructs"]
     }
-    assert all("CarelessBucket" in path for path in paths)
+    # The bucket is named, and nothing but its own resources: the report points at the culprit.
+    assert f"{bucket.node.path}/Resource" in paths
+    assert paths <= {c.node.path for c in bucket.node.find_all() if isinstance(c, CfnElement)}

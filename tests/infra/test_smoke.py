@@ -5,6 +5,7 @@ import socket
 
 import pytest
 
+from handler.constants import PREDICT_PATH
 from infra.errors import SmokeTestError
 from infra.smoke import Prediction, smoke_test
 from tests.infra.conftest import FakeApi
@@ -19,7 +20,7 @@ def test_a_well_formed_answer_passes(fake_api: FakeApi) -> None:
 
     assert prediction == Prediction(label="negative", probability=0.12)
     ((path, headers, body),) = fake_api.requests
-    assert path == "/v1/predict"
+    assert path == PREDICT_PATH
     assert headers["content-type"] == "application/json"
     assert json.loads(body) == {"text": "Dull and far too long."}
 

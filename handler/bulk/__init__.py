@@ -1,0 +1,6 @@
+"""Bulk jobs: a JSONL or CSV file of reviews in, one answer line per record out.
+
+`records` reads the file's records by byte offset, `scoring` turns them into the API's answers,
+`local` runs a job on every core of this machine (`python -m handler.bulk INPUT OUTPUT`) and
+`aws` is the Lambda function of the Step Functions job (infra/bulk.py). Both write the same bytes.
+"""

@@ -1,0 +1,223 @@
+"""Bulk jobs: a file put under `in/` of a bucket is answered under `out/` by a Distributed Map.
+
+S3 tells EventBridge of the new object; a rule starts the state machine, which runs the image's
+bulk entry point (handler/bulk/aws.py) three ways: plan the file (one item a record, its byte
+range), score the plan in ItemBatcher batches on a Distributed Map with bounded concurrency,
+then summarise. A batch writes `out/<job>/parts/<first record>.jsonl`, so a retried batch writes
+the same object again. The function is the API's image with another command: one build, one
+model, one set of answers.
+"""
+
+from typing import Final
+
+from aws_cdk import CfnOutput, Duration, RemovalPolicy
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+from constructs import Construct
+
+from handler.bulk.names import CHUNK, ENV_BUCKET, IN_PREFIX, OUT_PREFIX
+from handler.constants import ENV_LOG_LEVEL
+from infra.api import LIVE_ALIAS, image_code
+from infra.bulk_watch import job_alarms, job_widgets
+from infra.log_groups import expiring_log_group, function_role_and_logs
+from infra.settings import Settings
+
+ENTRY_POINT: Final = "handler.bulk.aws.handler"
+OUTPUT_BUCKET: Final = "BulkBucketName"
+# Records per child execution: the local CLI's chunk, so both make the same model calls.
+BATCH_RECORDS: Final = CHUNK
+# Batches at once. New accounts may have 10 concurrent executions in all, and the API needs some.
+MAX_CONCURRENCY: Final = 8
+# A batch that fails after its retries is reported as missing records in the summary; more
+# than this share of failed batches fails the job (and its alarm).
+TOLERATED_FAILURE_PERCENT: Final = 5
+# Inputs and answers are working files, not an archive: both expire.
+EXPIRE_AFTER: Final = Duration.days(7)
+# Planning reads the whole file once; a million reviews (~1.3 GB) take well under this.
+FUNCTION_TIMEOUT: Final = Duration.minutes(15)
+JOB_TIMEOUT: Final = Duration.hours(6)
+
+
+class BulkJobs(Construct):
+    """The bucket, the function, the state machine, the rule that starts it, and its alarms."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, settings: Settings, topic: sns.ITopic
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.bucket = s3.Bucket(
+            self,
+            "Bucket",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    prefix=prefix,
+                    expiration=EXPIRE_AFTER,
+                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                )
+                for prefix in (IN_PREFIX, OUT_PREFIX)
+            ],
+            removal_policy=RemovalPolicy.DESTROY,
+            auto_delete_objects=True,
+        )
+        # Plain CloudFormation, not `event_bridge_enabled`: that adds a custom resource (and
+        # its Lambda function) for a setting the bucket resource takes directly.
+        cfn_bucket = self.bucket.node.default_child
+        assert isinstance(cfn_bucket, s3.CfnBucket)
+        cfn_bucket.add_property_override(
+            "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True
+        )
+
+        self.role, self.function_logs = function_role_and_logs(self, "Function")
+        self.function = lambda_.DockerImageFunction(
+            self,
+            "Function",
+            code=image_code(settings, cmd=[ENTRY_POINT]),
+            architecture=_architecture(settings),
+            memory_size=settings.memory_mb,
+            timeout=FUNCTION_TIMEOUT,
+            role=self.role,
+            log_group=self.function_logs,
+            environment={ENV_LOG_LEVEL: "INFO", ENV_BUCKET: self.bucket.bucket_name},
+        )
+        self.alias = lambda_.Alias(
+            self, "Live", alias_name=LIVE_ALIAS, version=self.function.current_version
+        )
+        self._grant_function()
+
+        self.state_machine = sfn.StateMachine(
+            self,
+            "Jobs",
+            definition_body=sfn.DefinitionBody.from_chainable(self._definition()),
+            timeout=JOB_TIMEOUT,
+            tracing_enabled=True,
+            logs=sfn.LogOptions(
+                destination=expiring_log_group(self, "JobLogs"),
+                level=sfn.LogLevel.ALL,
+                # Inputs and outputs hold names and offsets only, but they need not be logged.
+                include_execution_data=False,
+            ),
+        )
+        # The Map reads the plan the function wrote, and only that (its reader takes the bucket
+        # by name, so aws-cdk-lib grants nothing by itself).
+        self.state_machine.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject"], resources=[self.bucket.arn_for_objects(f"{OUT_PREFIX}*")]
+            )
+        )
+        self.rule = events.Rule(
+            self,
+            "FileArrived",
+            description="Starts a bulk job for each file put under in/",
+            event_pattern=events.EventPattern(
+                source=["aws.s3"],
+                detail_type=["Object Created"],
+                detail={
+                    "bucket": {"name": [self.bucket.bucket_name]},
+                    "object": {"key": [{"prefix": IN_PREFIX}]},
+                },
+            ),
+            targets=[targets.SfnStateMachine(self.state_machine)],
+        )
+        self.alarms = job_alarms(self, self.state_machine, topic)
+        self.widgets = job_widgets(self.state_machine, self.alias)
+        output = CfnOutput(
+            self, "BucketName", value=self.bucket.bucket_name, description="Bulk jobs: in/ and out/"
+        )
+        output.override_logical_id(OUTPUT_BUCKET)
+
+    def _grant_function(self) -> None:
+        """Read `in/` and `out/`, write `out/`, list `out/`: nothing else of the bucket."""
+        inputs, outputs = (self.bucket.arn_for_objects(f"{p}*") for p in (IN_PREFIX, OUT_PREFIX))
+        for statement in (
+            iam.PolicyStatement(actions=["s3:GetObject"], resources=[inputs, outputs]),
+            iam.PolicyStatement(
+                actions=["s3:PutObject", "s3:AbortMultipartUpload"], resources=[outputs]
+            ),
+            iam.PolicyStatement(
+                actions=["s3:ListBucket"],
+                resources=[self.bucket.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": [f"{OUT_PREFIX}*"]}},
+            ),
+        ):
+            self.role.add_to_principal_policy(statement)
+
+    def _invoke(
+        self, name: str, payload: sfn.TaskInput | None, **options: object
+    ) -> tasks.LambdaInvoke:
+        task = tasks.LambdaInvoke(
+            self,
+            name,
+            lambda_function=self.alias,
+            payload=payload,
+            payload_response_only=True,
+            **options,  # type: ignore[arg-type]
+        )
+        # After Lambda's own transient errors (retried by default): anything else twice more,
+        # e.g. S3 throttling or a model that could not answer.
+        task.add_retry(
+            errors=[sfn.Errors.ALL], max_attempts=2, interval=Duration.seconds(5), backoff_rate=2
+        )
+        return task
+
+    def _definition(self) -> sfn.IChainable:
+        plan = self._invoke(
+            "Plan",
+            sfn.TaskInput.from_object(
+                {
+                    "action": "plan",
+                    "key": sfn.JsonPath.string_at("$.detail.object.key"),
+                }
+            ),
+            result_path="$.plan",
+        )
+        score = sfn.DistributedMap(
+            self,
+            "Score",
+            item_reader=sfn.S3JsonLItemReader(
+                bucket_name_path=sfn.JsonPath.string_at("$.plan.bucket"),
+                key=sfn.JsonPath.string_at("$.plan.plan_key"),
+            ),
+            # Each item is a plan line (a record's place) and the job's name; a batch's
+            # function reads the rest (the file's key, format, header) from out/<job>/job.json.
+            item_selector={
+                "job": sfn.JsonPath.string_at("$.plan.job"),
+                "record": sfn.JsonPath.object_at("$$.Map.Item.Value"),
+            },
+            item_batcher=sfn.ItemBatcher(max_items_per_batch=BATCH_RECORDS),
+            max_concurrency=MAX_CONCURRENCY,
+            tolerated_failure_percentage=TOLERATED_FAILURE_PERCENT,
+            map_execution_type=sfn.StateMachineType.STANDARD,
+            result_path=sfn.JsonPath.DISCARD,
+        )
+        score.item_processor(self._invoke("ScoreBatch", None))
+        summarize = self._invoke(
+            "Summarize",
+            sfn.TaskInput.from_object(
+                {
+                    "action": "summarize",
+                    "job": sfn.JsonPath.string_at("$.plan.job"),
+                    "started": sfn.JsonPath.string_at("$$.Execution.StartTime"),
+                }
+            ),
+        )
+        # The Map is skipped for a file with no records (there is no batch to run).
+        any_records = sfn.Choice(self, "AnyRecords")
+        any_records.when(
+            sfn.Condition.number_greater_than("$.plan.records", 0), score.next(summarize)
+        )
+        any_records.otherwise(summarize)
+        return plan.next(any_records)
+
+
+def _architecture(settings: Settings) -> lambda_.Architecture:
+    arm = settings.architecture == "arm64"
+    return lambda_.Architecture.ARM_64 if arm else lambda_.Architecture.X86_64

@@ -1,0 +1,177 @@
+"""The bulk job's function (handler.bulk.aws) through the events the state machine sends, on moto S3.
+
+The Map's ItemSelector makes each item `{"job", "record"}` and its ItemBatcher hands a child
+execution `{"Items": [...]}` (infra/bulk.py); these tests build exactly that from the plan the
+function wrote, and check the answers against the local CLI's, byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from handler.bulk import aws, local
+from handler.bulk.names import ENV_BUCKET
+from tests.handler.bulk_files import csv_file, jsonl
+from tests.handler.conftest import EVENTS
+
+BUCKET = "bulk-bucket"
+# tests/events/*.json are API events (test_image sends each one to the API); S3's are in bulk/.
+# Smaller batches than the stack's, so a small file makes several (any multiple of 64 works).
+BATCH = 64
+
+
+@pytest.fixture
+def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        ENV_BUCKET: BUCKET,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with mock_aws():
+        aws._s3.cache_clear()
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket=BUCKET)
+        yield client
+    aws._s3.cache_clear()
+
+
+def _plan(s3: Any, key: str, data: bytes) -> dict[str, Any]:
+    s3.put_object(Bucket=BUCKET, Key=key, Body=data)
+    return aws.handler({"action": "plan", "key": key}, None)
+
+
+def _batches(s3: Any, plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """The child executions' inputs: the plan's lines, through the ItemSelector, in batches."""
+    body = s3.get_object(Bucket=BUCKET, Key=plan["plan_key"])["Body"].read()
+    items = [{"job": plan["job"], "record": json.loads(line)} for line in body.splitlines()]
+    return [{"Items": items[i : i + BATCH]} for i in range(0, len(items), BATCH)]
+
+
+def _parts(s3: Any, job: str) -> list[str]:
+    listed = s3.list_objects_v2(Bucket=BUCKET, Prefix=f"out/{job}/parts/")
+    return [obj["Key"] for obj in listed.get("Contents", [])]
+
+
+def _answers(s3: Any, job: str) -> bytes:
+    return b"".join(
+        s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() for key in sorted(_parts(s3, job))
+    )
+
+
+def _local(tmp_path: Path, name: str, data: bytes) -> bytes:
+    source, out = tmp_path / name, tmp_path / "local-answers.jsonl"
+    source.write_bytes(data)
+    local.run(source, out, workers=1)
+    return out.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        # A line too long to hold any valid text is refused without being read.
+        ("reviews.jsonl", jsonl(150)[0] + b'{"id": "huge", "text": "' + b"x" * 130_000 + b'"}\n'),
+        ("reviews.csv", csv_file(100)),
+    ],
+)
+def test_the_job_writes_the_local_clis_answers_byte_for_byte(
+    s3: Any, tmp_path: Path, name: str, data: bytes
+) -> None:
+    plan = _plan(s3, f"in/{name}", data)
+    batches = _batches(s3, plan)
+    assert len(batches) > 1
+    for event in batches:
+        aws.handler(event, None)
+    answers = _answers(s3, plan["job"])
+    assert answers == _local(tmp_path, name, data)
+    last = json.loads(answers.splitlines()[-1])
+    assert "error" in last  # the huge line, the unclosed quote
+
+
+def test_a_retried_batch_writes_the_same_object_again(s3: Any) -> None:
+    plan = _plan(s3, "in/reviews.jsonl", jsonl(150)[0])
+    batches = _batches(s3, plan)
+    first = aws.handler(batches[1], None)
+    before = s3.get_object(Bucket=BUCKET, Key=first["part"])["Body"].read()
+    again = aws.handler(batches[1], None)
+    assert again == first
+    assert first["part"] == aws.part_key(plan["job"], BATCH)
+    assert s3.get_object(Bucket=BUCKET, Key=first["part"])["Body"].read() == before
+    assert _parts(s3, plan["job"]) == [first["part"]]  # one object, not two
+
+
+def test_the_summary_counts_labels_errors_and_missing_batches(s3: Any) -> None:
+    data, bad = jsonl(150)
+    plan = _plan(s3, "in/reviews.jsonl", data)
+    batches = _batches(s3, plan)
+    for event in batches[:-1]:  # the last batch failed for good
+        aws.handler(event, None)
+    started = datetime.now(UTC).isoformat()
+    summary = aws.handler({"action": "summarize", "job": plan["job"], "started": started}, None)
+    stored = json.loads(
+        s3.get_object(Bucket=BUCKET, Key=f"out/{plan['job']}/summary.json")["Body"].read()
+    )
+    assert stored == summary
+    assert summary["records"] == 150
+    assert summary["missing"] == len(batches[-1]["Items"])
+    assert sum(summary["errors"].values()) == len(bad)
+    assert sum(summary["labels"].values()) + len(bad) + summary["missing"] == 150
+    assert set(summary["labels"]) == {"negative", "positive"}
+    assert summary["model_version"]
+    assert summary["duration_s"] >= 0
+    assert summary["input"] == "in/reviews.jsonl"
+    assert summary["parts"] == len(batches) - 1
+
+
+def test_a_job_is_named_by_the_file_and_its_content(s3: Any) -> None:
+    one = _plan(s3, "in/a/reviews.jsonl", b'{"text": "good"}\n')
+    two = _plan(s3, "in/a/reviews.jsonl", b'{"text": "bad"}\n')
+    assert one["job"].startswith("a/reviews.jsonl/")
+    assert one["job"] != two["job"]
+    assert one["records"] == 1
+
+
+def test_the_key_of_an_s3_event_is_found_even_url_encoded(s3: Any) -> None:
+    event = json.loads((EVENTS / "bulk" / "s3_object_created.json").read_text())
+    s3.put_object(Bucket=BUCKET, Key="in/my reviews.jsonl", Body=b'{"text": "fine"}\n')
+    # The state machine passes $.detail.object.key on as the plan's key (infra/bulk.py).
+    plan = aws.handler({"action": "plan", "key": event["detail"]["object"]["key"]}, None)
+    assert plan["records"] == 1
+    assert plan["job"].startswith("my reviews.jsonl/")
+
+
+def test_an_empty_file_plans_no_records(s3: Any) -> None:
+    plan = _plan(s3, "in/empty.jsonl", b"\n\n")
+    assert plan["records"] == 0
+    summary = aws.handler(
+        {"action": "summarize", "job": plan["job"], "started": datetime.now(UTC).isoformat()}, None
+    )
+    assert summary["records"] == summary["answered"] == summary["missing"] == 0
+
+
+def test_a_file_of_another_kind_fails_the_job_with_a_clear_message(s3: Any) -> None:
+    s3.put_object(Bucket=BUCKET, Key="in/notes.txt", Body=b"hello")
+    with pytest.raises(aws.PlanError, match="must end in"):
+        aws.handler({"action": "plan", "key": "in/notes.txt"}, None)
+
+
+def test_no_event_or_result_carries_review_text(s3: Any) -> None:
+    secret = "SECRET-REVIEW-TEXT"
+    data = b"".join(
+        json.dumps({"id": i, "text": f"{secret} {i} good"}).encode() + b"\n" for i in range(70)
+    )
+    plan = _plan(s3, "in/secret.jsonl", data)
+    results = [aws.handler(event, None) for event in _batches(s3, plan)]
+    for payload in (plan, *results, *_batches(s3, plan)):
+        assert secret not in json.dumps(payload)

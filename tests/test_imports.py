@@ -1,0 +1,97 @@
+"""The packages' import graph: no circle anywhere, and infra/ never loads the service's runtime."""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+from handler.paths import REPO_ROOT
+
+PACKAGES = ("handler", "convert", "infra", "bench")
+# What the Lambda image needs to answer a request; `cdk synth` has no business loading it.
+RUNTIME = frozenset({"aws_lambda_powertools", "ai_edge_litert", "tflite_runtime", "fastapi",
+                     "starlette", "mangum", "numpy"})  # fmt: skip
+
+
+@cache
+def _modules() -> dict[str, Path]:
+    found = {}
+    for package in PACKAGES:
+        for path in (REPO_ROOT / package).rglob("*.py"):
+            parts = path.relative_to(REPO_ROOT).with_suffix("").parts
+            found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def _imports(module: str) -> set[str]:
+    """Every name `module` imports: top level, inside functions and under TYPE_CHECKING alike."""
+    path = _modules()[module]
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                prefix = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{prefix}.{base}".rstrip(".")
+            # `from handler import logs` imports the module handler.logs.
+            names |= {base, *(f"{base}.{alias.name}" for alias in node.names)}
+    return names
+
+
+def _edges(module: str) -> set[str]:
+    """The repository's modules that `module` imports."""
+    return {name for name in _imports(module) if name in _modules() and name != module}
+
+
+def _graph() -> dict[str, set[str]]:
+    return {module: _edges(module) for module in _modules()}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each elementary cycle once, starting from its alphabetically first module."""
+    found = []
+    for start in sorted(graph):
+        todo = [(start, [start])]
+        while todo:
+            module, path = todo.pop()
+            for target in sorted(graph[module]):
+                if target == start:
+                    found.append(path)
+                elif target > start and target not in path:
+                    todo.append((target, [*path, target]))
+    return found
+
+
+def _third_party(module: str, seen: frozenset[str] = frozenset()) -> set[str]:
+    """Top-level packages outside the repository that importing `module` loads."""
+    names = _imports(module)
+    outside = {n.split(".")[0] for n in names if n.split(".")[0] not in PACKAGES}
+    for inner in _edges(module) - seen:
+        outside |= _third_party(inner, seen | {module})
+    return outside
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    graph = _graph()
+    assert len(graph) > 50  # the scan sees the packages
+    assert "infra.stack" in graph["infra.app"]  # and their imports
+    assert _cycles(graph) == []
+
+
+def test_the_scan_finds_a_circle() -> None:
+    # What the check above would report for infra/nag.py importing the stack that calls it.
+    graph = {"infra.nag": {"infra.stack"}, "infra.stack": {"infra.nag", "infra.api"}}
+    assert _cycles({**graph, "infra.api": set()}) == [["infra.nag", "infra.stack"]]
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a", "b"}}) == [["a", "b", "c"], ["b", "c"]]
+
+
+def test_infra_loads_no_runtime_module_of_the_service() -> None:
+    infra = [m for m in _modules() if m.split(".")[0] == "infra"]
+    loaded = {m: _third_party(m) & RUNTIME for m in infra}
+    assert {m: sorted(found) for m, found in loaded.items() if found} == {}
+    # The check sees what the service's own modules load.
+    assert {"aws_lambda_powertools", "fastapi"} <= _third_party("handler.lambda_function")
