@@ -16,14 +16,42 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import cold, deps, goals, machine, report, review, venvs, warm
+from pydantic import BaseModel, ConfigDict, Field
+
+from bench import deps, goals, machine, report, review
 from bench.artifacts import Artifacts, MissingArtifactError
-from bench.proc import BenchError, say
-from bench.settings import FULL, QUICK, Settings
+from bench.runner import BenchError, api_event, child_env, cold_starts, run_child, say, serve_python
 from convert.paths import FLOAT_MODEL, KERAS_MODEL, REPORTS_DIR
+from handler.constants import BATCH_PATH, ENV_MODEL_DIR, PREDICT_PATH
 from handler.paths import MODEL_DIR, REPO_ROOT
 
-DEFAULT_CACHE = REPO_ROOT / "build" / "bench"
+SERVED = ("ai-edge-litert", "numpy", "fastapi", "starlette", "mangum", "pydantic")
+TENSORFLOW = ("tensorflow-cpu", "tensorflow", "keras", "numpy")
+WARM_TIMEOUT_S = 3600.0
+SERVED_KIND = "virtualenv of exactly handler/requirements.txt, built by uv (cached)"
+TF_KIND = "the development .venv (TensorFlow, Keras and convert/'s dependencies)"
+
+
+class Settings(BaseModel):
+    """How much the benchmark measures."""
+
+    model_config = ConfigDict(frozen=True)
+    quick: bool = False
+    cold_runs: int = Field(default=5, ge=1, description="cold starts per variant")
+    priming: int = Field(default=1, ge=0, description="discarded rounds that warm the page cache")
+    requests: int = Field(default=1000, ge=1, description="timed warm requests per path")
+    warm_up: int = Field(default=50, ge=0, description="untimed requests before those")
+    batch_sizes: tuple[int, ...] = (1, 64, 256)
+    route_batch: int = Field(default=64, ge=1, description="reviews per request on the batch route")
+    min_calls: int = Field(default=5, ge=1, description="calls per batch size, at least")
+    min_seconds: float = Field(default=1.0, ge=0, description="seconds per batch size, at least")
+    tensorflow: bool = Field(default=True, description="also measure the TensorFlow/Keras path")
+
+
+FULL = Settings()
+# Enough to exercise every path and section; the figures mean nothing.
+QUICK = Settings(quick=True, cold_runs=1, priming=0, requests=50, warm_up=5, batch_sizes=(1, 8),
+                 route_batch=8, min_calls=3, min_seconds=0.0)  # fmt: skip
 
 
 class UsageError(ValueError):
@@ -37,140 +65,103 @@ def build_parser() -> argparse.ArgumentParser:
     add("--keras-model", type=Path, default=KERAS_MODEL, help="(%(default)s)")
     add("--float-model", type=Path, default=FLOAT_MODEL, help="(%(default)s)")
     add("--out", type=Path, default=REPORTS_DIR, help="report folder (%(default)s)")
-    add(
-        "--cache",
-        type=Path,
-        default=DEFAULT_CACHE,
-        help="virtualenv, wheels and sizes, reused between runs (%(default)s)",
-    )
+    add("--cache", type=Path, default=REPO_ROOT / "build" / "bench",
+        help="the served virtualenv, reused between runs (%(default)s)")  # fmt: skip
     add("--quick", action="store_true", help="one run of everything, no network: a smoke test")
     add("--cold-runs", type=int, help=f"cold starts per variant ({FULL.cold_runs})")
     add("--requests", type=int, help=f"timed warm requests per path ({FULL.requests})")
-    add("--refresh-sizes", action="store_true", help="reinstall the dependency sets")
-    add(
-        "--serve-python",
-        type=Path,
+    add("--serve-python", type=Path,
         help="run the served handler with this interpreter instead of the cached virtualenv of "
-        "handler/requirements.txt (for testing the benchmark; the report says which was used)",
-    )
-    add(
-        "--no-tensorflow",
-        action="store_true",
-        help="skip the TensorFlow/Keras path; its rows and goals are reported as not measured",
-    )
+        "handler/requirements.txt (for testing the benchmark; the report says which was used)")  # fmt: skip
+    add("--no-tensorflow", action="store_true",
+        help="skip the TensorFlow/Keras path; its rows and goals are reported as not measured")  # fmt: skip
     return parser
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    base = QUICK if args.quick else FULL
     update: dict[str, Any] = {"tensorflow": not args.no_tensorflow}
     for name in ("cold_runs", "requests"):
-        value = getattr(args, name)
-        if value is not None:
+        if (value := getattr(args, name)) is not None:
             if value < 1:
                 raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
             update[name] = value
-    return base.model_copy(update=update)
+    return (QUICK if args.quick else FULL).model_copy(update=update)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     s = settings_from(args)
-    found = Artifacts(
-        args.model_dir.resolve(), args.keras_model.resolve(), args.float_model.resolve()
-    )
+    found = Artifacts(*(p.resolve() for p in (args.model_dir, args.keras_model, args.float_model)))
     found.check(keras=s.tensorflow)
     if args.serve_python is not None and not args.serve_python.is_file():
         raise UsageError(f"--serve-python {args.serve_python}: no such file")
-    serve = args.serve_python or venvs.serve_python(args.cache / "venvs")
-    tensorflow = venvs.tensorflow_python() if s.tensorflow else None
+    serve = args.serve_python or serve_python(args.cache / "venvs")
+    tensorflow = Path(sys.executable) if s.tensorflow else None  # the development .venv
     about = machine.describe()
     sample = review.choose(max(*s.batch_sizes, s.route_batch))
     say(f"review: {sample.source}, {sample.words} words")
-    manifest = found.manifest()
-    event = cold.api_event("/v1/predict", {"text": sample.text})
-    route_texts = sample.batch[: s.route_batch]
+    texts, lite_env = sample.batch[: s.route_batch], {ENV_MODEL_DIR: str(found.model_dir)}
+    job = {
+        **s.model_dump(), "text": sample.text, "batch": sample.batch, "batch_event_texts": texts,
+        "event": api_event(PREDICT_PATH, {"text": sample.text}),
+        "batch_event": api_event(BATCH_PATH, {"texts": texts}),
+        "vocab": str(found.file("vocab")), "keras_model": str(found.keras_model),
+        "int8_model": str(found.file("model")),
+    }  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        work = Path(tmp)
-        chosen = cold.variants(
-            serve=serve,
-            tensorflow=tensorflow,
-            int8_dir=found.model_dir,
-            float_dir=found.float_copy(work / "float-model"),
-            keras_model=found.keras_model,
-            vocab=found.file("vocab"),
-            text=sample.text,
-            event=event,
-        )
-        started = cold.measure(chosen, runs=s.cold_runs, priming=s.priming, work=work)
-        job = {
-            **s.model_dump(),
-            "text": sample.text,
-            "batch": sample.batch,
-            "event": event,
-            "batch_event": cold.api_event("/v1/predict/batch", {"texts": route_texts}),
-            "batch_event_texts": route_texts,
-            "vocab": str(found.file("vocab")),
-            "int8_model": str(found.file("model")),
-            "keras_model": str(found.keras_model),
-        }
-        hot = warm.measure(
-            job, serve=serve, tensorflow=tensorflow, int8_dir=found.model_dir, work=work
-        )
-    sizes = deps.footprints(args.cache / "deps", offline=s.quick, refresh=args.refresh_sizes)
-    lite, keras = hot["lite"], hot["keras"] or {}
-    int8_s = started["lambda_int8"]["median_s"]
+        float_env = {ENV_MODEL_DIR: str(found.float_copy(Path(tmp) / "float-model"))}
+        variants = [
+            ("floor", "Floor: imports numpy, LiteRT, FastAPI, Mangum; returns", serve, "floor", {}),
+            ("lambda_int8", "Lambda handler, LiteRT, int8 TFLite", serve, "lambda", lite_env),
+            ("lambda_float", "Lambda handler, LiteRT, float32 TFLite", serve, "lambda", float_env),
+            ("keras", "TensorFlow + Keras model, `model.predict`", tensorflow, "keras", {}),
+        ]
+        started = cold_starts(
+            [{"name": name, "label": label, "python": python, "env": child_env(**env),
+              "job": {**job, "task": task}}
+             for name, label, python, task, env in variants if python is not None],
+            runs=s.cold_runs, priming=s.priming,
+        )  # fmt: skip
+    say(f"warm: LiteRT handler, {s.requests} requests per path, batches {s.batch_sizes}")
+    lite_job = {**job, "task": "warm_lite", "libraries": SERVED}
+    lite, _ = run_child(serve, lite_job, env=child_env(**lite_env), timeout=WARM_TIMEOUT_S)
+    keras = None
+    if tensorflow is not None:
+        say(f"warm: TensorFlow/Keras, {s.requests} requests per call style, same batches")
+        tf_job = {**job, "task": "warm_keras", "libraries": TENSORFLOW}
+        keras, _ = run_child(tensorflow, tf_job, env=child_env(), timeout=WARM_TIMEOUT_S)
+    with tempfile.TemporaryDirectory(prefix="bench-sizes-") as scratch:
+        sizes = deps.footprints(Path(scratch), offline=s.quick)
+    served = {
+        "python": str(serve),
+        "kind": "given by --serve-python" if args.serve_python else SERVED_KIND,
+    }
     results: dict[str, Any] = {
         "settings": s.model_dump(mode="json"),
         "machine": {**about, "load_average_at_end": machine.load_average()},
         "environments": {
-            "served": {
-                **machine.environment(serve, machine.SERVED),
-                "kind": "given by --serve-python"
-                if args.serve_python
-                else "virtualenv of exactly handler/requirements.txt (cached)",
-            },
-            "tensorflow": {
-                **machine.environment(tensorflow, machine.TENSORFLOW),
-                "kind": "the development .venv (TensorFlow, Keras and convert/'s dependencies)",
-            }
-            if tensorflow
+            "served": {**served, **_env(lite)},
+            "tensorflow": {"python": str(tensorflow), "kind": TF_KIND, **_env(keras)}
+            if keras
             else None,
         },
         "inputs": {
             "model_dir": str(found.model_dir),
             "keras_model": str(found.keras_model),
             "float_model": str(found.float_model),
-            "model_version": manifest.get("model_version"),
+            "model_version": found.manifest().get("model_version"),
             "review": {"source": sample.source, "words": sample.words, "chars": len(sample.text)},
         },
-        "cold_start": {
-            "variants": started,
-            "ratios": {name: v["median_s"] / int8_s for name, v in started.items()},
-        },
-        "warm": {
-            "latency": {
-                "mangum": lite["mangum"],
-                "encode_model": lite["encode_model"],
-                "encode_single": lite["encode_single"],
-                "model_single": lite["model_single"],
-                "keras_predict": keras.get("predict_single"),
-                "keras_call": keras.get("call_single"),
-            },
-            "throughput": {
-                "tflite_int8": lite["tflite"],
-                "keras_predict": keras.get("predict"),
-            },
-            "batch_route": lite["route"],
-        },
-        "memory": {
-            "cold": {name: v["median_peak_rss_mib"] for name, v in started.items()},
-            "warm": {"lambda_int8": lite["peak_rss_mib"], "keras": keras.get("peak_rss_mib")},
-        },
+        "cold_start": started,
+        "warm": {"lite": lite, "keras": keras},
         "size": {"models": found.sizes(), "dependencies": sizes},
         "accuracy": found.accuracy(),
     }
     results["goals"] = goals.evaluate(results)
     return results
+
+
+def _env(answer: dict[str, Any] | None) -> dict[str, Any]:
+    return {k: answer[k] for k in ("version", "libraries")} if answer else {}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

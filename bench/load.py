@@ -26,7 +26,9 @@ from typing import Any
 import httpx
 import psutil
 
+from bench.stats import percentile
 from convert.paths import REPORTS_DIR
+from handler.constants import BATCH_PATH, MODEL_PATH, PREDICT_PATH
 from handler.local_server import HOST, local_server
 
 MEMORY_GROWTH_BUDGET = 0.10
@@ -47,16 +49,10 @@ def review(i: int) -> str:
 # (kind, method, path, body for request i, expected status): 70% plain, 10% explained,
 # 10% batches of 8, 10% deliberately invalid (blank text: a 422 is the right answer).
 MIX: list[tuple[str, str, str, Callable[[int], dict[str, Any]], int]] = [
-    *[("predict", "POST", "/v1/predict", lambda i: {"text": review(i)}, 200)] * 7,
-    ("explain", "POST", "/v1/predict", lambda i: {"text": review(i), "explain": True}, 200),
-    (
-        "batch",
-        "POST",
-        "/v1/predict/batch",
-        lambda i: {"texts": [review(i + k) for k in range(8)]},
-        200,
-    ),
-    ("invalid", "POST", "/v1/predict", lambda i: {"text": "   "}, 422),
+    *[("predict", "POST", PREDICT_PATH, lambda i: {"text": review(i)}, 200)] * 7,
+    ("explain", "POST", PREDICT_PATH, lambda i: {"text": review(i), "explain": True}, 200),
+    ("batch", "POST", BATCH_PATH, lambda i: {"texts": [review(i + k) for k in range(8)]}, 200),
+    ("invalid", "POST", PREDICT_PATH, lambda i: {"text": "   "}, 422),
 ]
 
 
@@ -112,45 +108,29 @@ async def drive(url: str, pid: int, total: int, concurrency: int, max_seconds: f
 
 def summarise(results: Results, total: int, concurrency: int) -> dict[str, Any]:
     wall = results.latencies.pop("_wall")[0]
-    everything = sorted(itertools.chain.from_iterable(results.latencies.values()))
+    everything = list(itertools.chain.from_iterable(results.latencies.values()))
 
-    def pct(values: Sequence[float], q: float) -> float:
-        ordered = sorted(values)
-        return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+    def ms(values: Sequence[float], q: int) -> float:
+        return round(1000 * percentile(values, q), 2)
 
     warm_after = int(total * WARM_UP_SHARE)
     warm = next((rss for done, rss in results.rss if done >= warm_after), results.rss[-1][1])
     final, peak = results.rss[-1][1], max(rss for _, rss in results.rss)
     return {
-        "requests": results.done,
-        "planned": total,
-        "concurrency": concurrency,
-        "seconds": round(wall, 2),
-        "requests_per_second": round(results.done / wall, 1),
-        "unexpected": sum(results.unexpected.values()),
-        "unexpected_by_kind": results.unexpected,
+        "requests": results.done, "planned": total, "concurrency": concurrency,
+        "seconds": round(wall, 2), "requests_per_second": round(results.done / wall, 1),
+        "unexpected": sum(results.unexpected.values()), "unexpected_by_kind": results.unexpected,
         "unexpected_reasons": results.reasons,
-        "latency_ms": {
-            "p50": pct(everything, 0.50),
-            "p90": pct(everything, 0.90),
-            "p99": pct(everything, 0.99),
-            "max": round(1000 * everything[-1], 2),
-            "mean": round(1000 * statistics.fmean(everything), 2),
-        },
-        "latency_ms_by_kind": {
-            kind: {"count": len(v), "p50": pct(v, 0.5), "p99": pct(v, 0.99)}
-            for kind, v in sorted(results.latencies.items())
-        },
-        "rss_mb": {
-            "after_warm_up": round(warm / 2**20, 1),
-            "final": round(final / 2**20, 1),
-            "peak": round(peak / 2**20, 1),
-            "samples": len(results.rss),
-        },
+        "latency_ms": {"p50": ms(everything, 50), "p90": ms(everything, 90), "p99": ms(everything, 99),
+                       "max": round(1000 * max(everything), 2),
+                       "mean": round(1000 * statistics.fmean(everything), 2)},
+        "latency_ms_by_kind": {kind: {"count": len(v), "p50": ms(v, 50), "p99": ms(v, 99)}
+                               for kind, v in sorted(results.latencies.items())},
+        "rss_mb": {"after_warm_up": round(warm / 2**20, 1), "final": round(final / 2**20, 1),
+                   "peak": round(peak / 2**20, 1), "samples": len(results.rss)},
         "rss_growth_after_warm_up": round((final - warm) / warm, 4),
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}",
-    }
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+    }  # fmt: skip
 
 
 def run(total: int, concurrency: int, max_seconds: float) -> dict[str, Any]:
@@ -159,7 +139,7 @@ def run(total: int, concurrency: int, max_seconds: float) -> dict[str, Any]:
 
         async def go() -> Results:
             async with httpx.AsyncClient(base_url=server.url) as probe:
-                version.append((await probe.get("/v1/model")).json()["model_version"])
+                version.append((await probe.get(MODEL_PATH)).json()["model_version"])
             return await drive(server.url, server.pid, total, concurrency, max_seconds)
 
         version: list[str] = []

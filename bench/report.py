@@ -13,14 +13,14 @@ LATENCY_ROWS = {
     "keras_predict": "Keras `model.predict`, encoding included",
     "keras_call": "Keras `model(x, training=False)`, encoding included",
 }
-THROUGHPUT_ROWS = {"tflite_int8": "LiteRT int8, 1 thread", "keras_predict": "Keras `predict`"}
+THROUGHPUT_ROWS = {"lite": "LiteRT int8, 1 thread", "keras": "Keras `predict`"}
 ROUTE_ROWS = {
     "route": "POST /v1/predict/batch through the Lambda handler",
     "encode_model": "Encode + model on the same reviews, in turns with the route",
 }
 SIZE_ROWS = {
     "litert": "served image: handler/requirements.txt",
-    "tensorflow": "original: the same without LiteRT, plus tensorflow and keras",
+    "tensorflow": "original: the same with tensorflow and keras, LiteRT left out",
     "tensorflow_cpu": "original, leaner: the same with tensorflow-cpu",
 }
 MODEL_FILES = {
@@ -30,38 +30,43 @@ MODEL_FILES = {
     "vocab": "vocabulary (both paths read it)",
 }
 ACCURACY_ROWS = {"keras": "Keras", "float_tflite": "float32 TFLite", "int8": "int8 TFLite (served)"}
+NOT_MEASURED = "not measured"
 
 
 def render(r: dict[str, Any]) -> str:
-    s, m = r["settings"], r["machine"]
+    s, m, acc = r["settings"], r["machine"], r["accuracy"]
     lines = [
-        "# Serving benchmark: LiteRT int8 on Lambda vs the original TensorFlow/Keras path",
-        "",
+        "# Serving benchmark: LiteRT int8 on Lambda vs the original TensorFlow/Keras path", "",
         f"Measured by `make bench` on {m['date']}, model `{r['inputs']['model_version']}`: both "
         f"approaches side by side, in one run, on {m['cpu']} ({isa_summary(m['isa'])}). The "
         "goals are ratios within this run; the absolute figures are this CPU's, and another "
         "CPU (an AVX2-only one runs the int8 model several times slower) will not match them.",
-    ]
+    ]  # fmt: skip
     if s["quick"]:
         lines += ["", "**Quick mode**: too few runs to quote; a smoke test of the benchmark only."]
-    lines += ["", "## Goals", "", *_goals(r["goals"])]
-    lines += ["", "## Machine", "", *_machine(m, r["environments"])]
-    lines += ["", "## Cold start", "", *_cold(r["cold_start"], s)]
-    lines += ["", "## Warm latency, one review", "", *_latency(r)]
-    lines += ["", "## Batch throughput (reviews per second)", "", *_throughput(r)]
-    lines += ["", "## Memory", "", *_memory(r["memory"])]
-    lines += ["", "## Size", "", *_sizes(r["size"])]
-    lines += ["", "## Accuracy", "", *_accuracy(r["accuracy"])]
-    lines += ["", "## Method", "", *_method(r)]
+    goals = [[g["goal"], g["target"], num(g["measured"], 2, g["unit"]), g["compared"], verdict(g)]
+             for g in r["goals"]]  # fmt: skip
+    sections = {
+        "Goals": table(["goal", "target", "measured", "compared", "result"], goals),
+        "Machine": _machine(m, r["environments"]),
+        "Cold start": _cold(r["cold_start"], s),
+        "Warm latency, one review": _latency(r),
+        "Batch throughput (reviews per second)": _throughput(r["warm"]),
+        "Memory": _memory(r),
+        "Size": _sizes(r["size"]),
+        "Accuracy": [f"From the manifest of `{acc['model_version']}`, measured on {acc['split']}.",
+                     "", *table(["model", "accuracy"],
+                                [[label, num(acc[k], 4)] for k, label in ACCURACY_ROWS.items()])],
+        "Method": _method(s),
+    }  # fmt: skip
+    for title, body in sections.items():
+        lines += ["", f"## {title}", "", *body]
     return "\n".join(lines) + "\n"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    return [
-        "| " + " | ".join(headers) + " |",
-        "|" + "|".join("---" for _ in headers) + "|",
-        *("| " + " | ".join(row) + " |" for row in rows),
-    ]
+    return [f"| {' | '.join(headers)} |", "|" + "|".join("---" for _ in headers) + "|",
+            *(f"| {' | '.join(row)} |" for row in rows)]  # fmt: skip
 
 
 def num(value: float | None, digits: int = 2, unit: str = "") -> str:
@@ -76,170 +81,118 @@ def isa_summary(isa: dict[str, bool]) -> str:
 def verdict(goal: dict[str, Any]) -> str:
     """A red cross and by how much a goal falls short, a green tick when it is met."""
     if goal["met"] is None:
-        return "not measured"
+        return NOT_MEASURED
     if goal["met"]:
         return "\u2705 met"
     return f"\u274c **not met**: short by {num(goal['short_by'], 2, goal['unit'])}"
 
 
-def _goals(goals: list[dict[str, Any]]) -> list[str]:
-    return table(
-        ["goal", "target", "measured", "compared", "result"],
-        [
-            [g["goal"], g["target"], num(g["measured"], 2, g["unit"]), g["compared"], verdict(g)]
-            for g in goals
-        ],
-    )
-
-
 def _machine(m: dict[str, Any], envs: dict[str, Any]) -> list[str]:
-    load = " / ".join(
-        f"{when} {'/'.join(str(x) for x in m[f'load_average_at_{when}'])}"
-        for when in ("start", "end")
-    )
-    isa = ", ".join(f"{name} {'yes' if present else 'no'}" for name, present in m["isa"].items())
+    load = " / ".join(f"{when} {'/'.join(map(str, m[f'load_average_at_{when}']))}"
+                      for when in ("start", "end"))  # fmt: skip
     rows = [
         ["CPU", f"{m['cpu']} ({m['arch']}), {m['logical_cores']} logical cores "
          f"({m['usable_cores']} usable)"],
-        ["Instruction sets (/proc/cpuinfo)", isa],
-        ["Memory", f"{m['memory_gib']} GiB"],
-        ["OS", m["os"]],
-        ["Load average (1/5/15 min)", load],
+        ["Instruction sets (/proc/cpuinfo)",
+         ", ".join(f"{name} {'yes' if present else 'no'}" for name, present in m["isa"].items())],
+        ["Memory", f"{m['memory_gib']} GiB"], ["OS", m["os"]], ["Load average (1/5/15 min)", load],
     ]  # fmt: skip
     for name, env in envs.items():
-        if env is None:
-            rows.append([f"Python, {name}", "not measured"])
-            continue
-        libs = ", ".join(f"{k} {v}" for k, v in env["libraries"].items())
-        rows.append(
-            [f"Python, {name}", f"{env['version']}, {env['kind']}: `{env['python']}`; {libs}"]
-        )
+        libs = ", ".join(f"{k} {v}" for k, v in env["libraries"].items()) if env else ""
+        about = f"{env['version']}, {env['kind']}: `{env['python']}`; {libs}" if env else None
+        rows.append([f"Python, {name}", about or NOT_MEASURED])
     return [*table(["", ""], rows), "", "The Lambda image runs Python 3.13."]
 
 
 def _cold(cold: dict[str, Any], s: dict[str, Any]) -> list[str]:
-    lines = [
+    rows = [
+        [v["label"], num(v["median_s"], 2, " s"), f"{num(v['min_s'])} to {num(v['max_s'], 2, ' s')}",
+         num(v["median_import_and_load_s"], 2, " s"), num(v["median_first_call_s"] * 1000, 1, " ms"),
+         num(v["median_peak_rss_mib"], 0, " MiB"), num(cold["ratios"][name], 1, "x"),
+         "" if v["probability"] is None else num(v["probability"], 4)]
+        for name, v in cold["variants"].items()
+    ]  # fmt: skip
+    # P(positive): the handlers must agree closely, or they are not serving the same model.
+    headers = ["variant", "median", "range", "import + load", "first call", "peak RSS", "vs int8"]
+    return [
         f"A fresh process until the first prediction is returned: median of {s['cold_runs']} runs "
         f"per variant, interleaved in rotating order, after {s['priming']} discarded priming "
         "round(s). Import + load and first call are timed inside the process; P(positive) is the "
         "first answer, the same review for every handler. The floor is the same virtualenv's "
         "interpreter importing only the handler's dependencies; the handler's own modules, "
         "settings, app, vocabulary, model load and first answer are what it adds.",
-        "",
-    ]
-    rows = [
-        [
-            v["label"],
-            num(v["median_s"], 2, " s"),
-            f"{num(v['min_s'])} to {num(v['max_s'], 2, ' s')}",
-            num(v["median_import_and_load_s"], 2, " s"),
-            num(v["median_first_call_s"] * 1000, 1, " ms"),
-            num(v["median_peak_rss_mib"], 0, " MiB"),
-            num(cold["ratios"][name], 1, "x"),
-            "" if v["probability"] is None else num(v["probability"], 4),
-        ]
-        for name, v in cold["variants"].items()
-    ]
-    # P(positive): the handlers must agree closely, or they are not serving the same model.
-    headers = ["variant", "median", "range", "import + load", "first call", "peak RSS", "vs int8"]
-    return lines + table([*headers, "P(positive)"], rows)
+        "", *table([*headers, "P(positive)"], rows),
+    ]  # fmt: skip
 
 
 def _latency(r: dict[str, Any]) -> list[str]:
-    review = r["inputs"]["review"]
-    lines = [
-        f"Every request sends the same review: {review['source']}, {review['words']} words.",
-        "",
-    ]
-    rows = [
-        [LATENCY_ROWS[k], num(v["p50_ms"], 3), num(v["p99_ms"], 3), f"{v['n']:,}"]
-        if v
-        else [LATENCY_ROWS[k], "not measured", "", ""]
-        for k, v in r["warm"]["latency"].items()
-    ]
-    return lines + table(["path", "p50 ms", "p99 ms", "requests"], rows)
+    review, warm = r["inputs"]["review"], r["warm"]
+    found = {**warm["lite"]["latency"], **((warm["keras"] or {}).get("latency") or {})}
+    rows = [[label, num(found[k]["p50_ms"], 3), num(found[k]["p99_ms"], 3), f"{found[k]['n']:,}"]
+            if k in found else [label, NOT_MEASURED, "", ""] for k, label in LATENCY_ROWS.items()]  # fmt: skip
+    return [f"Every request sends the same review: {review['source']}, {review['words']} words.",
+            "", *table(["path", "p50 ms", "p99 ms", "requests"], rows)]  # fmt: skip
 
 
-def _throughput(r: dict[str, Any]) -> list[str]:
+def _throughput(warm: dict[str, Any]) -> list[str]:
     rows = []
-    for key, found in r["warm"]["throughput"].items():
+    for key, label in THROUGHPUT_ROWS.items():
+        found = (warm[key] or {}).get("throughput")
         if not found:
-            rows.append([THROUGHPUT_ROWS[key], "", "not measured", ""])
+            rows.append([label, "", NOT_MEASURED, ""])
             continue
         for only, full in zip(found["model_only"], found["with_encoding"], strict=True):
-            rows.append(
-                [
-                    THROUGHPUT_ROWS[key],
-                    str(only["batch"]),
-                    num(only["reviews_per_s"], 0),
-                    num(full["reviews_per_s"], 0),
-                ]
-            )
+            rows.append([label, str(only["batch"]), num(only["reviews_per_s"], 0),
+                         num(full["reviews_per_s"], 0)])  # fmt: skip
     for key, label in ROUTE_ROWS.items():
-        found = r["warm"]["batch_route"][key]
+        found = warm["lite"]["route"][key]
         rows.append([label, str(found["batch"]), "", num(found["reviews_per_s"], 0)])
     return table(["runtime", "batch", "model on ids", "text to probability"], rows)
 
 
-def _memory(memory: dict[str, Any]) -> list[str]:
-    rows = [
-        [f"cold start, after the first prediction: {k}", num(v, 0)]
-        for k, v in memory["cold"].items()
-    ]
-    rows += [
-        [f"warm, after all measurements: {k}", num(v, 0) if v else "not measured"]
-        for k, v in memory["warm"].items()
-    ]
-    intro = (
+def _memory(r: dict[str, Any]) -> list[str]:
+    rows = [[f"cold start, after the first prediction: {k}", num(v["median_peak_rss_mib"], 0)]
+            for k, v in r["cold_start"]["variants"].items()]  # fmt: skip
+    rows += [[f"warm, after all measurements: {k}", num(v["peak_rss_mib"], 0) if v else NOT_MEASURED]
+             for k, v in r["warm"].items()]  # fmt: skip
+    return [
         "Peak resident set size of the measured process (VmHWM; `ru_maxrss` would also count "
-        "the benchmark's own memory, which Linux carries over into a child)."
-    )
-    return [intro, "", *table(["process", "peak RSS MiB"], rows)]
+        "the benchmark's own memory, which Linux carries over into a child).",
+        "", *table(["process", "peak RSS MiB"], rows),
+    ]  # fmt: skip
 
 
 def _sizes(size: dict[str, Any]) -> list[str]:
-    lines = table(
-        ["model file", "bytes"],
-        [[MODEL_FILES[k], f"{v:,}"] for k, v in size["models"].items()],
-    )
     lite = (size["dependencies"].get("litert") or {}).get("bytes")
     rows = []
     for key, found in size["dependencies"].items():
         if not found:
-            rows.append([SIZE_ROWS[key], "not measured", "", "", ""])
+            rows.append([SIZE_ROWS[key], NOT_MEASURED, "", "", ""])
             continue
         largest = ", ".join(f"{k} {v / 1e6:,.0f}" for k, v in list(found["largest"].items())[:3])
-        rows.append(
-            [SIZE_ROWS[key], num(found["bytes"] / 1e6, 1), f"{found['files']:,}", largest,
-             num(found["bytes"] / lite, 1, "x") if lite else "n/a"]
-        )  # fmt: skip
-    lines += [
-        "",
-        "Installed Python dependencies for CPython 3.13 on manylinux x86_64, without bytecode:",
-        "",
-    ]
-    return lines + table(["set", "MB", "files", "largest (MB)", "vs served"], rows)
-
-
-def _accuracy(acc: dict[str, Any]) -> list[str]:
-    lines = [f"From the manifest of `{acc['model_version']}`, measured on {acc['split']}.", ""]
-    return lines + table(
-        ["model", "accuracy"], [[label, num(acc[k], 4)] for k, label in ACCURACY_ROWS.items()]
-    )
-
-
-def _method(r: dict[str, Any]) -> list[str]:
-    s = r["settings"]
+        rows.append([SIZE_ROWS[key], num(found["bytes"] / 1e6, 1), f"{found['files']:,}", largest,
+                     num(found["bytes"] / lite, 1, "x") if lite else "n/a"])  # fmt: skip
     return [
-        "- Every runtime runs in its own fresh child process; the benchmark's process never "
-        "imports TensorFlow or loads a model.",
+        *table(["model file", "bytes"], [[MODEL_FILES[k], f"{v:,}"] for k, v in size["models"].items()]),
+        "", "Installed Python dependencies for CPython 3.13 on manylinux x86_64 (installed by uv "
+        "for that platform, without bytecode; counted from each distribution's RECORD):", "",
+        *table(["set", "MB", "files", "largest distributions (MB)", "vs served"], rows),
+    ]  # fmt: skip
+
+
+def _method(s: dict[str, Any]) -> list[str]:
+    return [
+        "- Every runtime runs in its own fresh child process (`bench.child`); the benchmark's "
+        "process never imports TensorFlow or loads a model.",
         "- The served handler runs LiteRT on one thread, as on Lambda; TensorFlow uses its "
         "default thread pools, as the original project did.",
         f"- Warm latency: {s['warm_up']} warm-up requests, then {s['requests']:,} timed ones, "
-        "one at a time, as Lambda sends them; percentiles are nearest-rank.",
-        "- The served handler runs in a virtualenv of exactly handler/requirements.txt, installed "
-        "as handler/Dockerfile installs it and cached by the file's content; TensorFlow and Keras "
-        "run in their own interpreter (see Machine). Neither sees the other's packages.",
+        "one at a time, as Lambda sends them; percentiles are `statistics.quantiles` "
+        "(method='inclusive', as numpy's default), the same as the load test's.",
+        "- The served handler runs in a virtualenv of exactly handler/requirements.txt, built by "
+        "uv from wheels only (hash-checked, as handler/Dockerfile installs it) and cached by the "
+        "file's content; TensorFlow and Keras run in their own interpreter (see Machine). "
+        "Neither sees the other's packages.",
         f"- Batch route: reviews per second of one POST /v1/predict/batch with {s['route_batch']} "
         "distinct reviews through the Lambda handler, in turns with encode + model on the same "
         "reviews. Single requests likewise alternate with encode + model, encoding alone and the "

@@ -7,10 +7,10 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from convert.data import ENV_DATA
+from convert.prepare import SEED
 from handler.settings import Settings
 
-ENV_DATA = "IMDB_DATA"  # the same variable as convert.data reads
-SEED = 7
 MAX_CHARS: int = Settings.model_fields["max_text_chars"].default
 # 172 words, the median length of an IMDb test review; used when the dataset is not available.
 FIXED_REVIEW = (
@@ -45,9 +45,12 @@ def choose(batch_size: int) -> Sample:
     data = os.environ.get(ENV_DATA)
     if data and Path(data).exists():
         return from_dataset(Path(data), batch_size)
-    return Sample(
-        FIXED_REVIEW, _rotations(FIXED_REVIEW, batch_size), "fixed review in bench/review.py"
-    )
+    # Same length, different word order: each row of a batch is encoded on its own merits.
+    words = FIXED_REVIEW.split()
+    rotations = [
+        " ".join(words[i % len(words) :] + words[: i % len(words)]) for i in range(batch_size)
+    ]
+    return Sample(FIXED_REVIEW, rotations, "fixed review in bench/review.py")
 
 
 def from_dataset(path: Path, batch_size: int) -> Sample:
@@ -62,9 +65,3 @@ def from_dataset(path: Path, batch_size: int) -> Sample:
     return Sample(
         median.text, [median.text, *others], f"IMDb test review {median.id} (median length)"
     )
-
-
-def _rotations(text: str, n: int) -> list[str]:
-    # Same length, different word order: each row of a batch is encoded on its own merits.
-    words = text.split()
-    return [" ".join(words[i % len(words) :] + words[: i % len(words)]) for i in range(n)]

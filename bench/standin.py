@@ -2,14 +2,13 @@
 
 `python -m bench.standin build/bench-fixture` trains the tiny synthetic model (about 30 s) and
 writes the same three artifacts the training run produces: the handler's model folder, the Keras
-file and the float TFLite model. Figures measured on it say nothing about the real model.
+file and the float TFLite model, and prints the options that point `python -m bench` at them.
+Figures measured on it say nothing about the real model.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 from bench.artifacts import Artifacts
@@ -17,22 +16,16 @@ from convert.paths import FLOAT_MODEL, KERAS_MODEL
 from handler.paths import MODEL_DIR
 
 
-def paths(out_dir: Path) -> Artifacts:
-    """Where `build` writes, laid out like handler/model and models/ of a real training run."""
-    return Artifacts(
-        out_dir / MODEL_DIR.name, out_dir / KERAS_MODEL.name, out_dir / FLOAT_MODEL.name
-    )
-
-
 def build(out_dir: Path) -> Artifacts:
-    """Train the tiny model and write its artifacts under `out_dir`."""
+    """Train the tiny model and write its artifacts under `out_dir`, laid out like handler/model
+    and models/ of a real training run."""
     # TensorFlow only here, so the benchmark's own process never imports it.
     import keras
 
     from convert import tiny
     from convert.export import to_tflite
 
-    found = paths(out_dir)
+    found = Artifacts(*(out_dir / p.name for p in (MODEL_DIR, KERAS_MODEL, FLOAT_MODEL)))
     out_dir.mkdir(parents=True, exist_ok=True)
     tiny.build(found.model_dir, keras_path=found.keras_model)
     # tiny.build keeps its float conversion to itself; convert the saved model again, exactly
@@ -41,16 +34,10 @@ def build(out_dir: Path) -> Artifacts:
     return found
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.standin", description=__doc__)
-    parser.add_argument("out_dir", type=Path, help="folder to write (e.g. build/bench-fixture)")
-    found = build(parser.parse_args(argv).out_dir)
-    print(
-        f"--model-dir {found.model_dir} --keras-model {found.keras_model} "
-        f"--float-model {found.float_model}"
-    )
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    if len(sys.argv) != 2:
+        sys.exit(f"usage: python -m bench.standin OUT_DIR\n{__doc__}")
+    made = build(Path(sys.argv[1]))
+    print(
+        f"--model-dir {made.model_dir} --keras-model {made.keras_model} --float-model {made.float_model}"
+    )

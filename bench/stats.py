@@ -1,20 +1,22 @@
-"""Summaries of timings: medians and nearest-rank percentiles, in milliseconds."""
+"""Timing and its summaries, shared by the benchmark, the load test and scripts/metrics_overhead.
+
+Standard library only: the measured children import it inside the served virtualenv.
+"""
 
 from __future__ import annotations
 
-import math
 import statistics
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 
-def percentile(samples: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile: a value that was actually observed, never an interpolation."""
-    if not samples:
-        raise ValueError("no samples")
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+def percentile(samples: Sequence[float], q: int) -> float:
+    """The q-th percentile (1 <= q <= 99), linear between the closest ranks: `statistics.quantiles`
+    with method="inclusive", the same definition as numpy's default."""
+    if len(samples) == 1:
+        return float(samples[0])  # quantiles() needs two points on Python 3.11
+    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
 
 
 def latency(seconds: Sequence[float]) -> dict[str, Any]:
@@ -30,26 +32,11 @@ def latency(seconds: Sequence[float]) -> dict[str, Any]:
     }
 
 
-def time_calls(
-    call: Callable[[], object], *, warm_up: int, min_calls: int, min_seconds: float
-) -> list[float]:
-    """Durations (s) of repeated calls: at least `min_calls`, and at least `min_seconds` in all."""
-    for _ in range(warm_up):
-        call()
-    durations: list[float] = []
-    started = time.perf_counter()
-    while len(durations) < min_calls or time.perf_counter() - started < min_seconds:
-        t0 = time.perf_counter()
-        call()
-        durations.append(time.perf_counter() - t0)
-    return durations
-
-
 def time_interleaved(
     calls: dict[str, Callable[[], object]], *, warm_up: int, min_calls: int, min_seconds: float
 ) -> dict[str, list[float]]:
     """Durations (s) of each call, taken in turns: one of each, then again, in an order that
-    rotates every round.
+    rotates every round; at least `min_calls` of each and `min_seconds` in all.
 
     Taken in turns, a busy moment of a shared machine lands on all of them alike, so ratios and
     differences between them hold even when the absolute figures wander; rotating the order
@@ -70,6 +57,11 @@ def time_interleaved(
             durations[name].append(time.perf_counter() - t0)
         round_ += 1
     return durations
+
+
+def time_calls(call: Callable[[], object], **timing: Any) -> list[float]:
+    """Durations (s) of one call repeated: `time_interleaved` with nothing to take turns with."""
+    return time_interleaved({"": call}, **timing)[""]
 
 
 def throughput(batch: int, durations: Sequence[float]) -> dict[str, Any]:

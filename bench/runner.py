@@ -1,0 +1,159 @@
+"""The parent's side of the measured processes: the interpreters, and jobs run in them.
+
+The served handler runs in a virtualenv that uv builds from handler/requirements.txt alone (wheels
+only, hash-checked when the file carries hashes, as handler/Dockerfile installs it), because the
+development `.venv` holds hundreds of other packages that make every import slower; it is built
+once per content of the file and Python version, under `--cache`. TensorFlow and Keras run in the
+development `.venv`, a separate interpreter, so neither set of packages slows the other down.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import select
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from handler.paths import REPO_ROOT, REQUIREMENTS
+
+UV = REPO_ROOT / ".tools" / "bin" / "uv"  # the pinned uv that scripts/bootstrap installs
+READY = ".bench-ready"  # written last: a half-built virtualenv is never reused
+EVENT = REPO_ROOT / "tests" / "events" / "http_api_v2_predict.json"
+COLD_TIMEOUT_S = 300.0
+
+
+class BenchError(RuntimeError):
+    """A measurement could not be taken; the message says which and why."""
+
+
+def say(message: str) -> None:
+    """Progress on stderr, so a redirected stdout stays clean."""
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def uv(*args: str) -> str:
+    """Run uv (the pinned one, else uv on PATH); its stdout."""
+    command = [str(UV) if UV.exists() else shutil.which("uv") or "uv", *args]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BenchError(f"uv {' '.join(args[:3])} ... failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def serve_python(cache: Path) -> Path:
+    """The Python of the cached virtualenv of handler/requirements.txt, built if missing."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    key = hashlib.sha256(REQUIREMENTS.read_bytes() + version.encode()).hexdigest()[:16]
+    venv = cache / f"serve-py{version}-{key}"
+    python = venv / "bin" / "python"
+    if not (venv / READY).is_file():
+        say(f"venv: building {venv} from {REQUIREMENTS} (once per content of that file)")
+        # The interpreter under the running one: a virtualenv made from a virtualenv sees its packages.
+        base = getattr(sys, "_base_executable", sys.executable)
+        uv("venv", "--quiet", "--clear", "--python", base, str(venv))
+        # Compiled, as pip in handler/Dockerfile leaves the image; uv would otherwise not.
+        uv("pip", "install", "--quiet", "--compile-bytecode", "--python", str(python),
+           "--only-binary", ":all:", "-r", str(REQUIREMENTS))  # fmt: skip
+        (venv / READY).write_text(key + "\n")
+    return python
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The benchmark's environment less what would add packages to a child's interpreter, and
+    TensorFlow's C++ start-up notices, which would only fill the error log."""
+    inherited = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return {**inherited, "TF_CPP_MIN_LOG_LEVEL": "2", **extra}
+
+
+def run_child(
+    python: Path, job: dict[str, Any], *, env: dict[str, str], timeout: float
+) -> tuple[dict[str, Any], float]:
+    """`python -s -m bench.child JOB FD`: its answer, and the seconds until it arrived.
+
+    The clock starts before the process is created and stops when the child closes the pipe
+    after answering, so interpreter start, imports, model load and the first call all count.
+    """
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as spec, tempfile.TemporaryFile() as err:
+        json.dump(job, spec)
+        spec.flush()
+        read_fd, write_fd = os.pipe()
+        started = time.perf_counter()
+        try:
+            # -s: no user site-packages; the repository (cwd) gives `handler` and `bench`.
+            proc = subprocess.Popen(
+                [str(python), "-s", "-m", "bench.child", spec.name, str(write_fd)],
+                cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=err, pass_fds=(write_fd,),
+            )  # fmt: skip
+        finally:
+            os.close(write_fd)
+        chunks: list[bytes] = []
+        try:
+            while chunk := _read(read_fd, started + timeout):
+                chunks.append(chunk)
+            elapsed = time.perf_counter() - started
+            proc.wait(timeout=max(1.0, started + timeout - time.perf_counter()))
+        except (TimeoutError, subprocess.TimeoutExpired):
+            proc.kill()
+            proc.wait()
+            raise BenchError(f"{job['task']} took more than {timeout:.0f} s") from None
+        finally:
+            os.close(read_fd)
+        if proc.returncode != 0 or not chunks:
+            err.seek(0)
+            tail = err.read().decode(errors="replace")[-2000:]
+            raise BenchError(f"{job['task']} failed (exit {proc.returncode}):\n{tail}")
+    return json.loads(b"".join(chunks)), elapsed
+
+
+def cold_starts(variants: list[dict[str, Any]], *, runs: int, priming: int) -> dict[str, Any]:
+    """`runs` rounds, each starting every variant once, in an order that rotates every round.
+
+    Rotation spreads slow and fast moments of a busy machine over all variants. The priming rounds
+    are discarded: they fill the page cache and write bytecode, as a built image already has.
+    """
+    samples: dict[str, list[dict[str, Any]]] = {v["name"]: [] for v in variants}
+    for round_ in range(priming + runs):
+        shift = round_ % len(variants)
+        for v in variants[shift:] + variants[:shift]:
+            answer, wall = run_child(v["python"], v["job"], env=v["env"], timeout=COLD_TIMEOUT_S)
+            kind = "priming" if round_ < priming else f"run {round_ - priming + 1}/{runs}"
+            say(f"cold start {kind}: {v['name']} {wall:.2f} s")
+            if round_ >= priming:
+                samples[v["name"]].append({**answer, "wall_s": wall})
+    found = {}
+    for v in variants:
+        got, walls = samples[v["name"]], [s["wall_s"] for s in samples[v["name"]]]
+        found[v["name"]] = {
+            "label": v["label"], "python": str(v["python"]), "runs": len(got),
+            "median_s": statistics.median(walls), "min_s": min(walls), "max_s": max(walls),
+            **{f"median_{k}": statistics.median(s[k] for s in got)
+               for k in ("import_and_load_s", "first_call_s", "peak_rss_mib")},
+            "probability": got[0]["probability"], "samples": got,
+        }  # fmt: skip
+    int8_s = found["lambda_int8"]["median_s"]
+    return {"variants": found, "ratios": {k: v["median_s"] / int8_s for k, v in found.items()}}
+
+
+def api_event(path: str, body: Any) -> dict[str, Any]:
+    """The API Gateway HTTP API (v2) fixture of the handler's tests, POSTing `body` to `path`."""
+    event: dict[str, Any] = json.loads(EVENT.read_text())
+    event["rawPath"] = event["requestContext"]["http"]["path"] = path
+    event["body"] = json.dumps(body)
+    event["headers"]["content-length"] = str(len(event["body"].encode()))
+    return event
+
+
+def _read(fd: int, deadline: float) -> bytes:
+    remaining = deadline - time.perf_counter()
+    if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+        raise TimeoutError
+    return os.read(fd, 65536)
