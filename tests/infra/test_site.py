@@ -7,7 +7,7 @@ from aws_cdk.assertions import Match
 from handler.constants import FRONTEND_CONFIG_FILE
 from infra import names
 from infra.site import API_PATH_PATTERN
-from tests.infra.conftest import Synthesized
+from tests.infra.conftest import Synthesized, without_bulk
 
 
 def _joined(value: object) -> str:
@@ -44,7 +44,8 @@ def test_bucket_policy_denies_plain_http_and_admits_only_this_distribution(
     default_app: Synthesized,
 ) -> None:
     (distribution_id,) = default_app.resources("AWS::CloudFront::Distribution")
-    statements = default_app.only("AWS::S3::BucketPolicy")["PolicyDocument"]["Statement"]
+    (policy,) = without_bulk(default_app.resources("AWS::S3::BucketPolicy")).values()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
     (deny,) = [s for s in statements if s["Effect"] == "Deny"]
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert deny["Action"] == "s3:*"
