@@ -128,7 +128,7 @@ def test_security_headers(default_app: Synthesized) -> None:
 def test_page_config_carries_the_api_url_into_the_bucket(default_app: Synthesized) -> None:
     (distribution_id,) = default_app.resources("AWS::CloudFront::Distribution")
     deployment = default_app.only("Custom::CDKBucketDeployment")
-    (bucket_id,) = default_app.resources("AWS::S3::Bucket")
+    (bucket_id,) = without_bulk(default_app.resources("AWS::S3::Bucket"))
     assert deployment["DestinationBucketName"] == {"Ref": bucket_id}
     # The config travels as a staged file with a marker that the deployment swaps for the URL.
     (markers,) = [m for m in deployment["SourceMarkers"] if m]
@@ -150,7 +150,7 @@ def test_page_files_come_from_frontend(default_app: Synthesized) -> None:
 def test_outputs_are_present_under_the_names_the_scripts_read(default_app: Synthesized) -> None:
     (api_id,) = default_app.resources("AWS::ApiGatewayV2::Api")
     (distribution_id,) = default_app.resources("AWS::CloudFront::Distribution")
-    (bucket_id,) = default_app.resources("AWS::S3::Bucket")
+    (bucket_id,) = without_bulk(default_app.resources("AWS::S3::Bucket"))
     template = default_app.template
     origin = {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution_id, "DomainName"]}]]}
     template.has_output(names.OUTPUT_API_URL, {"Value": origin})
