@@ -15,13 +15,15 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+
+from handler.marks import mark
 
 PAD_ID = 0
 OOV_ID = 1
@@ -43,8 +45,10 @@ STOPWORDS: frozenset[str] = frozenset(
 )
 
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-# Letters/digits with inner apostrophes, so "didn't" stays one (negating) token.
-_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# Letters/digits with inner apostrophes, so "didn't" stays one (negating) token; and the
+# punctuation that ends a clause (or writes a rating, "7/10"), which scopes negations.
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[.,;:!?()/]")
+PUNCTUATION: frozenset[str] = frozenset(".,;:!?()/")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -64,13 +68,18 @@ def normalise(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Normalise and split into word tokens, stopwords included."""
+    """Normalise and split into tokens: words, stopwords included, and clause punctuation."""
     return _TOKEN.findall(normalise(text))
 
 
+def plain(tokens: Iterable[str]) -> list[str]:
+    """`tokens` without punctuation: the words alone."""
+    return [t for t in tokens if t not in PUNCTUATION]
+
+
 def content(tokens: Iterable[str]) -> list[str]:
-    """`tokens` without stopwords (negations and intensifiers are not stopwords)."""
-    return [t for t in tokens if t not in STOPWORDS]
+    """The words of `tokens` without stopwords (negations and intensifiers are not stopwords)."""
+    return [t for t in tokens if t not in STOPWORDS and t not in PUNCTUATION]
 
 
 def tokenize(text: str) -> list[str]:
@@ -147,6 +156,7 @@ class TextConfig:
     padding: Side = "pre"  # pre-padding keeps real tokens next to a recurrent layer's final state
     truncating: Side = "post"  # keep the beginning of over-long reviews
     ngram_stopwords: bool = False  # n-grams over every word (True) or over content words only
+    marks: bool = False  # negation scope, overridden clauses and placeholders (handler.marks)
 
 
 def fit(ids: Sequence[int], length: int, padding: Side, truncating: Side) -> list[int]:
@@ -161,36 +171,61 @@ class Encoder:
     """Turns text into the model's int32 inputs; the same object serves training and the API."""
 
     def __init__(
-        self, config: TextConfig, words: Vocabulary, grams: Vocabulary | None = None
+        self,
+        config: TextConfig,
+        words: Vocabulary,
+        grams: Vocabulary | None = None,
+        aliases: Mapping[str, str] | None = None,
     ) -> None:
         if config.ngram_len and grams is None:
             raise ValueError("config asks for n-grams but no n-gram vocabulary was given")
         self.config, self.words, self.grams = config, words, grams
+        self.aliases: Mapping[str, str] = dict(aliases or {})
 
     @property
     def input_names(self) -> tuple[str, ...]:
         return ("words", "ngrams") if self.config.ngram_len else ("words",)
 
+    def features(self, tokens: Sequence[str]) -> tuple[list[str], list[str]]:
+        """(the words of `tokens`, one feature per word): the word itself, or marked."""
+        found = plain(tokens)
+        if not self.config.marks:
+            return found, found
+        return found, mark(tokens, self.aliases, STOPWORDS)
+
+    def content_features(self, tokens: Sequence[str]) -> list[str]:
+        """The features of the content words: what the word branch reads."""
+        found, feats = self.features(tokens)
+        return [f for w, f in zip(found, feats, strict=True) if w not in STOPWORDS]
+
+    def ngram_source(self, tokens: Sequence[str]) -> list[str]:
+        """The features the n-gram branch forms its n-grams over."""
+        if self.config.ngram_stopwords:
+            return self.features(tokens)[1]
+        return self.content_features(tokens)
+
     def word_ids(self, tokens: Sequence[str]) -> list[int]:
         """Ids of the content words among `tokens`, padded or cut to `seq_len`."""
         c = self.config
-        return fit(self.words.ids(content(tokens)), c.seq_len, c.padding, c.truncating)
+        return fit(self.words.ids(self.content_features(tokens)), c.seq_len, c.padding, c.truncating)
 
     def ngram_ids(self, tokens: Sequence[str]) -> list[int]:
         """Distinct known n-grams in first-seen order (a set: NB-style features are binary)."""
         assert self.grams is not None
-        source = tokens if self.config.ngram_stopwords else content(tokens)
-        seen = dict.fromkeys(self.grams.ids(ngrams(source, self.config.ngram_order)))
+        grams = ngrams(self.ngram_source(tokens), self.config.ngram_order)
+        seen = dict.fromkeys(self.grams.ids(grams))
         seen.pop(OOV_ID, None)
         return fit(list(seen), self.config.ngram_len, "post", "post")
 
     def known_words(self, tokens: Sequence[str]) -> list[str]:
         """The content words the model has a weight for (word embedding or n-gram unigram)."""
         grams = self.grams
+        found, feats = self.features(tokens)
         return [
-            t
-            for t in content(tokens)
-            if self.words.id(t) != OOV_ID or (grams is not None and grams.id(t) != OOV_ID)
+            w
+            for w, f in zip(found, feats, strict=True)
+            if w not in STOPWORDS
+            and (self.words.id(f) != OOV_ID or (grams is not None and grams.id(f) != OOV_ID))
         ]
 
     def encode_words(self, word_lists: Sequence[Sequence[str]]) -> dict[str, npt.NDArray[np.int32]]:
@@ -213,12 +248,15 @@ class Encoder:
     # -- persistence -------------------------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        obj: dict[str, Any] = {
             "config": asdict(self.config),
             "words": list(self.words.tokens),
             "ngrams": list(self.grams.tokens) if self.grams is not None else None,
             "reserved": list(_RESERVED),
         }
+        if self.aliases:
+            obj["aliases"] = dict(sorted(self.aliases.items()))
+        return obj
 
     def save(self, path: Path) -> str:
         """Write the vocabularies as canonical JSON; returns the file's sha256."""
@@ -233,6 +271,7 @@ class Encoder:
             TextConfig(**obj["config"]),
             Vocabulary(obj["words"]),
             Vocabulary(grams) if grams is not None else None,
+            obj.get("aliases"),
         )
 
     @classmethod
