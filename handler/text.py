@@ -87,6 +87,42 @@ def tokenize(text: str) -> list[str]:
     return content(words(text))
 
 
+# Characters that end a sentence inside a bracket or quote: "(It was long.) But fun." is two.
+_CLOSED_END = re.compile(r"(?<=[.!?][)\]\"'\u201d])\s+(?=\S)")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Each sentence of `text` as (start, end) code-point offsets, in order, whitespace trimmed.
+
+    Every non-blank character of `text` lies in exactly one span. `<br />` breaks always end a
+    sentence (reviews use them as paragraphs); within a paragraph the rule-based splitter of
+    Wikimedia's `sentencex` decides (abbreviations, decimals, ellipses, a missing space after a
+    full stop), plus one rule it lacks: an end mark closed by a bracket or quote ends a sentence.
+    """
+    # Imported here: only per-sentence answers and training need it, not every cold start.
+    import sentencex
+
+    # The splitter is Rust and refuses lone surrogates; one stand-in code point keeps offsets.
+    safe = LONE_SURROGATE.sub("\ufffd", text)
+    spans: list[tuple[int, int]] = []
+    paragraph = 0
+    for brk in [*_LINE_BREAK.finditer(safe), None]:
+        stop = brk.start() if brk else len(safe)
+        at = paragraph
+        for piece in sentencex.segment("en", safe[paragraph:stop]):
+            cut = at
+            for part in [*_CLOSED_END.finditer(piece), None]:
+                end = at + (part.start() if part else len(piece))
+                start = cut + len(safe[cut:end]) - len(safe[cut:end].lstrip())
+                end -= len(safe[start:end]) - len(safe[start:end].rstrip())
+                if end > start:
+                    spans.append((start, end))
+                cut = at + part.end() if part else cut
+            at += len(piece)
+        paragraph = brk.end() if brk else stop
+    return spans
+
+
 def ngrams(tokens: Sequence[str], order: int) -> list[str]:
     """All 1..order-grams of `tokens`, space-joined, in text order (duplicates kept)."""
     grams = list(tokens)
