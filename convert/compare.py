@@ -46,9 +46,31 @@ def multiply_accumulates(model: Path) -> int:
     return total
 
 
+def _vocab(model_dir: Path) -> Encoder:
+    """A model folder's vocabulary, under the name its manifest gives (JSON or arrays)."""
+    import json
+
+    manifest = json.loads((model_dir / constants.MANIFEST_FILE).read_text())
+    return Encoder.load(model_dir / str(manifest["files"]["vocab"]["name"]))
+
+
 def _raw_probabilities(model_dir: Path, split: Split) -> np.ndarray:
-    """An earlier model as it served: its graph's output, a probability."""
-    encoder = Encoder.load(model_dir / constants.VOCAB_FILE)
+    """An earlier model as it served: through the service's predictor when it has a float head,
+    else its graph's output, a probability."""
+    import json
+
+    if "head" in json.loads((model_dir / constants.MANIFEST_FILE).read_text()):
+        from handler.predictor import LitePredictor
+
+        predictor = LitePredictor.load(model_dir)
+        return np.array(
+            [
+                a.probability
+                for i in range(0, len(split), 256)
+                for a in predictor.score_words(split.tokens[i : i + 256])
+            ]
+        )
+    encoder = _vocab(model_dir)
     runtime = TfliteModel(model_dir / constants.MODEL_FILE)
     return np.concatenate(
         [
@@ -62,7 +84,7 @@ def _ms_per_review(model_dirs: list[Path], split: Split) -> list[float]:
     """Median ms of one invoke with one review, the models taking turns within every round."""
     runtimes, rows = [], []
     for d in model_dirs:
-        encoder = Encoder.load(d / constants.VOCAB_FILE)
+        encoder = _vocab(d)
         x = encoder.encode_words(split.tokens[:TIMED_REVIEWS])
         runtimes.append(TfliteModel(d / constants.MODEL_FILE, num_threads=1))
         rows.append([{k: v[i : i + 1] for k, v in x.items()} for i in range(TIMED_REVIEWS)])

@@ -12,7 +12,8 @@ feature per word, for every branch of the model:
 - identity words (race, religion, nationality, gender, sexuality) become one `_identity_`
   placeholder and pronouns one `_pronoun_`, so a neutral statement cannot move with them
   (identity-term handling in the pipeline, Dixon et al. 2018); first names and places listed in
-  the vocabulary file become `_name_` / `_place_`; numbers `_number_`, while a rating such as
+  the vocabulary file become one `_name_` (one, so that a name that is also a town, "Mary",
+  moves nothing either); numbers `_number_`, while a rating such as
   "7/10" or "3 out of 5" becomes `rating_7` / `rating_6` (out of 10), which says something.
 
 Features contain an underscore, which `words()` never produces, so none can be typed.
@@ -40,7 +41,6 @@ IDENTITY = "_identity_"
 PRONOUN = "_pronoun_"
 NUMBER = "_number_"
 NAME = "_name_"
-PLACE = "_place_"
 NOT, OVERRIDDEN = "not_", "but_"
 
 IDENTITY_WORDS: frozenset[str] = frozenset(
@@ -137,14 +137,13 @@ def mark(tokens: Sequence[str], aliases: Mapping[str, str], stopwords: frozenset
             negated, overridden = False, True
         elif t == "now" and overridden:
             overridden = False
-        feature = placeholder(t, aliases)
-        if feature is None:
-            feature = t
-            if t not in stopwords:
-                if negated:
-                    feature = NOT + feature
-                if overridden:
-                    feature = OVERRIDDEN + feature
+        found = placeholder(t, aliases)
+        feature = t if found is None else found
+        if found is None and t not in stopwords:
+            if negated:
+                feature = NOT + feature
+            if overridden:
+                feature = OVERRIDDEN + feature
         out.append(feature)
         plain.append(t)
         if t in NEGATIONS or t.endswith("n't"):

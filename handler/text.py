@@ -23,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from handler.grams import GramIndex
 from handler.marks import mark
 
 PAD_ID = 0
@@ -210,7 +211,7 @@ class Encoder:
         self,
         config: TextConfig,
         words: Vocabulary,
-        grams: Vocabulary | None = None,
+        grams: Vocabulary | GramIndex | None = None,
         aliases: Mapping[str, str] | None = None,
     ) -> None:
         if config.ngram_len and grams is None:
@@ -243,25 +244,33 @@ class Encoder:
     def word_ids(self, tokens: Sequence[str]) -> list[int]:
         """Ids of the content words among `tokens`, padded or cut to `seq_len`."""
         c = self.config
-        return fit(self.words.ids(self.content_features(tokens)), c.seq_len, c.padding, c.truncating)
+        return fit(
+            self.words.ids(self.content_features(tokens)), c.seq_len, c.padding, c.truncating
+        )
 
     def ngram_ids(self, tokens: Sequence[str]) -> list[int]:
         """Distinct known n-grams in first-seen order (a set: NB-style features are binary)."""
         assert self.grams is not None
-        grams = ngrams(self.ngram_source(tokens), self.config.ngram_order)
-        seen = dict.fromkeys(self.grams.ids(grams))
+        source, order = self.ngram_source(tokens), self.config.ngram_order
+        if isinstance(self.grams, GramIndex) and order <= 3:
+            found = self.grams.gram_ids(source, order)
+        else:
+            found = self.grams.ids(ngrams(source, order))
+        seen = dict.fromkeys(found)
         seen.pop(OOV_ID, None)
         return fit(list(seen), self.config.ngram_len, "post", "post")
 
     def known_words(self, tokens: Sequence[str]) -> list[str]:
         """The content words the model has a weight for (word embedding or n-gram unigram)."""
-        grams = self.grams
         found, feats = self.features(tokens)
+        pairs = [(w, f) for w, f in zip(found, feats, strict=True) if w not in STOPWORDS]
+        named = [f for _, f in pairs]
+        in_words = self.words.ids(named)
+        in_grams = self.grams.ids(named) if self.grams is not None else [OOV_ID] * len(named)
         return [
             w
-            for w, f in zip(found, feats, strict=True)
-            if w not in STOPWORDS
-            and (self.words.id(f) != OOV_ID or (grams is not None and grams.id(f) != OOV_ID))
+            for (w, _), a, b in zip(pairs, in_words, in_grams, strict=True)
+            if a != OOV_ID or b != OOV_ID
         ]
 
     def encode_words(self, word_lists: Sequence[Sequence[str]]) -> dict[str, npt.NDArray[np.int32]]:
@@ -287,7 +296,7 @@ class Encoder:
         obj: dict[str, Any] = {
             "config": asdict(self.config),
             "words": list(self.words.tokens),
-            "ngrams": list(self.grams.tokens) if self.grams is not None else None,
+            "ngrams": _gram_tokens(self.grams),
             "reserved": list(_RESERVED),
         }
         if self.aliases:
@@ -295,8 +304,14 @@ class Encoder:
         return obj
 
     def save(self, path: Path) -> str:
-        """Write the vocabularies as canonical JSON; returns the file's sha256."""
-        data = canonical_json(self.to_json())
+        """Write the vocabularies (arrays for a `.npz` path, else canonical JSON); returns the
+        file's sha256."""
+        if path.suffix == ".npz":
+            from handler import vocab_file
+
+            data = vocab_file.dump(self)
+        else:
+            data = canonical_json(self.to_json())
         path.write_bytes(data)
         return hashlib.sha256(data).hexdigest()
 
@@ -311,8 +326,23 @@ class Encoder:
         )
 
     @classmethod
+    def from_bytes(cls, data: bytes) -> Encoder:
+        """Either format `save` writes."""
+        from handler import vocab_file
+
+        if vocab_file.is_arrays(data):
+            return vocab_file.parse(data)
+        return cls.from_json(json.loads(data))
+
+    @classmethod
     def load(cls, path: Path) -> Encoder:
-        return cls.from_json(json.loads(path.read_bytes()))
+        return cls.from_bytes(path.read_bytes())
+
+
+def _gram_tokens(grams: Vocabulary | GramIndex | None) -> list[str] | None:
+    if grams is None:
+        return None
+    return list(grams.tokens) if isinstance(grams, Vocabulary) else grams.tokens()
 
 
 def canonical_json(obj: Any) -> bytes:
