@@ -8,6 +8,7 @@ An earlier model folder comes from git, e.g. `git archive 92a53c4 handler/model 
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,6 @@ def multiply_accumulates(model: Path) -> int:
 
 def _vocab(model_dir: Path) -> Encoder:
     """A model folder's vocabulary, under the name its manifest gives (JSON or arrays)."""
-    import json
-
     manifest = json.loads((model_dir / constants.MANIFEST_FILE).read_text())
     return Encoder.load(model_dir / str(manifest["files"]["vocab"]["name"]))
 
@@ -57,8 +56,6 @@ def _vocab(model_dir: Path) -> Encoder:
 def _raw_probabilities(model_dir: Path, split: Split) -> np.ndarray:
     """An earlier model as it served: through the service's predictor when it has a float head,
     else its graph's output, a probability."""
-    import json
-
     if "head" in json.loads((model_dir / constants.MANIFEST_FILE).read_text()):
         from handler.predictor import LitePredictor
 
@@ -103,8 +100,12 @@ def compare(
 ) -> dict[str, Any]:
     """The earlier model's accuracy, sentences and cost; the current model's cost beside it."""
     ms_before, ms_now = _ms_per_review([previous, current], test)
+    manifest = json.loads((previous / constants.MANIFEST_FILE).read_text())
     return {
         "model_version": _version(previous),
+        # Its own figures, measured when it was exported, for the goals table.
+        "evaluation": manifest.get("metrics", {}).get("evaluation", {}),
+        "model_bytes": (previous / constants.MODEL_FILE).stat().st_size,
         "test": summary(_raw_probabilities(previous, test), test.labels),
         "sentences": {
             n: summary(_raw_probabilities(previous, s), s.labels) for n, s in sentences.items()
@@ -121,6 +122,4 @@ def compare(
 
 
 def _version(model_dir: Path) -> str:
-    import json
-
     return str(json.loads((model_dir / constants.MANIFEST_FILE).read_text())["model_version"])
