@@ -12,7 +12,7 @@ SERVE_PY := .venv-serve/bin/python
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
 export IMDB_DATA ?= $(abspath ../shared/data/aclImdb.tar.gz)
 
-.PHONY: setup setup-serve setup-train setup-infra serve test test-slow lint loadtest explore train results compare bench synth deploy destroy clean
+.PHONY: setup setup-serve setup-train setup-infra serve test test-slow lint loadtest explore train results behaviour compare bench synth deploy destroy clean
 
 setup:  ## the whole locked Python environment in .venv (every dependency group)
 	@scripts/bootstrap
@@ -55,6 +55,11 @@ train: setup-train  ## train RNN, CNN, RCNN, baselines and the served model; wri
 
 results: setup-train  ## redraw reports/results.md from reports/results.json
 	$(PY) -m convert results
+
+# BEHAVIOUR_ARGS passes options, e.g. --previous build/previous/handler/model (see `compare`).
+BEHAVIOUR_ARGS ?=
+behaviour: setup-train  ## the behavioural suite on the shipped model: reports/behaviour.md and .json
+	$(PY) -m convert.behaviour --data "$(IMDB_DATA)" $(BEHAVIOUR_ARGS)
 
 # The model the shipped one replaced, measured beside it in one run (accuracy, sentences, cost).
 PREVIOUS_MODEL ?= 92a53c4
