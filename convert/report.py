@@ -41,6 +41,7 @@ SENTENCE_NAMES = model_card.SENTENCE_NAMES
 def render(results_path: Path, out_dir: Path) -> Path:
     """Write results.md, its figures and the model card, all under `out_dir` (reports/)."""
     results = json.loads(results_path.read_text())
+    results["behaviour"] = behaviour_rows(out_dir / "behaviour.json")
     figures = out_dir / "results"
     figures.mkdir(parents=True, exist_ok=True)
     runs = results["runs"]
@@ -168,6 +169,16 @@ def ship_card(out_dir: Path, model_dir: Path = MODEL_DIR) -> Path:
     return target
 
 
+def behaviour_rows(path: Path) -> dict[str, dict[str, float | None]]:
+    """Fail rate per capability from `make behaviour`'s figures, with the previous model's."""
+    if not path.is_file():
+        return {}
+    found = json.loads(path.read_text())
+    now = found["model"]["capabilities"]
+    before = (found.get("previous") or {}).get("capabilities", {})
+    return {c: {"fail_rate": r, "previous": before.get(c)} for c, r in now.items()}
+
+
 def goal_values(results: dict[str, Any]) -> dict[str, float]:
     """This model's figure for each goal of `convert.goals` that results.json holds."""
     man, ev = results["manifest"], results["evaluation"]
@@ -265,6 +276,24 @@ def _markdown(runs: dict[str, dict[str, Any]], man: dict[str, Any], results: dic
         lines.append(
             f"| {goal.label} | {goal.target} | - | {goal.show(value)} | {_goal(goal.met(value))} |"
         )
+    if results.get("behaviour"):
+        lines += [
+            "",
+            "## Behaviour: our suite ([behaviour.md](behaviour.md)), fail rate per capability",
+            "",
+            "The goal stands on the held-out published suite (below both anchors there); these "
+            "figures are our own movie-domain suite, the previous model beside this one.",
+            "",
+            "| capability | goal (held-out suite) | previous model | this model |",
+            "|---|---|---|---|",
+        ]
+        targets = {g.key: g.target for g in goals.BEHAVIOUR}
+        for cap, row in results["behaviour"].items():
+            old = row["previous"]
+            lines.append(
+                f"| {cap} | {targets.get(cap, '-')} | {'-' if old is None else _pct(old)} | "
+                f"{_pct(row['fail_rate'])} |"
+            )
     lines += [
         "",
         "![Test accuracy](results/accuracy.png)",
