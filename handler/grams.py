@@ -47,6 +47,7 @@ class GramIndex:
         ids = (np.arange(len(tokens), dtype=np.int64) + _RESERVED)[order].astype(np.int32)
         return cls(parts, keys[order], ids, len(tokens) + _RESERVED)
 
+    @property
     def tokens(self) -> list[str]:
         """The n-grams in id order (what `Vocabulary` was built from)."""
         out = [""] * (self._size - _RESERVED)

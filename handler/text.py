@@ -342,7 +342,7 @@ class Encoder:
 def _gram_tokens(grams: Vocabulary | GramIndex | None) -> list[str] | None:
     if grams is None:
         return None
-    return list(grams.tokens) if isinstance(grams, Vocabulary) else grams.tokens()
+    return list(grams.tokens)
 
 
 def canonical_json(obj: Any) -> bytes:

@@ -24,7 +24,7 @@ def test_gram_ids_equal_the_string_lookup(tokens):
 
 
 def test_the_index_lists_its_tokens_in_id_order():
-    assert GramIndex.of(VOCAB.tokens).tokens() == list(VOCAB.tokens)
+    assert GramIndex.of(VOCAB.tokens).tokens == list(VOCAB.tokens)
 
 
 def test_the_array_file_round_trips_and_is_byte_stable():
