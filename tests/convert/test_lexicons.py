@@ -18,5 +18,7 @@ def test_lexicon_examples_are_balanced_and_negated_with_the_other_label():
     assert len(texts) > 1000
     assert sum(labels) * 2 == len(labels)
     pairs = dict(zip((" ".join(t) for t in texts), labels, strict=True))
-    assert pairs["great"] == 1 and pairs["not great"] == 0
-    assert pairs["awful"] == 0 and pairs["not awful"] == 1
+    assert pairs["great"] == 1
+    assert pairs["not great"] == 0
+    assert pairs["awful"] == 0
+    assert pairs["not awful"] == 1
