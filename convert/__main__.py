@@ -41,7 +41,7 @@ def train(args: argparse.Namespace) -> int:
     """Train every compared model and the served one; export it to handler/model; write results."""
     from convert.data import load, sentences_folder
     from convert.pipeline import Paths, run_all
-    from convert.report import render
+    from convert.report import render, ship_card
 
     paths = Paths(
         model_dir=args.model_dir,
@@ -52,7 +52,8 @@ def train(args: argparse.Namespace) -> int:
         sentences=args.sentences or sentences_folder(args.data),
     )
     run_all(load(args.data, with_unsup=True), paths, with_compared=not args.served_only)
-    print(f"wrote {render(args.out / 'results.json', args.out, args.model_dir)}")
+    print(f"wrote {render(args.out / 'results.json', args.out)}")
+    print(f"wrote {ship_card(args.out, args.model_dir)}")
     return 0
 
 
@@ -63,7 +64,7 @@ def compare(args: argparse.Namespace) -> int:
     from convert.compare import compare as measure
     from convert.data import load, load_sentences, sentences_folder
     from convert.prepare import Split
-    from convert.report import render
+    from convert.report import render, ship_card
 
     imdb = load(args.data)
     sets = load_sentences(args.sentences or sentences_folder(args.data))
@@ -78,6 +79,7 @@ def compare(args: argparse.Namespace) -> int:
     results["previous"] = found
     path.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(f"wrote {render(path, args.out)}")
+    print(f"wrote {ship_card(args.out, args.model_dir)}")
     return 0
 
 

@@ -19,7 +19,7 @@ from convert.metrics import Scores
 from convert.prepare import SEED, Prepared, word_encoder
 from convert.timing import keras_ms_per_review
 from convert.train import Run, evaluate_once, log, train_keras
-from handler.text import ngrams
+from handler.text import ngrams, plain
 
 RNN_VOCAB, RNN_SEQ_LEN, RNN_EPOCHS = 30_000, 400, 3
 LINEAR_C = (0.1, 0.3, 1.0)
@@ -40,7 +40,7 @@ def _choose_c(
 def nb_lr_baseline(data: Prepared) -> Run:
     """NB-weighted logistic regression (Wang & Manning 2012) on binary 1-3-grams of every word."""
     start = time.perf_counter()
-    vec = CountVectorizer(analyzer=lambda toks: ngrams(toks, 3), min_df=3, binary=True)
+    vec = CountVectorizer(analyzer=lambda toks: ngrams(plain(toks), 3), min_df=3, binary=True)
     x_fit, x_val = vec.fit_transform(data.fit.tokens), vec.transform(data.val.tokens)
     scored = []
     for c in nblr.C_GRID:
@@ -67,7 +67,7 @@ def nb_lr_baseline(data: Prepared) -> Run:
 def tfidf_baseline(data: Prepared) -> Run:
     """TF-IDF uni+bigram logistic regression over every word; C chosen on validation."""
     start = time.perf_counter()
-    vec = TfidfVectorizer(analyzer=lambda toks: ngrams(toks, 2), min_df=2, sublinear_tf=True)
+    vec = TfidfVectorizer(analyzer=lambda toks: ngrams(plain(toks), 2), min_df=2, sublinear_tf=True)
     x_fit, x_val = vec.fit_transform(data.fit.tokens), vec.transform(data.val.tokens)
     c, clf = _choose_c(
         "tfidf_lr", lambda c: LogisticRegression(C=c * 16, max_iter=2000), x_fit, x_val, data

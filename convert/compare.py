@@ -8,6 +8,7 @@ An earlier model folder comes from git, e.g. `git archive 92a53c4 handler/model 
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -46,9 +47,27 @@ def multiply_accumulates(model: Path) -> int:
     return total
 
 
+def _vocab(model_dir: Path) -> Encoder:
+    """A model folder's vocabulary, under the name its manifest gives (JSON or arrays)."""
+    manifest = json.loads((model_dir / constants.MANIFEST_FILE).read_text())
+    return Encoder.load(model_dir / str(manifest["files"]["vocab"]["name"]))
+
+
 def _raw_probabilities(model_dir: Path, split: Split) -> np.ndarray:
-    """An earlier model as it served: its graph's output, a probability."""
-    encoder = Encoder.load(model_dir / constants.VOCAB_FILE)
+    """An earlier model as it served: through the service's predictor when it has a float head,
+    else its graph's output, a probability."""
+    if "head" in json.loads((model_dir / constants.MANIFEST_FILE).read_text()):
+        from handler.predictor import LitePredictor
+
+        predictor = LitePredictor.load(model_dir)
+        return np.array(
+            [
+                a.probability
+                for i in range(0, len(split), 256)
+                for a in predictor.score_words(split.tokens[i : i + 256])
+            ]
+        )
+    encoder = _vocab(model_dir)
     runtime = TfliteModel(model_dir / constants.MODEL_FILE)
     return np.concatenate(
         [
@@ -62,7 +81,7 @@ def _ms_per_review(model_dirs: list[Path], split: Split) -> list[float]:
     """Median ms of one invoke with one review, the models taking turns within every round."""
     runtimes, rows = [], []
     for d in model_dirs:
-        encoder = Encoder.load(d / constants.VOCAB_FILE)
+        encoder = _vocab(d)
         x = encoder.encode_words(split.tokens[:TIMED_REVIEWS])
         runtimes.append(TfliteModel(d / constants.MODEL_FILE, num_threads=1))
         rows.append([{k: v[i : i + 1] for k, v in x.items()} for i in range(TIMED_REVIEWS)])
@@ -81,8 +100,12 @@ def compare(
 ) -> dict[str, Any]:
     """The earlier model's accuracy, sentences and cost; the current model's cost beside it."""
     ms_before, ms_now = _ms_per_review([previous, current], test)
+    manifest = json.loads((previous / constants.MANIFEST_FILE).read_text())
     return {
         "model_version": _version(previous),
+        # Its own figures, measured when it was exported, for the goals table.
+        "evaluation": manifest.get("metrics", {}).get("evaluation", {}),
+        "model_bytes": (previous / constants.MODEL_FILE).stat().st_size,
         "test": summary(_raw_probabilities(previous, test), test.labels),
         "sentences": {
             n: summary(_raw_probabilities(previous, s), s.labels) for n, s in sentences.items()
@@ -99,6 +122,4 @@ def compare(
 
 
 def _version(model_dir: Path) -> str:
-    import json
-
     return str(json.loads((model_dir / constants.MANIFEST_FILE).read_text())["model_version"])

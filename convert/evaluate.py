@@ -18,6 +18,7 @@ from convert.metrics import Labels, accuracy_by_length, reliability, summary
 from convert.prepare import SEED, Split
 from handler.constants import THRESHOLD
 from handler.predictor import LitePredictor
+from handler.text import plain
 
 # What the model card shows of each failure mode, answered by the shipped files.
 PROBES = {
@@ -60,7 +61,7 @@ def short_text(predictor: LitePredictor, sets: dict[str, Split]) -> dict[str, An
 
 def by_length(probs: dict[str, np.ndarray], split: Split) -> dict[str, Any]:
     """Accuracy by review length (words, stopwords included) for each named model."""
-    lengths = [len(t) for t in split.tokens]
+    lengths = [len(plain(t)) for t in split.tokens]
     return {name: accuracy_by_length(p, split.labels, lengths) for name, p in probs.items()}
 
 

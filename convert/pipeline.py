@@ -16,7 +16,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from convert import embeddings, served
+from convert import embeddings, lexicons, served
 from convert.baselines import compared_models, nb_lr_baseline, tfidf_baseline
 from convert.data import Imdb, load_sentences
 from convert.evaluate import evaluate
@@ -44,32 +44,34 @@ def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, A
     keras.utils.set_random_seed(SEED)
     fit_reviews, val_reviews = imdb.split_validation()
     data = Prepared.of(imdb)
+    fit_spans = spans(fit_reviews, served.SERVED.spans_per_review)
+    if served.SERVED.lexicon:
+        texts, labels = lexicons.lexicon_examples()
+        fit_spans = fit_spans + Split(texts, np.array(labels, np.int64), ["lexicon"] * len(labels))
     span_data = Prepared(
-        spans(fit_reviews, served.SERVED.spans_per_review),
-        spans(val_reviews, 1, seed=SEED + 1),
-        Split([], np.zeros(0, np.int64)),
+        fit_spans, spans(val_reviews, 1, seed=SEED + 1), Split([], np.zeros(0, np.int64))
     )
+    # Names and places the training reviews write as proper nouns become placeholders.
+    aliases = lexicons.proper_nouns([r.text for r in fit_reviews], lexicons.name_candidates())
     sentence_sets = {
         name: Split.of_texts(texts, labels)
         for name, (texts, labels) in load_sentences(paths.sentences).items()
     }
     log(
         f"data: fit {len(data.fit)}, validation {len(data.val)}, test {len(data.test)}, "
-        f"spans {len(span_data.fit)} + {len(span_data.val)}"
+        f"spans {len(span_data.fit)} + {len(span_data.val)}, {len(aliases):,} names and places"
     )
     runs: dict[str, Run] = {}
     for run in (nb_lr_baseline(data), tfidf_baseline(data)):
         runs[run.name] = run
 
-    unsup = [r.text for r in imdb.unsup]
+    unsup = Split.of_texts([r.text for r in imdb.unsup], [0] * len(imdb.unsup))
+    base = served.featurizer(aliases)
     w2v = embeddings.pretrain(
-        [
-            *data.fit.content_tokens(),
-            *data.val.content_tokens(),
-            *Split.of_texts(unsup, [0] * len(unsup)).content_tokens(),
-        ]
+        [base.content_features(t) for t in (*data.fit.tokens, *data.val.tokens, *unsup.tokens)]
     )
-    encoder = served.build_encoder(data)
+    del unsup
+    encoder = served.build_encoder(data, aliases)
     emb_matrix, coverage = embeddings.matrix(encoder.words, w2v)
     log(f"word2vec: {len(w2v.wv):,} vectors, {coverage:.1%} of the served vocabulary covered")
 

@@ -8,7 +8,6 @@ Short spans cut from reviews teach the models what a person types into the page.
 from __future__ import annotations
 
 import random
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,14 +17,20 @@ import numpy.typing as npt
 from tqdm import tqdm
 
 from convert.data import Imdb, Review
-from handler.text import Encoder, TextConfig, Vocabulary, content, ngrams, words
+from handler.text import (
+    Encoder,
+    TextConfig,
+    Vocabulary,
+    content,
+    ngrams,
+    plain,
+    sentence_spans,
+    words,
+)
 
 SEED = 7
 Labels = npt.NDArray[np.int64]
 
-_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-# A sentence ends at . ! or ? followed by space; "..." and "?!" stay inside one sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 SPAN_MIN_WORDS = 3
 
 
@@ -76,9 +81,10 @@ class Prepared:
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of a review with at least SPAN_MIN_WORDS words."""
-    parts = _SENTENCE_END.split(_BREAK.sub(" ", text))
-    return [s for s in parts if len(s.split()) >= SPAN_MIN_WORDS]
+    """The sentences of a review with at least SPAN_MIN_WORDS words, cut by the service's own
+    splitter (`handler.text.sentence_spans`), so training spans are what the page answers."""
+    parts = [text[a:b] for a, b in sentence_spans(text)]
+    return [s for s in parts if len(plain(words(s))) >= SPAN_MIN_WORDS]
 
 
 def spans(

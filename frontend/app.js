@@ -19,6 +19,7 @@ const EXAMPLES = {
     "The music is beautiful and the cast is great, but the plot is a mess and the ending " +
     "is dull.",
   negated: "I wanted to love it, but no. Not good at all, not funny, never again.",
+  notbad: "Not bad at all, actually quite fun.",
 };
 
 const MESSAGES = {

@@ -19,7 +19,7 @@ ENV_LOG_LEVEL: Final = f"{ENV_PREFIX}LOG_LEVEL"
 ENV_ROOT_PATH: Final = f"{ENV_PREFIX}ROOT_PATH"
 
 MODEL_FILE: Final = "sentiment.tflite"
-VOCAB_FILE: Final = "vocab.json"
+VOCAB_FILE: Final = "vocab.npz"
 MANIFEST_FILE: Final = "manifest.json"
 # The model card travels with the model (as on a model hub); reports/ holds the same text.
 MODEL_CARD_FILE: Final = "model-card.md"

@@ -171,7 +171,7 @@ def _verified_file(model_dir: Path, manifest: Mapping[str, Any], kind: str) -> b
 def _encoder(model_dir: Path, manifest: Mapping[str, Any], vocab: bytes) -> Encoder:
     path = model_dir / _name(manifest, "vocab")
     try:
-        encoder = Encoder.from_json(json.loads(vocab))
+        encoder = Encoder.from_bytes(vocab)
         expected = TextConfig(**manifest["text"])
     except (ValueError, TypeError, KeyError) as exc:
         raise ModelLoadError(f"{path}: not a vocabulary this service can read ({exc})") from None

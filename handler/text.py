@@ -15,13 +15,16 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+
+from handler.grams import GramIndex
+from handler.marks import mark
 
 PAD_ID = 0
 OOV_ID = 1
@@ -43,8 +46,10 @@ STOPWORDS: frozenset[str] = frozenset(
 )
 
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-# Letters/digits with inner apostrophes, so "didn't" stays one (negating) token.
-_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# Letters/digits with inner apostrophes, so "didn't" stays one (negating) token; and the
+# punctuation that ends a clause (or writes a rating, "7/10"), which scopes negations.
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[.,;:!?()/]")
+PUNCTUATION: frozenset[str] = frozenset(".,;:!?()/")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -64,13 +69,18 @@ def normalise(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Normalise and split into word tokens, stopwords included."""
+    """Normalise and split into tokens: words, stopwords included, and clause punctuation."""
     return _TOKEN.findall(normalise(text))
 
 
+def plain(tokens: Iterable[str]) -> list[str]:
+    """`tokens` without punctuation: the words alone."""
+    return [t for t in tokens if t not in PUNCTUATION]
+
+
 def content(tokens: Iterable[str]) -> list[str]:
-    """`tokens` without stopwords (negations and intensifiers are not stopwords)."""
-    return [t for t in tokens if t not in STOPWORDS]
+    """The words of `tokens` without stopwords (negations and intensifiers are not stopwords)."""
+    return [t for t in tokens if t not in STOPWORDS and t not in PUNCTUATION]
 
 
 def tokenize(text: str) -> list[str]:
@@ -185,6 +195,7 @@ class TextConfig:
     padding: Side = "pre"  # pre-padding keeps real tokens next to a recurrent layer's final state
     truncating: Side = "post"  # keep the beginning of over-long reviews
     ngram_stopwords: bool = False  # n-grams over every word (True) or over content words only
+    marks: bool = False  # negation scope, overridden clauses and placeholders (handler.marks)
 
 
 def fit(ids: Sequence[int], length: int, padding: Side, truncating: Side) -> list[int]:
@@ -199,36 +210,69 @@ class Encoder:
     """Turns text into the model's int32 inputs; the same object serves training and the API."""
 
     def __init__(
-        self, config: TextConfig, words: Vocabulary, grams: Vocabulary | None = None
+        self,
+        config: TextConfig,
+        words: Vocabulary,
+        grams: Vocabulary | GramIndex | None = None,
+        aliases: Mapping[str, str] | None = None,
     ) -> None:
         if config.ngram_len and grams is None:
             raise ValueError("config asks for n-grams but no n-gram vocabulary was given")
         self.config, self.words, self.grams = config, words, grams
+        self.aliases: Mapping[str, str] = dict(aliases or {})
 
     @property
     def input_names(self) -> tuple[str, ...]:
         return ("words", "ngrams") if self.config.ngram_len else ("words",)
 
+    def features(self, tokens: Sequence[str]) -> tuple[list[str], list[str]]:
+        """(the words of `tokens`, one feature per word): the word itself, or marked."""
+        found = plain(tokens)
+        if not self.config.marks:
+            return found, found
+        return found, mark(tokens, self.aliases, STOPWORDS)
+
+    def content_features(self, tokens: Sequence[str]) -> list[str]:
+        """The features of the content words: what the word branch reads."""
+        found, feats = self.features(tokens)
+        return [f for w, f in zip(found, feats, strict=True) if w not in STOPWORDS]
+
+    def ngram_source(self, tokens: Sequence[str]) -> list[str]:
+        """The features the n-gram branch forms its n-grams over."""
+        if self.config.ngram_stopwords:
+            return self.features(tokens)[1]
+        return self.content_features(tokens)
+
     def word_ids(self, tokens: Sequence[str]) -> list[int]:
         """Ids of the content words among `tokens`, padded or cut to `seq_len`."""
         c = self.config
-        return fit(self.words.ids(content(tokens)), c.seq_len, c.padding, c.truncating)
+        return fit(
+            self.words.ids(self.content_features(tokens)), c.seq_len, c.padding, c.truncating
+        )
 
     def ngram_ids(self, tokens: Sequence[str]) -> list[int]:
         """Distinct known n-grams in first-seen order (a set: NB-style features are binary)."""
         assert self.grams is not None
-        source = tokens if self.config.ngram_stopwords else content(tokens)
-        seen = dict.fromkeys(self.grams.ids(ngrams(source, self.config.ngram_order)))
+        source, order = self.ngram_source(tokens), self.config.ngram_order
+        if isinstance(self.grams, GramIndex) and order <= 3:
+            found = self.grams.gram_ids(source, order)
+        else:
+            found = self.grams.ids(ngrams(source, order))
+        seen = dict.fromkeys(found)
         seen.pop(OOV_ID, None)
         return fit(list(seen), self.config.ngram_len, "post", "post")
 
     def known_words(self, tokens: Sequence[str]) -> list[str]:
         """The content words the model has a weight for (word embedding or n-gram unigram)."""
-        grams = self.grams
+        found, feats = self.features(tokens)
+        pairs = [(w, f) for w, f in zip(found, feats, strict=True) if w not in STOPWORDS]
+        named = [f for _, f in pairs]
+        in_words = self.words.ids(named)
+        in_grams = self.grams.ids(named) if self.grams is not None else [OOV_ID] * len(named)
         return [
-            t
-            for t in content(tokens)
-            if self.words.id(t) != OOV_ID or (grams is not None and grams.id(t) != OOV_ID)
+            w
+            for (w, _), a, b in zip(pairs, in_words, in_grams, strict=True)
+            if a != OOV_ID or b != OOV_ID
         ]
 
     def encode_words(self, word_lists: Sequence[Sequence[str]]) -> dict[str, npt.NDArray[np.int32]]:
@@ -251,16 +295,25 @@ class Encoder:
     # -- persistence -------------------------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        obj: dict[str, Any] = {
             "config": asdict(self.config),
             "words": list(self.words.tokens),
-            "ngrams": list(self.grams.tokens) if self.grams is not None else None,
+            "ngrams": _gram_tokens(self.grams),
             "reserved": list(_RESERVED),
         }
+        if self.aliases:
+            obj["aliases"] = dict(sorted(self.aliases.items()))
+        return obj
 
     def save(self, path: Path) -> str:
-        """Write the vocabularies as canonical JSON; returns the file's sha256."""
-        data = canonical_json(self.to_json())
+        """Write the vocabularies (arrays for a `.npz` path, else canonical JSON); returns the
+        file's sha256."""
+        if path.suffix == ".npz":
+            from handler import vocab_file
+
+            data = vocab_file.dump(self)
+        else:
+            data = canonical_json(self.to_json())
         path.write_bytes(data)
         return hashlib.sha256(data).hexdigest()
 
@@ -271,11 +324,27 @@ class Encoder:
             TextConfig(**obj["config"]),
             Vocabulary(obj["words"]),
             Vocabulary(grams) if grams is not None else None,
+            obj.get("aliases"),
         )
 
     @classmethod
+    def from_bytes(cls, data: bytes) -> Encoder:
+        """Either format `save` writes."""
+        from handler import vocab_file
+
+        if vocab_file.is_arrays(data):
+            return vocab_file.parse(data)
+        return cls.from_json(json.loads(data))
+
+    @classmethod
     def load(cls, path: Path) -> Encoder:
-        return cls.from_json(json.loads(path.read_bytes()))
+        return cls.from_bytes(path.read_bytes())
+
+
+def _gram_tokens(grams: Vocabulary | GramIndex | None) -> list[str] | None:
+    if grams is None:
+        return None
+    return list(grams.tokens)
 
 
 def canonical_json(obj: Any) -> bytes:

@@ -152,3 +152,18 @@ def test_ngram_branch_reads_stopwords_only_when_configured():
     # "time" is out of the vocabulary (id 1); "a" and "of" are stopwords.
     assert with_stop.word_ids(text) == without.word_ids(text) == [0, 0, vocab.id("waste"), 1]
     assert with_stop.known_words(text) == ["waste"]
+
+
+def test_words_keep_clause_punctuation_that_only_marks_read():
+    assert words("Not good, at all.") == ["not", "good", ",", "at", "all", "."]
+    vocab = Vocabulary(["good", "not good", "not", "not_good"])
+    plain_cfg = TextConfig(seq_len=4, ngram_len=4, ngram_stopwords=True)
+    # Without marks, punctuation is invisible: the same ids as the words alone.
+    old = Encoder(plain_cfg, vocab, vocab)
+    assert old.ngram_ids(words("not, good")) == old.ngram_ids(["not", "good"])
+    marked = Encoder(
+        TextConfig(seq_len=4, ngram_len=4, ngram_stopwords=True, marks=True), vocab, vocab
+    )
+    assert marked.ngram_ids(words("not good")) == [vocab.id("not"), vocab.id("not_good"), 0, 0]
+    # Explanations name the words people wrote, not their features.
+    assert marked.known_words(words("not good")) == ["not", "good"]

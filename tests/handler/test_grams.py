@@ -1,0 +1,40 @@
+"""The integer-keyed n-gram index gives exactly the ids of the string vocabulary it replaces."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from handler import vocab_file
+from handler.grams import GramIndex
+from handler.text import Encoder, TextConfig, Vocabulary, ngrams
+
+WORDS = st.sampled_from("a b c dd e not_good _name_".split())
+VOCAB = Vocabulary(["a", "b", "a b", "b a", "a b c", "dd", "not_good", "dd not_good _name_"])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(WORDS, max_size=12))
+def test_gram_ids_equal_the_string_lookup(tokens):
+    index = GramIndex.of(VOCAB.tokens)
+    assert index.gram_ids(tokens, 3) == VOCAB.ids(ngrams(tokens, 3))
+    assert index.ids(ngrams(tokens, 2)) == VOCAB.ids(ngrams(tokens, 2))
+    assert len(index) == len(VOCAB)
+
+
+def test_the_index_lists_its_tokens_in_id_order():
+    assert GramIndex.of(VOCAB.tokens).tokens == list(VOCAB.tokens)
+
+
+def test_the_array_file_round_trips_and_is_byte_stable():
+    config = TextConfig(seq_len=6, ngram_len=8, ngram_stopwords=True, marks=True)
+    encoder = Encoder(config, Vocabulary(["a", "good"]), VOCAB, {"carlos": "_name_"})
+    data = vocab_file.dump(encoder)
+    assert data == vocab_file.dump(encoder)
+    back = Encoder.from_bytes(data)
+    assert back.config == config
+    assert back.aliases == {"carlos": "_name_"}
+    texts = ["a b c, not good", "Carlos dd is not good", ""]
+    for key, value in encoder.encode(texts).items():
+        np.testing.assert_array_equal(back.encode(texts)[key], value)
