@@ -25,7 +25,8 @@ from convert.versions import installed
 from handler import constants
 from handler.calibration import Head
 from handler.runtime import TfliteModel
-from handler.text import Encoder, canonical_json
+from handler.text import Encoder
+from handler.vocab_file import canonical_json
 
 Inputs = Mapping[str, npt.NDArray[np.int32]]
 

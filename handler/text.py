@@ -23,8 +23,10 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from handler import vocab_file
 from handler.grams import GramIndex
 from handler.marks import mark
+from handler.vocab_file import canonical_json
 
 PAD_ID = 0
 OOV_ID = 1
@@ -309,9 +311,10 @@ class Encoder:
         """Write the vocabularies (arrays for a `.npz` path, else canonical JSON); returns the
         file's sha256."""
         if path.suffix == ".npz":
-            from handler import vocab_file
-
-            data = vocab_file.dump(self)
+            grams = self.grams
+            if isinstance(grams, Vocabulary):
+                grams = GramIndex.of(grams.tokens)
+            data = vocab_file.dump(asdict(self.config), self.words.tokens, grams, self.aliases)
         else:
             data = canonical_json(self.to_json())
         path.write_bytes(data)
@@ -330,10 +333,10 @@ class Encoder:
     @classmethod
     def from_bytes(cls, data: bytes) -> Encoder:
         """Either format `save` writes."""
-        from handler import vocab_file
-
         if vocab_file.is_arrays(data):
-            return vocab_file.parse(data)
+            found = vocab_file.parse(data)
+            grams = found.grams
+            return cls(TextConfig(**found.config), Vocabulary(found.words), grams, found.aliases)
         return cls.from_json(json.loads(data))
 
     @classmethod
@@ -345,10 +348,3 @@ def _gram_tokens(grams: Vocabulary | GramIndex | None) -> list[str] | None:
     if grams is None:
         return None
     return list(grams.tokens)
-
-
-def canonical_json(obj: Any) -> bytes:
-    """Byte-stable JSON, so a file's hash depends on its content alone."""
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
-        "utf-8"
-    )

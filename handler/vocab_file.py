@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import io
 import json
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from handler.grams import GramIndex
-
-if TYPE_CHECKING:
-    from handler.text import Encoder
 
 _MAGIC = b"PK\x03\x04"  # a zip archive, as numpy writes one
 
@@ -37,21 +35,36 @@ def _items(blob: npt.NDArray[np.uint8]) -> list[str]:
     return text.split("\n") if text else []
 
 
-def dump(encoder: Encoder) -> bytes:
+class Contents(NamedTuple):
+    """What the file holds; `handler.text.Encoder` is built from it (this module knows no Encoder,
+    so the text pipeline imports it and not the other way round)."""
+
+    config: dict[str, Any]
+    words: list[str]
+    grams: GramIndex | None
+    aliases: dict[str, str]
+
+
+def canonical_json(obj: Any) -> bytes:
+    """Byte-stable JSON, so a file's hash depends on its content alone."""
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def dump(
+    config: Mapping[str, Any],
+    words: Sequence[str],
+    grams: GramIndex | None,
+    aliases: Mapping[str, str],
+) -> bytes:
     """The archive's bytes (byte-stable: numpy writes fixed zip timestamps)."""
-    from dataclasses import asdict
-
-    from handler.text import Vocabulary, canonical_json
-
-    grams = encoder.grams
-    if isinstance(grams, Vocabulary):
-        grams = GramIndex.of(grams.tokens)
-    aliases = sorted(encoder.aliases.items())
+    aliased = sorted(aliases.items())
     arrays: dict[str, npt.NDArray[np.generic]] = {
-        "config": np.frombuffer(canonical_json({"config": asdict(encoder.config)}), np.uint8),
-        "words": _blob(encoder.words.tokens),
-        "alias_tokens": _blob([k for k, _ in aliases]),
-        "alias_values": _blob([v for _, v in aliases]),
+        "config": np.frombuffer(canonical_json({"config": dict(config)}), np.uint8),
+        "words": _blob(list(words)),
+        "alias_tokens": _blob([k for k, _ in aliased]),
+        "alias_values": _blob([v for _, v in aliased]),
     }
     if grams is not None:
         arrays |= {
@@ -65,11 +78,9 @@ def dump(encoder: Encoder) -> bytes:
     return out.getvalue()
 
 
-def parse(data: bytes) -> Encoder:
-    from handler.text import Encoder, TextConfig, Vocabulary
-
+def parse(data: bytes) -> Contents:
     with np.load(io.BytesIO(data), allow_pickle=False) as z:
-        config = TextConfig(**json.loads(z["config"].tobytes())["config"])
+        config = json.loads(z["config"].tobytes())["config"]
         grams = None
         if "gram_keys" in z:
             grams = GramIndex(
@@ -79,4 +90,4 @@ def parse(data: bytes) -> Encoder:
                 int(z["gram_size"][0]),
             )
         aliases = dict(zip(_items(z["alias_tokens"]), _items(z["alias_values"]), strict=True))
-        return Encoder(config, Vocabulary(_items(z["words"])), grams, aliases)
+        return Contents(config, _items(z["words"]), grams, aliases)
