@@ -1,9 +1,9 @@
 """`python -m bench`: the served LiteRT handler and the original Keras path, side by side.
 
 Writes reports/bench.json and reports/bench.md. Model paths default to where `make train` leaves
-them (handler.paths); `python -m bench.standin DIR` makes stand-ins for trying the benchmark
-without them. Exit status 2 for a usage error (a bad option, a missing model file), 1 when a
-measurement fails; a goal that is not met is reported, not an error.
+them; `python -m bench.standin DIR` makes stand-ins for trying the benchmark without them. Exit
+status 2 for a usage error (a bad option, a missing model file), 1 when a measurement fails; a goal
+that is not met is reported, not an error.
 """
 
 from __future__ import annotations
@@ -16,11 +16,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
-from bench import deps, goals, machine, report, review
+from bench import deps, goals, report, review
 from bench.artifacts import Artifacts, MissingArtifactError
-from bench.runner import BenchError, api_event, child_env, cold_starts, run_child, say, serve_python
+from bench.runner import (
+    BenchError,
+    api_event,
+    child_env,
+    cold_starts,
+    load_average,
+    machine,
+    run_child,
+    say,
+    serve_python,
+)
 from convert.paths import FLOAT_MODEL, KERAS_MODEL, REPORTS_DIR
 from handler.constants import BATCH_PATH, ENV_MODEL_DIR, PREDICT_PATH
 from handler.paths import MODEL_DIR, REPO_ROOT
@@ -37,25 +47,21 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
     quick: bool = False
-    cold_runs: int = Field(default=5, ge=1, description="cold starts per variant")
-    priming: int = Field(default=1, ge=0, description="discarded rounds that warm the page cache")
-    requests: int = Field(default=1000, ge=1, description="timed warm requests per path")
-    warm_up: int = Field(default=50, ge=0, description="untimed requests before those")
+    cold_runs: int = 5  # cold starts per variant, after `priming` discarded rounds
+    priming: int = 1  # rounds that warm the page cache
+    requests: int = 1000  # timed warm requests per path, after `warm_up` untimed ones
+    warm_up: int = 50
     batch_sizes: tuple[int, ...] = (1, 64, 256)
-    route_batch: int = Field(default=64, ge=1, description="reviews per request on the batch route")
-    min_calls: int = Field(default=5, ge=1, description="calls per batch size, at least")
-    min_seconds: float = Field(default=1.0, ge=0, description="seconds per batch size, at least")
-    tensorflow: bool = Field(default=True, description="also measure the TensorFlow/Keras path")
+    route_batch: int = 64  # reviews per request on the batch route
+    min_calls: int = 5  # calls per batch size, and at least `min_seconds` of them
+    min_seconds: float = 1.0
+    tensorflow: bool = True  # also measure the TensorFlow/Keras path
 
 
 FULL = Settings()
 # Enough to exercise every path and section; the figures mean nothing.
 QUICK = Settings(quick=True, cold_runs=1, priming=0, requests=50, warm_up=5, batch_sizes=(1, 8),
                  route_batch=8, min_calls=3, min_seconds=0.0)  # fmt: skip
-
-
-class UsageError(ValueError):
-    """The command line asks for something that cannot be done; exit status 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,33 +76,24 @@ def build_parser() -> argparse.ArgumentParser:
     add("--quick", action="store_true", help="one run of everything, no network: a smoke test")
     add("--cold-runs", type=int, help=f"cold starts per variant ({FULL.cold_runs})")
     add("--requests", type=int, help=f"timed warm requests per path ({FULL.requests})")
-    add("--serve-python", type=Path,
-        help="run the served handler with this interpreter instead of the cached virtualenv of "
-        "handler/requirements.txt (for testing the benchmark; the report says which was used)")  # fmt: skip
-    add("--no-tensorflow", action="store_true",
-        help="skip the TensorFlow/Keras path; its rows and goals are reported as not measured")  # fmt: skip
+    add("--serve-python", type=Path, help="run the served handler with this interpreter, not the "
+        "cached virtualenv of handler/requirements.txt (to test the benchmark)")  # fmt: skip
+    add("--no-tensorflow", action="store_true", help="skip the TensorFlow/Keras path")
     return parser
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    update: dict[str, Any] = {"tensorflow": not args.no_tensorflow}
-    for name in ("cold_runs", "requests"):
-        if (value := getattr(args, name)) is not None:
-            if value < 1:
-                raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
-            update[name] = value
-    return (QUICK if args.quick else FULL).model_copy(update=update)
+    given = {k: v for k in ("cold_runs", "requests") if (v := getattr(args, k)) is not None}
+    base = QUICK if args.quick else FULL
+    return base.model_copy(update={"tensorflow": not args.no_tensorflow, **given})
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    s = settings_from(args)
+def run(args: argparse.Namespace, s: Settings) -> dict[str, Any]:
     found = Artifacts(*(p.resolve() for p in (args.model_dir, args.keras_model, args.float_model)))
     found.check(keras=s.tensorflow)
-    if args.serve_python is not None and not args.serve_python.is_file():
-        raise UsageError(f"--serve-python {args.serve_python}: no such file")
     serve = args.serve_python or serve_python(args.cache / "venvs")
     tensorflow = Path(sys.executable) if s.tensorflow else None  # the development .venv
-    about = machine.describe()
+    about = machine()
     sample = review.choose(max(*s.batch_sizes, s.route_batch))
     say(f"review: {sample.source}, {sample.words} words")
     texts, lite_env = sample.batch[: s.route_batch], {ENV_MODEL_DIR: str(found.model_dir)}
@@ -131,15 +128,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         keras, _ = run_child(tensorflow, tf_job, env=child_env(), timeout=WARM_TIMEOUT_S)
     with tempfile.TemporaryDirectory(prefix="bench-sizes-") as scratch:
         sizes = deps.footprints(Path(scratch), offline=s.quick)
-    served = {
-        "python": str(serve),
-        "kind": "given by --serve-python" if args.serve_python else SERVED_KIND,
-    }
+    served_kind = "given by --serve-python" if args.serve_python else SERVED_KIND
     results: dict[str, Any] = {
         "settings": s.model_dump(mode="json"),
-        "machine": {**about, "load_average_at_end": machine.load_average()},
+        "machine": {**about, "load_average_at_end": load_average()},
         "environments": {
-            "served": {**served, **_env(lite)},
+            "served": {"python": str(serve), "kind": served_kind, **_env(lite)},
             "tensorflow": {"python": str(tensorflow), "kind": TF_KIND, **_env(keras)}
             if keras
             else None,
@@ -156,8 +150,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "size": {"models": found.sizes(), "dependencies": sizes},
         "accuracy": found.accuracy(),
     }
-    results["goals"] = goals.evaluate(results)
-    return results
+    return {**results, "goals": goals.evaluate(results)}
 
 
 def _env(answer: dict[str, Any] | None) -> dict[str, Any]:
@@ -167,19 +160,23 @@ def _env(answer: dict[str, Any] | None) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    for option in ("cold_runs", "requests"):
+        if (value := getattr(args, option)) is not None and value < 1:
+            parser.error(f"--{option.replace('_', '-')} must be at least 1")
+    if args.serve_python is not None and not args.serve_python.is_file():
+        parser.error(f"--serve-python {args.serve_python}: no such file")
     try:
-        results = run(args)
-    except (UsageError, MissingArtifactError) as exc:
-        parser.exit(2, f"{parser.prog}: error: {exc}\n")
+        results = run(args, settings_from(args))
+    except MissingArtifactError as exc:
+        parser.error(str(exc))
     except BenchError as exc:
         parser.exit(1, f"{parser.prog}: measurement failed: {exc}\n")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.out / "bench.md").write_text(report.render(results))
     for g in results["goals"]:
-        say(
-            f"goal {g['key']}: {report.num(g['measured'], 2, g['unit'])} ({g['target']}): {g['met']}"
-        )
+        measured = report.num(g["measured"], 2, g["unit"])
+        say(f"goal {g['key']}: {measured} ({g['target']}): {g['met']}")
     say(f"wrote {args.out / 'bench.json'} and {args.out / 'bench.md'}")
     return 0
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from handler import constants
+from handler.constants import MANIFEST_FILE
 
 SCORED = ("keras", "float_tflite", "int8")
+HOW_TO_MAKE = "run `make train`, or pass stand-ins made by `python -m bench.standin DIR`"
 
 
 class MissingArtifactError(FileNotFoundError):
@@ -26,20 +27,13 @@ class Artifacts:
 
     def check(self, *, keras: bool = True) -> None:
         """Fail before any measurement, naming the file and how to make it."""
-        needed = (self.manifest_path, self.float_model, *((self.keras_model,) if keras else ()))
-        for path in needed:
+        needed = [self.model_dir / MANIFEST_FILE, self.float_model]
+        for path in [*needed, self.keras_model] if keras else needed:
             if not path.is_file():
-                raise MissingArtifactError(
-                    f"{path} not found: run `make train`, or pass stand-ins made by "
-                    "`python -m bench.standin build/bench-fixture`"
-                )
-
-    @property
-    def manifest_path(self) -> Path:
-        return self.model_dir / constants.MANIFEST_FILE
+                raise MissingArtifactError(f"{path} not found: {HOW_TO_MAKE}")
 
     def manifest(self) -> dict[str, Any]:
-        return dict(json.loads(self.manifest_path.read_text()))
+        return dict(json.loads((self.model_dir / MANIFEST_FILE).read_text()))
 
     def file(self, kind: str) -> Path:
         """The model or vocab file that the manifest names."""
@@ -47,37 +41,28 @@ class Artifacts:
 
     def sizes(self) -> dict[str, int]:
         """Bytes of each model file, and of the vocabulary the TFLite and Keras paths both read."""
-        return {
-            "keras": self.keras_model.stat().st_size,
-            "float_tflite": self.float_model.stat().st_size,
-            "int8_tflite": self.file("model").stat().st_size,
-            "vocab": self.file("vocab").stat().st_size,
-        }
+        files = {"keras": self.keras_model, "float_tflite": self.float_model,
+                 "int8_tflite": self.file("model"), "vocab": self.file("vocab")}  # fmt: skip
+        return {name: path.stat().st_size for name, path in files.items()}
 
     def accuracy(self) -> dict[str, Any]:
         """The accuracies the training run measured and wrote into the manifest."""
-        metrics = self.manifest().get("metrics", {})
-        scores = metrics.get("scores", {})
-        return {
-            "split": metrics.get("split"),
-            "model_version": self.manifest().get("model_version"),
-            **{name: scores.get(name, {}).get("accuracy") for name in SCORED},
-        }
+        manifest = self.manifest()
+        metrics = manifest.get("metrics", {})
+        scores = {name: metrics.get("scores", {}).get(name, {}).get("accuracy") for name in SCORED}
+        return {"split": metrics.get("split"), "model_version": manifest.get("model_version"),
+                **scores}  # fmt: skip
 
     def float_copy(self, dest: Path) -> Path:
-        """A model folder serving the float model: same vocabulary, manifest hashes updated.
-
-        The handler checks every file against the manifest at load, so the float model can only
-        be served through a manifest that names its hash.
-        """
+        """A model folder serving the float model: the handler checks every file against the
+        manifest at load, so it gets the same vocabulary and a manifest with the float's hash."""
         dest.mkdir(parents=True, exist_ok=True)
-        manifest = self.manifest()
-        data = self.float_model.read_bytes()
+        manifest, data = self.manifest(), self.float_model.read_bytes()
         entry = manifest["files"]["model"]
         (dest / str(entry["name"])).write_bytes(data)
         shutil.copyfile(self.file("vocab"), dest / self.file("vocab").name)
         entry.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
         manifest["model_version"] = f"{manifest['model_version']}-float32-bench"
         manifest["quantization"] = "none (float32 copy for the benchmark)"
-        (dest / constants.MANIFEST_FILE).write_text(json.dumps(manifest, indent=2))
+        (dest / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2))
         return dest

@@ -1,14 +1,11 @@
 """Every measured process: `python -s -m bench.child JOB FD`, a fresh interpreter per job.
 
-The job (a JSON file) names a task below; the answer is one JSON object written to the inherited
-descriptor FD, then closed, which stops the parent's clock; whatever the service prints on stdout
-is never mistaken for it. Cold tasks import nothing beyond the standard library before the runtime
-under test, so the time the parent measures is the runtime's own.
+The answer goes to the inherited descriptor FD, never mixed with what the service prints; closing
+it stops the parent's clock. Only the standard library is imported before the runtime under test.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import os
 import platform
@@ -36,8 +33,7 @@ def peak_rss_mib() -> float:
 
 
 def invoker(event: Job) -> Callable[[], Any]:
-    """A call of the Lambda entry point on `event`, returning the answer's body. The entry module
-    is imported here, as Lambda does; the model folder comes from the environment."""
+    """A call of the Lambda entry point (imported here, as Lambda does) on `event`: its body."""
     from handler import lambda_function
 
     def invoke() -> Any:
@@ -60,51 +56,44 @@ def cold(job: Job) -> Job:
         import numpy  # noqa: F401
 
         loaded = time.perf_counter()
-    elif job["task"] == "lambda":
-        invoke = invoker(job["event"])
+    else:
+        invoke = invoker(job["event"]) if job["task"] == "lambda" else keras_parts(job)[2]
         loaded = time.perf_counter()
         probability = float(invoke()["probability"])
-    else:
-        predict_one = keras_predictor(job)
-        loaded = time.perf_counter()
-        probability = predict_one(job["text"])
     done = time.perf_counter()
     return {"probability": probability, "import_and_load_s": loaded - STARTED,
             "first_call_s": done - loaded, "peak_rss_mib": peak_rss_mib()}  # fmt: skip
 
 
-def keras_parts(job: Job) -> tuple[Any, Any, Callable[..., Any]]:
-    """The original path: TensorFlow, the full Keras model; the shared encoder, and `feed`."""
+def keras_parts(job: Job) -> tuple[Any, Callable[[list[str]], Any], Callable[[], Job]]:
+    """The original path, loaded: TensorFlow and the full Keras model; `fed`, texts to the model's
+    inputs through the shared encoder; and a call of `model.predict` on the job's review, its
+    logits through the manifest's head: the answer the service would give."""
     import keras
+    import numpy as np
     import tensorflow  # noqa: F401  # as the original did; Keras imports it as its backend anyway
 
     import convert.models  # noqa: F401  # registers the constraint the saved model refers to
     from convert.export import feed
-    from handler.text import Encoder
-
-    return keras.models.load_model(job["keras_model"]), Encoder.load(Path(job["vocab"])), feed
-
-
-def keras_predictor(job: Job) -> Callable[[str], float]:
-    """`model.predict` on one review, its logits through the manifest's head: what the service
-    would answer. Everything is imported and loaded before it is returned."""
-    import numpy as np
-
     from handler import constants
     from handler.calibration import Head
-    from handler.text import words
+    from handler.text import Encoder, words
 
-    model, encoder, feed = keras_parts(job)
+    model, encoder = keras.models.load_model(job["keras_model"]), Encoder.load(Path(job["vocab"]))
     head = Head.of(json.loads((Path(job["vocab"]).parent / constants.MANIFEST_FILE).read_text()))
 
-    def predict_one(text: str) -> float:
-        tokens = words(text)
+    def fed(texts: list[str]) -> Any:
+        return feed(model, encoder.encode(texts))
+
+    def predict_one() -> Job:
+        tokens = words(job["text"])
         out = model.predict(feed(model, encoder.encode_words([tokens])), verbose=0)
         outs = out if isinstance(out, list) else [out]
         logits = np.stack([np.asarray(o).reshape(-1) for o in outs], 1)
-        return float(head.probabilities(logits, [len(encoder.known_words(tokens))])[0])
+        known = [len(encoder.known_words(tokens))]
+        return {"probability": float(head.probabilities(logits, known)[0])}
 
-    return predict_one
+    return model, fed, predict_one
 
 
 def batches(job: Job, model: Callable[[Any], object], encode: Callable[[Any], Any]) -> Job:
@@ -122,10 +111,9 @@ def batches(job: Job, model: Callable[[Any], object], encode: Callable[[Any], An
 
 
 def warm_lite(job: Job) -> Job:
-    """The served runtime, warm: API Gateway events through the Lambda entry point, one at a time
-    as Lambda sends them, in turns with the same work without the app (encode and model as the
-    route calls them; each alone), so that differences compare calls that met the same moments of
-    a busy machine. Then the interpreter alone (one thread, as served) on batches."""
+    """The served runtime, warm: events through the Lambda entry point one at a time, as Lambda
+    sends them, in turns with the same work without the app (encode + model as the route calls
+    them; each alone). Then the interpreter alone (one thread, as served) on batches."""
     from bench.stats import latency, throughput, time_interleaved
     from handler import constants
     from handler.predictor import LitePredictor
@@ -156,49 +144,33 @@ def warm_lite(job: Job) -> Job:
 
 
 def warm_keras(job: Job) -> Job:
-    """Single reviews through `model.predict` (what the original project called) and through
-    `model(x, training=False)`, which skips predict's per-call setup; encoding included in both.
-    A batch is one `predict` step."""
+    """One review through `model.predict` (as the original project called it) and through
+    `model(x, training=False)`, which skips predict's per-call setup; encoding included."""
     import numpy as np
 
     from bench.stats import latency, time_calls
 
-    model, encoder, feed = keras_parts(job)
+    model, fed, _ = keras_parts(job)
     text = [job["text"]]
     timing = {"warm_up": job["warm_up"], "min_calls": job["requests"], "min_seconds": 0.0}
-
-    def fed(texts: list[str]) -> Any:
-        return feed(model, encoder.encode(texts))
 
     def predict(x: Any) -> object:  # one step per call: batch_size is the rows given
         return model.predict(x, batch_size=len(next(iter(x.values()))), verbose=0)
 
+    calls = {"keras_predict": lambda: model.predict(fed(text), verbose=0),
+             "keras_call": lambda: np.asarray(model(fed(text), training=False))}  # fmt: skip
     return {
-        "latency": {
-            "keras_predict": latency(
-                time_calls(lambda: model.predict(fed(text), verbose=0), **timing)
-            ),
-            "keras_call": latency(
-                time_calls(lambda: np.asarray(model(fed(text), training=False)), **timing)
-            ),
-        },
+        "latency": {name: latency(time_calls(call, **timing)) for name, call in calls.items()},
         "throughput": batches(job, predict, fed),
         **environment(job),
     }
 
 
 def environment(job: Job) -> Job:
-    """This process's peak memory, Python version, and versions of the libraries job names."""
-    found = {
-        d.metadata["Name"].lower().replace("_", "-"): d.version
-        for d in importlib.metadata.distributions()
-    }
-    libraries = {n: found[n] for n in job["libraries"] if n in found}
-    return {
-        "peak_rss_mib": peak_rss_mib(),
-        "version": platform.python_version(),
-        "libraries": libraries,
-    }
+    from convert.versions import installed  # standard library only
+
+    return {"peak_rss_mib": peak_rss_mib(), "version": platform.python_version(),
+            "libraries": installed(job["libraries"])}  # fmt: skip
 
 
 TASKS: dict[str, Callable[[Job], Job]] = {

@@ -16,6 +16,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from bench.runner import say, uv
+from convert.versions import installed
 from handler.paths import REQUIREMENTS
 
 # public.ecr.aws/lambda/python:3.13 is Amazon Linux 2023, glibc 2.34.
@@ -26,20 +27,19 @@ LITERT = "ai-edge-litert"
 def requirement_sets() -> dict[str, list[str] | None]:
     """What each set adds to handler/requirements.txt: nothing for the served image; TensorFlow
     (or tensorflow-cpu) and Keras at the versions this environment holds, for the original
-    approach, whose size leaves LiteRT out (it does not need it; keeping it would flatter the ratio).
-    None for the TensorFlow sets when this environment holds no TensorFlow to take versions from."""
-    tf, keras = _installed("tensorflow-cpu") or _installed("tensorflow"), _installed("keras")
-    with_tf = tf is not None and keras is not None
-    return {
-        "litert": [],
-        "tensorflow": [f"tensorflow=={tf}", f"keras=={keras}"] if with_tf else None,
-        "tensorflow_cpu": [f"tensorflow-cpu=={tf}", f"keras=={keras}"] if with_tf else None,
-    }
+    approach, whose size leaves LiteRT out (it does not need it; keeping it would flatter the
+    ratio). None for the TensorFlow sets when this environment holds no TensorFlow to take
+    versions from."""
+    found = installed(["tensorflow-cpu", "tensorflow", "keras"])
+    tf, keras = found.get("tensorflow-cpu") or found.get("tensorflow"), found.get("keras")
+    if tf is None or keras is None:
+        return {"litert": [], "tensorflow": None, "tensorflow_cpu": None}
+    return {"litert": [], "tensorflow": [f"tensorflow=={tf}", f"keras=={keras}"],
+            "tensorflow_cpu": [f"tensorflow-cpu=={tf}", f"keras=={keras}"]}  # fmt: skip
 
 
 def footprints(scratch: Path, *, offline: bool) -> dict[str, Any]:
-    """{set name: size}; None for every set when `offline`, and for one this environment cannot
-    name."""
+    """{set name: size}; None for every set when `offline`, and for one it cannot name."""
     found: dict[str, Any] = {}
     for name, extra in requirement_sets().items():
         if extra is None or offline:
@@ -50,10 +50,8 @@ def footprints(scratch: Path, *, offline: bool) -> dict[str, Any]:
         say(f"sizes: {name}: installing for the image into {target}")
         uv("pip", "install", "--quiet", "--target", str(target), *IMAGE, "--only-binary", ":all:",
            "--no-compile", "-r", str(REQUIREMENTS), *extra)  # fmt: skip
-        found[name] = {
-            "requirements": extra,
-            **measure(target, leave_out=LITERT if extra else None),
-        }
+        leave_out = LITERT if extra else None
+        found[name] = {"requirements": extra, **measure(target, leave_out=leave_out)}
         shutil.rmtree(target)
     return found
 
@@ -65,18 +63,9 @@ def measure(site: Path, *, leave_out: str | None = None) -> dict[str, Any]:
     files = 0
     for dist in importlib.metadata.distributions(path=[str(site)]):
         name = canonicalize_name(dist.metadata["Name"])
-        if name == leave_out:
-            continue
-        paths = [Path(str(dist.locate_file(f))) for f in dist.files or ()]
-        present = [p for p in paths if p.is_file()]
-        by_name[name] = sum(p.stat().st_size for p in present)
-        files += len(present)
+        present = [p for f in dist.files or () if (p := Path(str(dist.locate_file(f)))).is_file()]
+        if name != leave_out:
+            by_name[name] = sum(p.stat().st_size for p in present)
+            files += len(present)
     largest = dict(sorted(by_name.items(), key=lambda kv: -kv[1])[:6])
     return {"bytes": sum(by_name.values()), "files": files, "largest": largest}
-
-
-def _installed(name: str) -> str | None:
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return None

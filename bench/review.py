@@ -41,23 +41,17 @@ class Sample:
 
 
 def choose(batch_size: int) -> Sample:
-    """From $IMDB_DATA's test split when it exists, otherwise the fixed review."""
+    """The median-length review of $IMDB_DATA's test split and a seeded sample of others, when
+    that exists; otherwise the fixed review, rotated for the batch (each row its own encoding)."""
     data = os.environ.get(ENV_DATA)
-    if data and Path(data).exists():
-        return from_dataset(Path(data), batch_size)
-    # Same length, different word order: each row of a batch is encoded on its own merits.
-    words = FIXED_REVIEW.split()
-    rotations = [
-        " ".join(words[i % len(words) :] + words[: i % len(words)]) for i in range(batch_size)
-    ]
-    return Sample(FIXED_REVIEW, rotations, "fixed review in bench/review.py")
-
-
-def from_dataset(path: Path, batch_size: int) -> Sample:
-    """The median-length test review, and a seeded sample of other test reviews for batches."""
+    if not data or not Path(data).exists():
+        words = FIXED_REVIEW.split()
+        rotations = [" ".join(words[i % len(words) :] + words[: i % len(words)])
+                     for i in range(batch_size)]  # fmt: skip
+        return Sample(FIXED_REVIEW, rotations, "fixed review in bench/review.py")
     from convert.data import load  # reads only the archive; no TensorFlow
 
-    test = sorted(load(path).test, key=lambda r: (len(r.text.split()), r.id))
+    test = sorted(load(Path(data)).test, key=lambda r: (len(r.text.split()), r.id))
     median = test[len(test) // 2]
     # Within the service's default text limit, so the batch route accepts every one of them.
     fits = [r.text for r in test if r is not median and len(r.text) <= MAX_CHARS]

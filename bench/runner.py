@@ -1,33 +1,38 @@
-"""The parent's side of the measured processes: the interpreters, and jobs run in them.
-
-The served handler runs in a virtualenv that uv builds from handler/requirements.txt alone (wheels
-only, hash-checked when the file carries hashes, as handler/Dockerfile installs it), because the
-development `.venv` holds hundreds of other packages that make every import slower; it is built
-once per content of the file and Python version, under `--cache`. TensorFlow and Keras run in the
-development `.venv`, a separate interpreter, so neither set of packages slows the other down.
-"""
+"""The parent's side of the measured processes: the machine, the interpreters, and jobs run in
+them. TensorFlow and Keras run in the development `.venv`; the served handler in a virtualenv of
+handler/requirements.txt alone, because the hundreds of other packages in `.venv` make every
+import slower. Neither interpreter sees the other's packages."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
-import select
+import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
+import psutil
+
+from bench.stats import rotated
 from handler.paths import REPO_ROOT, REQUIREMENTS
 
 UV = REPO_ROOT / ".tools" / "bin" / "uv"  # the pinned uv that scripts/bootstrap installs
 READY = ".bench-ready"  # written last: a half-built virtualenv is never reused
 EVENT = REPO_ROOT / "tests" / "events" / "http_api_v2_predict.json"
 COLD_TIMEOUT_S = 300.0
+# /proc/cpuinfo flags ("flags" on x86, "Features" on Arm) that int8 kernels run several times
+# faster with; Lambda's fleet has CPUs with and without them.
+ISA_FLAGS = {"avx2": "AVX2", "avx512f": "AVX-512", "avx512_vnni": "AVX-512 VNNI",
+             "avx_vnni": "AVX-VNNI", "asimddp": "Arm dot-product"}  # fmt: skip
 
 
 class BenchError(RuntimeError):
@@ -39,17 +44,44 @@ def say(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
-def uv(*args: str) -> str:
-    """Run uv (the pinned one, else uv on PATH); its stdout."""
+def cpu(cpuinfo: str) -> tuple[str | None, dict[str, bool]]:
+    """Model name and {feature: present} of ISA_FLAGS, from the first CPU of /proc/cpuinfo."""
+    lines = cpuinfo.split("\n\n")[0].splitlines()
+    fields = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+    flags = set((fields.get("flags") or fields.get("Features") or "").split())
+    return fields.get("model name"), {label: flag in flags for flag, label in ISA_FLAGS.items()}
+
+
+def machine() -> dict[str, Any]:
+    """CPU and its features, cores, memory, OS, date, and how busy the machine was."""
+    info = Path("/proc/cpuinfo")
+    name, isa = cpu(info.read_text() if info.exists() else "")
+    return {
+        "cpu": name or platform.processor() or platform.machine(), "isa": isa,
+        "arch": platform.machine(), "logical_cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)),
+        "memory_gib": round(psutil.virtual_memory().total / 1024**3, 1),
+        "os": f"{platform.system()} {platform.release()}",
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load_average_at_start": load_average(),
+    }  # fmt: skip
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def uv(*args: str) -> None:
+    """Run uv: the pinned one, else uv on PATH."""
     command = [str(UV) if UV.exists() else shutil.which("uv") or "uv", *args]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise BenchError(f"uv {' '.join(args[:3])} ... failed:\n{done.stderr[-3000:]}")
-    return done.stdout
 
 
 def serve_python(cache: Path) -> Path:
-    """The Python of the cached virtualenv of handler/requirements.txt, built if missing."""
+    """The Python of the virtualenv of handler/requirements.txt (wheels only, hash-checked when the
+    file has hashes, as handler/Dockerfile installs it), built once per content and Python."""
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     key = hashlib.sha256(REQUIREMENTS.read_bytes() + version.encode()).hexdigest()[:16]
     venv = cache / f"serve-py{version}-{key}"
@@ -95,23 +127,20 @@ def run_child(
             )  # fmt: skip
         finally:
             os.close(write_fd)
-        chunks: list[bytes] = []
-        try:
-            while chunk := _read(read_fd, started + timeout):
-                chunks.append(chunk)
-            elapsed = time.perf_counter() - started
-            proc.wait(timeout=max(1.0, started + timeout - time.perf_counter()))
-        except (TimeoutError, subprocess.TimeoutExpired):
-            proc.kill()
-            proc.wait()
-            raise BenchError(f"{job['task']} took more than {timeout:.0f} s") from None
-        finally:
-            os.close(read_fd)
-        if proc.returncode != 0 or not chunks:
+        killer = threading.Timer(timeout, proc.kill)  # closes the pipe too
+        killer.start()
+        with os.fdopen(read_fd, "rb") as pipe:
+            answer = pipe.read()
+        elapsed = time.perf_counter() - started
+        proc.wait()
+        killer.cancel()
+        if elapsed >= timeout:
+            raise BenchError(f"{job['task']} took more than {timeout:.0f} s")
+        if proc.returncode != 0 or not answer:
             err.seek(0)
             tail = err.read().decode(errors="replace")[-2000:]
             raise BenchError(f"{job['task']} failed (exit {proc.returncode}):\n{tail}")
-    return json.loads(b"".join(chunks)), elapsed
+    return json.loads(answer), elapsed
 
 
 def cold_starts(variants: list[dict[str, Any]], *, runs: int, priming: int) -> dict[str, Any]:
@@ -122,8 +151,7 @@ def cold_starts(variants: list[dict[str, Any]], *, runs: int, priming: int) -> d
     """
     samples: dict[str, list[dict[str, Any]]] = {v["name"]: [] for v in variants}
     for round_ in range(priming + runs):
-        shift = round_ % len(variants)
-        for v in variants[shift:] + variants[:shift]:
+        for v in rotated(variants, round_):
             answer, wall = run_child(v["python"], v["job"], env=v["env"], timeout=COLD_TIMEOUT_S)
             kind = "priming" if round_ < priming else f"run {round_ - priming + 1}/{runs}"
             say(f"cold start {kind}: {v['name']} {wall:.2f} s")
@@ -150,10 +178,3 @@ def api_event(path: str, body: Any) -> dict[str, Any]:
     event["body"] = json.dumps(body)
     event["headers"]["content-length"] = str(len(event["body"].encode()))
     return event
-
-
-def _read(fd: int, deadline: float) -> bytes:
-    remaining = deadline - time.perf_counter()
-    if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-        raise TimeoutError
-    return os.read(fd, 65536)

@@ -8,7 +8,9 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def percentile(samples: Sequence[float], q: int) -> float:
@@ -20,38 +22,35 @@ def percentile(samples: Sequence[float], q: int) -> float:
 
 
 def latency(seconds: Sequence[float]) -> dict[str, Any]:
-    """p50, p99, mean, min and max in ms of per-request durations given in seconds."""
+    """Count, p50, p99, mean, min and max in ms of durations given in seconds."""
     ms = [s * 1000 for s in seconds]
-    return {
-        "n": len(ms),
-        "p50_ms": percentile(ms, 50),
-        "p99_ms": percentile(ms, 99),
-        "mean_ms": statistics.fmean(ms),
-        "min_ms": min(ms),
-        "max_ms": max(ms),
-    }
+    return {"n": len(ms), "p50_ms": percentile(ms, 50), "p99_ms": percentile(ms, 99),
+            "mean_ms": statistics.fmean(ms), "min_ms": min(ms), "max_ms": max(ms)}  # fmt: skip
+
+
+def rotated(items: Sequence[T], round_: int) -> list[T]:
+    """`items` in the order of round `round_`: each round starts one further along."""
+    shift = round_ % len(items)
+    return [*items[shift:], *items[:shift]]
 
 
 def time_interleaved(
     calls: dict[str, Callable[[], object]], *, warm_up: int, min_calls: int, min_seconds: float
 ) -> dict[str, list[float]]:
-    """Durations (s) of each call, taken in turns: one of each, then again, in an order that
-    rotates every round; at least `min_calls` of each and `min_seconds` in all.
+    """Durations (s) of each call, taken in turns in a rotating order; at least `min_calls` of
+    each and `min_seconds` in all.
 
     Taken in turns, a busy moment of a shared machine lands on all of them alike, so ratios and
     differences between them hold even when the absolute figures wander; rotating the order
     cancels what being first after another call costs (about 15 us measured here).
     """
-    names = list(calls)
     for _ in range(warm_up):
         for call in calls.values():
             call()
-    durations: dict[str, list[float]] = {name: [] for name in names}
-    started = time.perf_counter()
-    round_ = 0
-    while len(durations[names[0]]) < min_calls or time.perf_counter() - started < min_seconds:
-        shift = round_ % len(names)
-        for name in names[shift:] + names[:shift]:
+    durations: dict[str, list[float]] = {name: [] for name in calls}
+    first, started, round_ = next(iter(calls)), time.perf_counter(), 0
+    while len(durations[first]) < min_calls or time.perf_counter() - started < min_seconds:
+        for name in rotated(list(calls), round_):
             t0 = time.perf_counter()
             calls[name]()
             durations[name].append(time.perf_counter() - t0)
@@ -67,15 +66,9 @@ def time_calls(call: Callable[[], object], **timing: Any) -> list[float]:
 def throughput(batch: int, durations: Sequence[float]) -> dict[str, Any]:
     """Reviews per second from the median duration of one call on `batch` reviews."""
     median = statistics.median(durations)
-    return {
-        "batch": batch,
-        "calls": len(durations),
-        "median_call_ms": median * 1000,
-        "reviews_per_s": batch / median,
-    }
+    return {"batch": batch, "calls": len(durations), "median_call_ms": median * 1000,
+            "reviews_per_s": batch / median}  # fmt: skip
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
-    if numerator is None or not denominator:
-        return None
-    return numerator / denominator
+    return None if numerator is None or not denominator else numerator / denominator

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench import deps, goals, machine, report, runner, standin
+from bench import deps, goals, report, runner, standin
 from bench.artifacts import Artifacts
 from bench.stats import percentile, time_interleaved
 from convert.paths import FLOAT_MODEL, KERAS_MODEL
@@ -190,11 +190,13 @@ def test_sizes_count_the_files_each_distribution_installed(tmp_path):
 
 def test_tensorflow_sets_take_this_environments_versions(monkeypatch):
     installed = {"tensorflow-cpu": "9.1.0", "keras": "4.2.0"}
-    monkeypatch.setattr(deps, "_installed", installed.get)
+    monkeypatch.setattr(
+        deps, "installed", lambda names: {n: installed[n] for n in names if n in installed}
+    )
     sets = deps.requirement_sets()
     assert sets == {"litert": [], "tensorflow": ["tensorflow==9.1.0", "keras==4.2.0"],
                     "tensorflow_cpu": ["tensorflow-cpu==9.1.0", "keras==4.2.0"]}  # fmt: skip
-    monkeypatch.setattr(deps, "_installed", {"keras": "4.2.0"}.get)
+    monkeypatch.setattr(deps, "installed", lambda names: {"keras": "4.2.0"})
     assert deps.requirement_sets()["tensorflow"] is None
 
 
@@ -228,18 +230,14 @@ def test_cold_starts_rotate_and_summarise_each_variant(monkeypatch):
 
 
 def test_isa_features_are_read_from_cpuinfo():
-    x86 = "processor\t: 0\nmodel name\t: Some CPU\nflags\t\t: fpu sse avx2 fma\n"
+    x86 = "processor\t: 0\nmodel name\t: Some CPU\nflags\t\t: fpu sse avx2 fma\n\nprocessor\t: 1\n"
     arm = "processor\t: 0\nFeatures\t: fp asimd asimddp sha2\n"
-    assert machine.isa_features(x86) == {
+    assert runner.cpu(x86) == ("Some CPU", {
         "AVX2": True, "AVX-512": False, "AVX-512 VNNI": False, "AVX-VNNI": False,
         "Arm dot-product": False,
-    }  # fmt: skip
-    assert machine.cpuinfo(x86)["model name"] == "Some CPU"
-    assert machine.isa_features(arm)["Arm dot-product"] is True
-    assert (
-        report.isa_summary(machine.isa_features(""))
-        == "none of AVX2, AVX-512 VNNI, Arm dot-product"
-    )
+    })  # fmt: skip
+    assert runner.cpu(arm)[1]["Arm dot-product"] is True
+    assert report.isa_summary(runner.cpu("")[1]) == "none of AVX2, AVX-512 VNNI, Arm dot-product"
 
 
 def test_float_copy_is_served_by_the_handler(tmp_path):
