@@ -1,8 +1,8 @@
 """The service's settings, read once from the environment (names in `handler.constants`).
 
 A plain pydantic model over `os.environ`, not pydantic-settings' `BaseSettings`: that package
-imports its every source (dotenv, argparse, the AWS and Azure providers...) at start, about a
-tenth of the handler's own import time, for nothing more than what `_from_environment` does here.
+imports every source it has (dotenv, argparse, the AWS and Azure providers...) on each cold
+start, for nothing more than what `_from_environment` does here.
 """
 
 from __future__ import annotations
