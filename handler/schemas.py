@@ -122,7 +122,13 @@ def request_models(limits: Limits) -> RequestModels:
     return RequestModels(predict, batch)
 
 
-class Prediction(BaseModel):
+class _Answer(BaseModel):
+    # Only the published schema reads these classes (the routes answer with plain dictionaries):
+    # their validators are built when `handler.openapi` first asks, not at every cold start.
+    model_config = ConfigDict(defer_build=True)
+
+
+class Prediction(_Answer):
     label: Label = Field(description="positive when probability >= 0.5")
     probability: float = Field(ge=0.0, le=1.0, description="P(positive), calibrated")
     words_used: int = Field(
@@ -151,7 +157,7 @@ class TextPrediction(Prediction):
     )
 
 
-class WordWeight(BaseModel):
+class WordWeight(_Answer):
     word: str = Field(description="the word as normalised by the shared text pipeline")
     weight: float = Field(
         description="log-odds of positive with the word minus without it (0 below the model's resolution)"
@@ -165,12 +171,12 @@ class PredictResponse(TextPrediction):
     )
 
 
-class BatchResponse(BaseModel):
+class BatchResponse(_Answer):
     predictions: list[TextPrediction] = Field(description="in the order of the request's texts")
     model_version: str
 
 
-class HealthResponse(BaseModel):
+class HealthResponse(_Answer):
     status: Literal["ok"]
     model_version: str
 
@@ -218,12 +224,12 @@ class ModelInfo(BaseModel):
         )
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(_Answer):
     code: str = Field(examples=["validation_error"])
     message: str = Field(examples=["text: must contain a non-whitespace character"])
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(_Answer):
     """Every error response: small, never quoting the request."""
 
     error: ErrorDetail

@@ -1,13 +1,18 @@
-"""The service's settings, read once from the environment (names in `handler.constants`)."""
+"""The service's settings, read once from the environment (names in `handler.constants`).
+
+A plain pydantic model over `os.environ`, not pydantic-settings' `BaseSettings`: that package
+imports every source it has (dotenv, argparse, the AWS and Azure providers...) on each cold
+start, for nothing more than what `_from_environment` does here.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from handler import constants
 from handler.errors import SettingsError
@@ -20,13 +25,23 @@ LAMBDA_PAYLOAD_BYTES = 6 * 1024 * 1024
 _ROOT_PATH = re.compile(r"(/[A-Za-z0-9._~$-]+)*")
 
 
-class Settings(BaseSettings):
-    """Validated at start, so a bad value stops the service with a message naming the variable."""
+class Settings(BaseModel):
+    """Validated at start, so a bad value stops the service with a message naming the variable.
 
-    model_config = SettingsConfigDict(frozen=True, validate_by_name=True, extra="ignore")
+    `Settings(**values)` reads the environment, as `BaseSettings` did; values passed by field
+    name win over it. A value read is keyed by its variable's name, so its error names that.
+    """
+
+    model_config = ConfigDict(frozen=True, validate_by_name=True, extra="ignore")
+
+    def __init__(self, **values: Any) -> None:
+        fields = type(self).model_fields
+        given = {fields[name].validation_alias for name in values if name in fields}
+        found = {k: v for k, v in _from_environment(type(self)).items() if k not in given}
+        super().__init__(**found, **values)
 
     model_dir: Path = Field(default=DEFAULT_MODEL_DIR, validation_alias=constants.ENV_MODEL_DIR)
-    allowed_origins: Annotated[tuple[str, ...], NoDecode, BeforeValidator(parse_origins)] = Field(
+    allowed_origins: Annotated[tuple[str, ...], BeforeValidator(parse_origins)] = Field(
         default=(), validation_alias=constants.ENV_ALLOWED_ORIGINS
     )
     max_text_chars: int = Field(
@@ -66,6 +81,18 @@ class Settings(BaseSettings):
         if not _ROOT_PATH.fullmatch(value):
             raise ValueError("must be empty or like /prod (leading slash, no trailing slash)")
         return value
+
+
+def _from_environment(model: type[BaseModel]) -> dict[str, Any]:
+    """The variables the model names, by alias (how errors name them), matched regardless of
+    case as pydantic-settings did; a value stays a string, for the fields to validate."""
+    environ = {name.upper(): value for name, value in os.environ.items()}
+    found: dict[str, Any] = {}
+    for field in model.model_fields.values():
+        alias = field.validation_alias
+        if isinstance(alias, str) and alias.upper() in environ:
+            found[alias] = environ[alias.upper()]
+    return found
 
 
 def load_settings() -> Settings:

@@ -95,3 +95,9 @@ def test_infra_loads_no_runtime_module_of_the_service() -> None:
     assert {m: sorted(found) for m, found in loaded.items() if found} == {}
     # The check sees what the service's own modules load.
     assert {"aws_lambda_powertools", "fastapi"} <= _third_party("handler.lambda_function")
+
+
+def test_the_entry_point_loads_no_settings_framework() -> None:
+    # pydantic-settings imports every source it has (dotenv, argparse, cloud providers) on each
+    # cold start; handler.settings reads its few variables itself.
+    assert not {"pydantic_settings", "dotenv"} & _third_party("handler.lambda_function")
