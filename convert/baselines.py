@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from convert import models, nblr
 from convert.export import keras_predict
 from convert.metrics import Scores
-from convert.prepare import SEED, Prepared, word_encoder
+from convert.prepare import SEED, Encoded, Prepared, word_encoder
 from convert.timing import keras_ms_per_review
 from convert.train import Run, evaluate_once, log, train_keras
 from handler.text import ngrams, plain
@@ -93,19 +93,23 @@ def compared_models(data: Prepared, emb_matrix: np.ndarray) -> list[Run]:
     """The original CNN, the RNN and the RCNN, each trained, chosen on validation, tested once."""
     runs = []
     enc = word_encoder(data, 5000, 400)
+    fit, val, test = (Encoded.of(enc, s) for s in (data.fit, data.val, data.test))
     run, model = train_keras(
         "cnn_baseline",
-        data,
-        enc,
+        fit,
+        val,
+        enc.config,
         lambda: models.baseline_cnn(5000, 400, SEED),
         {"arch": "original project CNN", "vocab": 5000},
         epochs=6,
         batch_size=32,
     )
-    evaluate_once(run, keras_predict(model, enc.encode_words(data.test.tokens)), data.test)
+    evaluate_once(run, keras_predict(model, test.inputs), data.test)
     run.config["ms_per_review"] = keras_ms_per_review(model, enc, data.test.tokens)
     runs.append(run)
+    # One encoding for both recurrent models: they share the encoder.
     enc = word_encoder(data, RNN_VOCAB, RNN_SEQ_LEN)
+    fit, val, test = (Encoded.of(enc, s) for s in (data.fit, data.val, data.test))
     for name, build in (("rnn_bigru", models.rnn), ("rcnn", models.rcnn)):
 
         def make(build: Any = build) -> keras.Model:
@@ -114,9 +118,15 @@ def compared_models(data: Prepared, emb_matrix: np.ndarray) -> list[Run]:
             return m
 
         run, model = train_keras(
-            name, data, enc, make, {"vocab": RNN_VOCAB, "embeddings": "word2vec"}, epochs=RNN_EPOCHS
+            name,
+            fit,
+            val,
+            enc.config,
+            make,
+            {"vocab": RNN_VOCAB, "embeddings": "word2vec"},
+            epochs=RNN_EPOCHS,
         )
-        evaluate_once(run, keras_predict(model, enc.encode_words(data.test.tokens)), data.test)
+        evaluate_once(run, keras_predict(model, test.inputs), data.test)
         run.config["ms_per_review"] = keras_ms_per_review(model, enc, data.test.tokens)
         runs.append(run)
     return runs

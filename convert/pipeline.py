@@ -23,7 +23,7 @@ from convert.evaluate import evaluate
 from convert.evidence import write_keras_test_probs
 from convert.export import update_manifest
 from convert.metrics import predicted
-from convert.prepare import SEED, Prepared, Split, spans
+from convert.prepare import SEED, Encoded, Prepared, Spans, Split, spans
 from convert.timing import tflite_ms_per_review
 from convert.train import Run, evaluate_once, log
 
@@ -42,15 +42,13 @@ def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, A
     """Everything behind reports/results.md; writes results.json for the report renderer."""
     started = time.perf_counter()
     keras.utils.set_random_seed(SEED)
-    fit_reviews, val_reviews = imdb.split_validation()
-    data = Prepared.of(imdb)
+    fit_reviews, val_reviews = imdb.split_validation()  # once: the spans need the reviews too
+    data = Prepared.of(fit_reviews, val_reviews, imdb.test)
     fit_spans = spans(fit_reviews, served.SERVED.spans_per_review)
     if served.SERVED.lexicon:
         texts, labels = lexicons.lexicon_examples()
         fit_spans = fit_spans + Split(texts, np.array(labels, np.int64), ["lexicon"] * len(labels))
-    span_data = Prepared(
-        fit_spans, spans(val_reviews, 1, seed=SEED + 1), Split([], np.zeros(0, np.int64))
-    )
+    span_data = Spans(fit_spans, spans(val_reviews, 1, seed=SEED + 1))
     # Names and places the training reviews write as proper nouns become placeholders.
     aliases = lexicons.proper_nouns([r.text for r in fit_reviews], lexicons.name_candidates())
     sentence_sets = {
@@ -75,14 +73,26 @@ def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, A
     emb_matrix, coverage = embeddings.matrix(encoder.words, w2v)
     log(f"word2vec: {len(w2v.wv):,} vectors, {coverage:.1%} of the served vocabulary covered")
 
-    trained = served.train(data, span_data, emb_matrix, encoder)
+    # Each split through the served encoder once; every step below reads these arrays.
+    fit, val = Encoded.of(encoder, data.fit), Encoded.of(encoder, data.val)
+    test = Encoded.of(encoder, data.test, known=True)
+    trained = served.train(fit, val, span_data, emb_matrix, encoder)
     # The short-text head is fitted on the Amazon and Yelp sentences; IMDb's are test data.
     dev_short = sentence_sets["amazon"] + sentence_sets["yelp"]
-    head = served.with_short_head(trained, encoder, dev_short)
+    head = served.with_short_head(trained, Encoded.of(encoder, dev_short))
     log(f"head: {head}")
     manifest, probs = served.export(
-        trained, encoder, data, head, paths.model_dir, paths.keras_model, paths.float_model
+        trained,
+        encoder,
+        fit,
+        val,
+        test,
+        head,
+        paths.model_dir,
+        paths.keras_model,
+        paths.float_model,
     )
+    del fit, val, test
     write_keras_test_probs(probs["keras"], paths.keras_test_probs)
     served_run = trained.runs[-1]
     evaluate_once(served_run, probs["int8"].astype(np.float32), data.test)

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from tqdm import tqdm
 
-from convert.data import Imdb, Review
+from convert.data import Review
 from handler.text import (
     Encoder,
     TextConfig,
@@ -51,7 +51,7 @@ class Split:
         )
 
     @classmethod
-    def of_texts(cls, texts: Sequence[str], labels: Sequence[int]) -> Split:
+    def of_texts(cls, texts: Sequence[str], labels: Sequence[int] | npt.NDArray[np.int64]) -> Split:
         return cls([words(t) for t in texts], np.array(labels, dtype=np.int64))
 
     def __len__(self) -> int:
@@ -75,9 +75,48 @@ class Prepared:
     test: Split
 
     @classmethod
-    def of(cls, imdb: Imdb) -> Prepared:
-        fit, val = imdb.split_validation()
-        return cls(Split.of(fit), Split.of(val), Split.of(imdb.test))
+    def of(cls, fit: Sequence[Review], val: Sequence[Review], test: Sequence[Review]) -> Prepared:
+        """From the reviews of `Imdb.split_validation` (made once by the caller) and the test set."""
+        return cls(Split.of(fit), Split.of(val), Split.of(test))
+
+
+@dataclass
+class Spans:
+    """Short spans cut from the fit and validation reviews (`spans`); there is no test part."""
+
+    fit: Split
+    val: Split
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One split through one encoder, done once and handed to every step that needs it.
+
+    `known` (content words the model has a weight for, per row) is counted only when asked,
+    since it costs another pass over the tokens and only the checked splits use it.
+    """
+
+    inputs: dict[str, npt.NDArray[np.int32]]
+    labels: Labels
+    known: npt.NDArray[np.int64] | None = None
+
+    @classmethod
+    def of(cls, encoder: Encoder, split: Split, known: bool = False) -> Encoded:
+        counts = None
+        if known:
+            counts = np.array([len(encoder.known_words(t)) for t in split.tokens], dtype=np.int64)
+        return cls(encoder.encode_words(split.tokens), split.labels, counts)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __add__(self, other: Encoded) -> Encoded:
+        """Rows of both, in order: the same arrays as encoding the two splits added."""
+        known = None
+        if self.known is not None and other.known is not None:
+            known = np.concatenate([self.known, other.known])
+        inputs = {k: np.concatenate([v, other.inputs[k]]) for k, v in self.inputs.items()}
+        return Encoded(inputs, np.concatenate([self.labels, other.labels]), known)
 
 
 def sentences(text: str) -> list[str]:

@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from convert import embeddings, models, nblr
 from convert.export import Checked, export_and_check, keras_outputs, keras_predict, sample
 from convert.metrics import Labels, Scores
-from convert.prepare import SEED, Prepared, Split, ngram_vocabulary
+from convert.prepare import SEED, Encoded, Prepared, Spans, ngram_vocabulary
 from convert.train import VERBOSE, Part, Run, best_epoch, dataset, log, train_keras
 from handler.calibration import Head
 from handler.text import Encoder, TextConfig, Vocabulary
@@ -97,14 +97,14 @@ def build_encoder(data: Prepared, aliases: dict[str, str], s: ServedConfig = SER
     )
 
 
-def _span_inputs(encoder: Encoder, spans: Split, s: ServedConfig) -> dict[str, Any]:
-    short = Encoder(
+def span_encoder(encoder: Encoder, s: ServedConfig = SERVED) -> Encoder:
+    """The served vocabularies over the spans' shorter lengths."""
+    return Encoder(
         replace(encoder.config, seq_len=s.span_seq_len, ngram_len=s.span_ngram_len),
         encoder.words,
         encoder.grams,
         encoder.aliases,
     )
-    return short.encode_words(spans.tokens)
 
 
 def fit_head(outputs: npt.NDArray[np.floating], labels: Labels) -> tuple[tuple[float, ...], float]:
@@ -122,14 +122,20 @@ class Trained:
 
 
 def train(
-    data: Prepared,
-    spans: Prepared,
+    fit: Encoded,
+    val: Encoded,
+    spans: Spans,
     emb_matrix: npt.NDArray[np.float32],
     encoder: Encoder,
     s: ServedConfig = SERVED,
 ) -> Trained:
-    """Train both branches (choices on validation), fit the head on validation, refit on all."""
-    fit_spans = _span_inputs(encoder, spans.fit, s)
+    """Train both branches (choices on validation), fit the head on validation, refit on all.
+
+    `fit` and `val` are the fit and validation reviews through `encoder`; the spans are encoded
+    here, once each, at their own lengths.
+    """
+    short = span_encoder(encoder, s)
+    fit_spans = Encoded.of(short, spans.fit)
     size = len(encoder.grams or ())
 
     def cnn() -> keras.Model:
@@ -137,36 +143,37 @@ def train(
         m.get_layer("word_embedding").set_weights([emb_matrix])
         return m
 
-    def ngram(reviews: Split, span_split: Split, span_ids: Any, c: float) -> keras.Model:
+    def ngram(reviews: Encoded, span_part: Encoded, c: float) -> keras.Model:
         x = sparse.vstack(
             [
-                nblr.binary_matrix(encoder.encode_words(reviews.tokens)["ngrams"], size),
-                nblr.binary_matrix(span_ids, size),
+                nblr.binary_matrix(reviews.inputs["ngrams"], size),
+                nblr.binary_matrix(span_part.inputs["ngrams"], size),
             ]
         ).tocsr()
-        y = np.concatenate([reviews.labels, span_split.labels])
-        w = np.concatenate([np.ones(len(reviews)), np.full(len(span_split), s.span_weight)])
+        y = np.concatenate([reviews.labels, span_part.labels])
+        w = np.concatenate([np.ones(len(reviews)), np.full(len(span_part), s.span_weight)])
         nb = nblr.fit(x, y, c, ratio_rows=len(reviews), sample_weight=w)
         return models.ngram_branch(nblr.keras_table(nb), nb.bias)
 
     span_config = {"spans_per_review": s.spans_per_review, "span_weight": s.span_weight}
     cnn_run, cnn_model = train_keras(
         "served_cnn_branch",
-        data,
-        encoder,
+        fit,
+        val,
+        encoder.config,
         cnn,
         {"embeddings": "word2vec", **span_config},
         epochs=s.cnn_epochs,
-        extra=[Part(fit_spans["words"], spans.fit.labels, s.span_weight)],
+        extra=[Part(fit_spans.inputs["words"], fit_spans.labels, s.span_weight)],
     )
-    x_val = encoder.encode_words(data.val.tokens)
+    x_val = val.inputs
     start = time.perf_counter()
     tried = []
     for c in nblr.C_GRID:
-        branch = ngram(data.fit, spans.fit, fit_spans["ngrams"], c)
-        val = Scores.of(keras_predict(branch, x_val), data.val.labels)
-        log(f"served_ngram_branch: C={c} validation accuracy {val.accuracy:.4f}")
-        tried.append((val.accuracy, c, val, branch))
+        branch = ngram(fit, fit_spans, c)
+        scores = Scores.of(keras_predict(branch, x_val), val.labels)
+        log(f"served_ngram_branch: C={c} validation accuracy {scores.accuracy:.4f}")
+        tried.append((scores.accuracy, c, scores, branch))
     _, ngram_c, ngram_val, ngram_model = max(tried, key=lambda t: t[0])
     ngram_run = Run(
         "served_ngram_branch",
@@ -182,26 +189,23 @@ def train(
     )
     export = models.for_export(cnn_model, ngram_model, s.seq_len, s.ngram_len)
     # The long-text head sees only validation reviews: it weighs the branches where they differ.
-    weights, bias = fit_head(keras_outputs(export, x_val), data.val.labels)
+    weights, bias = fit_head(keras_outputs(export, x_val), val.labels)
     head = Head(weights=weights, bias=bias, short_words=s.short_words)
     mix = Run(
         "served_cnn_ngram",
         {**asdict(s), "head": "2 weights and a bias fitted on the validation reviews"},
     )
-    val_p = head.probabilities(keras_outputs(export, x_val), np.full(len(data.val), s.short_words))
-    mix.val = Scores.of(val_p, data.val.labels)
+    val_p = head.probabilities(keras_outputs(export, x_val), np.full(len(val), s.short_words))
+    mix.val = Scores.of(val_p, val.labels)
     log(f"served: mixed validation accuracy {mix.val.accuracy:.4f}, head {weights}, {bias}")
     if s.refit:
         epochs = best_epoch(cnn_run)
         start = time.perf_counter()
-        full, full_spans = data.fit + data.val, spans.fit + spans.val
-        x_full, x_full_spans = (
-            encoder.encode_words(full.tokens),
-            _span_inputs(encoder, full_spans, s),
-        )
+        # All training reviews and their spans: the encodings above, concatenated, not redone.
+        full, full_spans = fit + val, fit_spans + Encoded.of(short, spans.val)
         cnn_model = cnn()
-        _fit_for(cnn_model, x_full["words"], full, x_full_spans["words"], full_spans, s, epochs)
-        ngram_model = ngram(full, full_spans, x_full_spans["ngrams"], ngram_c)
+        _fit_for(cnn_model, full, full_spans, s, epochs)
+        ngram_model = ngram(full, full_spans, ngram_c)
         export = models.for_export(cnn_model, ngram_model, s.seq_len, s.ngram_len)
         mix.config["refit"] = (
             f"both branches retrained on all training reviews: the CNN for {epochs} epochs, "
@@ -215,52 +219,48 @@ def train(
 
 def _fit_for(
     model: keras.Model,
-    x: Any,
-    reviews: Split,
-    x_spans: Any,
-    span_split: Split,
+    reviews: Encoded,
+    span_part: Encoded,
     s: ServedConfig,
     epochs: int,
     batch_size: int = 128,
 ) -> None:
-    parts = [Part(x, reviews.labels), Part(x_spans, span_split.labels, s.span_weight)]
+    parts = [
+        Part(reviews.inputs["words"], reviews.labels),
+        Part(span_part.inputs["words"], span_part.labels, s.span_weight),
+    ]
     batches, steps = dataset(parts, batch_size, SEED)
     model.fit(batches, steps_per_epoch=steps, epochs=epochs, shuffle=False, verbose=VERBOSE)
 
 
-def with_short_head(trained: Trained, encoder: Encoder, short: Split) -> Head:
+def with_short_head(trained: Trained, short: Encoded) -> Head:
     """The head for short texts, fitted on `short` (the Amazon and Yelp sentences, which share
     nothing with IMDb) with the final branches."""
-    weights, bias = fit_head(
-        keras_outputs(trained.model, encoder.encode_words(short.tokens)), short.labels
-    )
+    weights, bias = fit_head(keras_outputs(trained.model, short.inputs), short.labels)
     return replace(trained.head, short_weights=weights, short_bias=bias)
-
-
-def known_counts(encoder: Encoder, split: Split) -> npt.NDArray[np.int64]:
-    return np.array([len(encoder.known_words(t)) for t in split.tokens], dtype=np.int64)
 
 
 def export(
     trained: Trained,
     encoder: Encoder,
-    data: Prepared,
+    fit: Encoded,
+    val: Encoded,
+    test: Encoded,
     head: Head,
     model_dir: Path,
     keras_path: Path,
     float_path: Path,
 ) -> tuple[dict[str, Any], dict[str, npt.NDArray[np.float64]]]:
-    """The one test-set look for the served model: Keras, float TFLite and int8 side by side."""
+    """The one test-set look for the served model: Keras, float TFLite and int8 side by side.
+
+    `test` must carry its known-word counts (`Encoded.of(..., known=True)`): they pick the head.
+    """
+    assert test.known is not None, "the test split needs its known-word counts"
     manifest, probs = export_and_check(
         trained.model,
         encoder,
-        calibration_rows=sample(encoder.encode_words(data.fit.tokens), CALIBRATION_SAMPLES, SEED),
-        checked=Checked(
-            "test (25,000 reviews)",
-            encoder.encode_words(data.test.tokens),
-            data.test.labels,
-            known_counts(encoder, data.test),
-        ),
+        calibration_rows=sample(fit.inputs, CALIBRATION_SAMPLES, SEED),
+        checked=Checked("test (25,000 reviews)", test.inputs, test.labels, test.known),
         head=head,
         model_dir=model_dir,
         keras_path=keras_path,
@@ -269,10 +269,10 @@ def export(
         training={
             "runs": {r.name: r.config for r in trained.runs},
             "seed": SEED,
-            "fit_reviews": len(data.fit),
-            "validation_reviews": len(data.val),
+            "fit_reviews": len(fit),
+            "validation_reviews": len(val),
         },
     )
     for name, p in probs.items():
-        log(f"export: TEST {name} accuracy {Scores.of(p, data.test.labels).accuracy:.4f}")
+        log(f"export: TEST {name} accuracy {Scores.of(p, test.labels).accuracy:.4f}")
     return manifest, probs

@@ -13,9 +13,9 @@ import numpy as np
 
 from convert import models, nblr
 from convert.export import Checked, export_and_check, sample
-from convert.prepare import ngram_vocabulary  # the same vocabulary rule as the served model
+from convert.prepare import Encoded, Split, ngram_vocabulary  # as the served model builds them
 from handler.calibration import Head
-from handler.text import Encoder, TextConfig, Vocabulary, content, words
+from handler.text import Encoder, TextConfig, Vocabulary, content
 
 POSITIVE = "great wonderful loved brilliant superb moving beautiful excellent enjoyable masterpiece".split()
 NEGATIVE = "awful boring hated terrible dull waste poor worst stupid mess".split()
@@ -46,26 +46,28 @@ def build(
 ) -> dict[str, Any]:
     """Train, export float and int8, check them against Keras, write the handler's artifacts."""
 
-    fit_texts, y_fit = synthetic_reviews(400, seed)
-    val_texts, y_val = synthetic_reviews(200, seed + 1)
-    fit_words = [words(t) for t in fit_texts]
+    fit_split = Split.of_texts(*synthetic_reviews(400, seed))
+    val_split = Split.of_texts(*synthetic_reviews(200, seed + 1))
+    fit_words = fit_split.tokens
     encoder = Encoder(
         TextConfig(seq_len=SEQ_LEN, ngram_len=NGRAM_LEN, ngram_stopwords=True),
         Vocabulary.build([content(w) for w in fit_words], 64),
         ngram_vocabulary(fit_words, 3, 512, min_df=1),
     )
-    x_fit, x_val = encoder.encode_words(fit_words), encoder.encode(val_texts)
+    fit, val = Encoded.of(encoder, fit_split), Encoded.of(encoder, val_split, known=True)
+    assert val.known is not None
     cnn = models.cnn_branch(len(encoder.words), embed_dim=8, filters=8, seed=seed)
-    cnn.fit(x_fit["words"], y_fit, epochs=4, batch_size=32, verbose=0)
-    nb = nblr.fit(nblr.binary_matrix(x_fit["ngrams"], len(encoder.grams or ())), y_fit, c=0.3)
+    cnn.fit(fit.inputs["words"], fit.labels, epochs=4, batch_size=32, verbose=0)
+    nb = nblr.fit(
+        nblr.binary_matrix(fit.inputs["ngrams"], len(encoder.grams or ())), fit.labels, c=0.3
+    )
     ngram = models.ngram_branch(nblr.keras_table(nb), nb.bias)
     export = models.for_export(cnn, ngram, SEQ_LEN, NGRAM_LEN)
-    known = np.array([len(encoder.known_words(words(t))) for t in val_texts])
     manifest, _ = export_and_check(
         export,
         encoder,
-        calibration_rows=sample(x_fit, 200, seed),
-        checked=Checked("synthetic validation (200 reviews)", x_val, y_val, known),
+        calibration_rows=sample(fit.inputs, 200, seed),
+        checked=Checked("synthetic validation (200 reviews)", val.inputs, val.labels, val.known),
         head=Head(),  # the two logits added, as if mixed 1:1
         model_dir=out_dir,
         keras_path=keras_path or out_dir.parent / "tiny.keras",

@@ -17,8 +17,8 @@ import tensorflow as tf
 
 from convert.export import feed, keras_predict
 from convert.metrics import Scores
-from convert.prepare import Labels, Prepared, Split
-from handler.text import Encoder
+from convert.prepare import Encoded, Labels, Split
+from handler.text import TextConfig
 
 # A progress bar per epoch on a terminal; one line per epoch in a log file.
 VERBOSE = 1 if sys.stdout.isatty() else 2
@@ -102,29 +102,32 @@ def fit_keras(
 
 def train_keras(
     name: str,
-    data: Prepared,
-    encoder: Encoder,
+    fit: Encoded,
+    val: Encoded,
+    text: TextConfig,
     build: Callable[[], keras.Model],
     config: dict[str, Any],
     epochs: int,
     batch_size: int = 128,
     extra: list[Part] | None = None,
 ) -> tuple[Run, keras.Model]:
-    """Train on the fit reviews (plus `extra` parts, such as short spans), stop on validation."""
-    log(f"{name}: encoding with {asdict(encoder.config)}")
-    x_fit, x_val = encoder.encode_words(data.fit.tokens), encoder.encode_words(data.val.tokens)
+    """Train on the fit reviews (plus `extra` parts, such as short spans), stop on validation.
+
+    `fit` and `val` come encoded by the encoder whose settings `text` are (recorded in the run).
+    """
+    log(f"{name}: training with {asdict(text)}")
     model = build()
-    parts = [Part(feed(model, x_fit), data.fit.labels), *(extra or [])]
+    parts = [Part(feed(model, fit.inputs), fit.labels), *(extra or [])]
     start = time.perf_counter()
-    history = fit_keras(model, parts, feed(model, x_val), data.val.labels, epochs, batch_size)
+    history = fit_keras(model, parts, feed(model, val.inputs), val.labels, epochs, batch_size)
     run = Run(
         name,
-        {**config, "text": asdict(encoder.config), "epochs_max": epochs, "batch_size": batch_size},
+        {**config, "text": asdict(text), "epochs_max": epochs, "batch_size": batch_size},
         history,
         seconds=time.perf_counter() - start,
         params=int(model.count_params()),
     )
-    run.val = Scores.of(keras_predict(model, x_val), data.val.labels)
+    run.val = Scores.of(keras_predict(model, val.inputs), val.labels)
     log(f"{name}: validation accuracy {run.val.accuracy:.4f} in {run.seconds:.0f}s")
     return run, model
 

@@ -1,10 +1,13 @@
-"""Splits and vocabularies: the n-gram vocabulary rule and the short spans."""
+"""Splits and vocabularies: the n-gram vocabulary rule, the short spans, encoded splits."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from convert.data import Review
-from convert.prepare import ngram_vocabulary, sentences, spans
-from handler.text import plain
+from convert.prepare import Encoded, Split, ngram_vocabulary, sentences, spans
+from convert.tiny import synthetic_reviews
+from handler.text import Encoder, TextConfig, Vocabulary, plain
 
 
 def test_ngram_vocabulary_counts_movies_not_reviews() -> None:
@@ -41,3 +44,42 @@ def test_spans_are_seeded_and_labelled_as_their_review() -> None:
     assert a.movies[:3] == ["m1"] * 3
     assert a.movies[3] == "train/neg/0"
     assert all(1 <= len(plain(t)) <= 6 for t in a.tokens)  # words; punctuation aside
+
+
+def _encoder() -> Encoder:
+    fit = Split.of_texts(*synthetic_reviews(60, 0))
+    return Encoder(
+        TextConfig(seq_len=12, ngram_len=20, ngram_stopwords=True),
+        Vocabulary.build(fit.content_tokens(), 40),
+        ngram_vocabulary(fit.tokens, 3, 200, min_df=1),
+    )
+
+
+def test_encoded_holds_what_the_encoder_gives_for_the_split() -> None:
+    encoder, split = _encoder(), Split.of_texts(*synthetic_reviews(30, 1))
+    encoded = Encoded.of(encoder, split, known=True)
+    direct = encoder.encode_words(split.tokens)
+    assert encoded.inputs.keys() == direct.keys() == {"words", "ngrams"}
+    for name, array in direct.items():
+        np.testing.assert_array_equal(encoded.inputs[name], array)
+    np.testing.assert_array_equal(encoded.labels, split.labels)
+    assert encoded.known is not None
+    assert list(encoded.known) == [len(encoder.known_words(t)) for t in split.tokens]
+    assert Encoded.of(encoder, split).known is None  # counted only when asked
+    assert len(encoded) == len(split) == 30
+
+
+def test_encoded_splits_added_are_the_added_splits_encoded() -> None:
+    # The refit on fit + validation reuses both encodings: the same arrays as encoding again.
+    encoder = _encoder()
+    a, b = Split.of_texts(*synthetic_reviews(20, 2)), Split.of_texts(*synthetic_reviews(9, 3))
+    joined = Encoded.of(encoder, a, known=True) + Encoded.of(encoder, b, known=True)
+    again = Encoded.of(encoder, a + b, known=True)
+    assert joined.inputs.keys() == again.inputs.keys()
+    for name, array in again.inputs.items():
+        np.testing.assert_array_equal(joined.inputs[name], array)
+    np.testing.assert_array_equal(joined.labels, again.labels)
+    assert joined.known is not None
+    assert again.known is not None
+    np.testing.assert_array_equal(joined.known, again.known)
+    assert (Encoded.of(encoder, a) + Encoded.of(encoder, b, known=True)).known is None
