@@ -26,9 +26,9 @@ setup-train:  ## the pipeline's packages (TensorFlow among them), added to .venv
 setup-infra:  ## the CDK's packages, added to .venv
 	@scripts/bootstrap infra
 
-# PORT=8001 make serve, or $(SERVE_PY) -m handler.local --port 8001 --host 0.0.0.0
+# PORT=8001 make serve, or $(SERVE_PY) -m scripts.serve --port 8001 --host 0.0.0.0
 serve: setup-serve  ## the API and the page on http://127.0.0.1:8000 (or $$PORT) with the shipped model
-	$(SERVE_PY) -m handler.local
+	$(SERVE_PY) -m scripts.serve
 
 loadtest: setup  ## 20,000 requests at 50 clients against the local server; reports/load.md
 	$(PY) -m bench.load

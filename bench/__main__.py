@@ -33,7 +33,8 @@ from bench.runner import (
 )
 from convert.paths import FLOAT_MODEL, KERAS_MODEL, REPORTS_DIR
 from handler.constants import BATCH_PATH, ENV_MODEL_DIR, PREDICT_PATH
-from handler.paths import MODEL_DIR, REPO_ROOT
+from handler.inference.paths import MODEL_DIR
+from scripts.paths import REPO_ROOT
 
 SERVED = ("ai-edge-litert", "numpy", "fastapi", "starlette", "mangum", "pydantic")
 TENSORFLOW = ("tensorflow-cpu", "tensorflow", "keras", "numpy")

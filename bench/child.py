@@ -76,8 +76,8 @@ def keras_parts(job: Job) -> tuple[Any, Callable[[list[str]], Any], Callable[[],
     import convert.models  # noqa: F401  # registers the constraint the saved model refers to
     from convert.export import feed
     from handler import constants
-    from handler.calibration import Head
-    from handler.text import Encoder, words
+    from handler.inference.calibration import Head
+    from handler.inference.text import Encoder, words
 
     model, encoder = keras.models.load_model(job["keras_model"]), Encoder.load(Path(job["vocab"]))
     head = Head.of(json.loads((Path(job["vocab"]).parent / constants.MANIFEST_FILE).read_text()))
@@ -116,9 +116,9 @@ def warm_lite(job: Job) -> Job:
     them; each alone). Then the interpreter alone (one thread, as served) on batches."""
     from bench.stats import latency, throughput, time_interleaved
     from handler import constants
-    from handler.predictor import LitePredictor
-    from handler.runtime import TfliteModel
-    from handler.text import Encoder
+    from handler.inference.predictor import LitePredictor
+    from handler.inference.runtime import TfliteModel
+    from handler.inference.text import Encoder
 
     # The service logs one line per request; here that would only fill the pipe to /dev/null.
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115

@@ -17,7 +17,7 @@ from packaging.utils import canonicalize_name
 
 from bench.runner import say, uv
 from convert.versions import installed
-from handler.paths import REQUIREMENTS
+from scripts.paths import REQUIREMENTS
 
 # public.ecr.aws/lambda/python:3.13 is Amazon Linux 2023, glibc 2.34.
 IMAGE = ["--python-platform", "x86_64-manylinux_2_34", "--python-version", "3.13"]

@@ -1,4 +1,4 @@
-"""Load test of the local server (`python -m handler.local`) on 127.0.0.1: bounded, stops by itself.
+"""Load test of the local server (`python -m scripts.serve`) on 127.0.0.1: bounded, stops by itself.
 
 `python -m bench.load` (or `make loadtest`) starts the server, sends a fixed mix of requests from
 concurrent clients, samples the server's memory, stops it, and writes reports/load.md and
@@ -31,7 +31,7 @@ from bench.report import table
 from bench.stats import percentile
 from convert.paths import REPORTS_DIR
 from handler.constants import BATCH_PATH, MODEL_PATH, PREDICT_PATH
-from handler.local_server import HOST, local_server
+from scripts.local_server import HOST, local_server
 
 MEMORY_GROWTH_BUDGET = 0.10
 WARM_UP_SHARE = 0.10
@@ -159,7 +159,7 @@ def markdown(summary: dict[str, Any]) -> str:
     lines = [
         "# Load test of the local server", "",
         f"`{summary.get('command', 'python -m bench.load')}` (`make loadtest`: 20,000 requests, "
-        f"50 clients): `python -m handler.local` with the shipped model "
+        f"50 clients): `python -m scripts.serve` with the shipped model "
         f"(`{summary['model_version']}`) on {HOST}, {summary['planned']:,} requests from "
         f"{clients} concurrent clients (httpx, keep-alive), client and server on the same machine "
         f"({summary['machine']}). Mix: 70% `/v1/predict`, 10% with `explain`, 10% "

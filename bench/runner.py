@@ -23,7 +23,7 @@ from typing import Any
 import psutil
 
 from bench.stats import rotated
-from handler.paths import REPO_ROOT, REQUIREMENTS
+from scripts.paths import REPO_ROOT, REQUIREMENTS
 
 UV = REPO_ROOT / ".tools" / "bin" / "uv"  # the pinned uv that scripts/bootstrap installs
 READY = ".bench-ready"  # written last: a half-built virtualenv is never reused

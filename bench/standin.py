@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.artifacts import Artifacts
 from convert.paths import FLOAT_MODEL, KERAS_MODEL
-from handler.paths import MODEL_DIR
+from handler.inference.paths import MODEL_DIR
 
 
 def build(out_dir: Path) -> Artifacts:

@@ -17,7 +17,7 @@ from pathlib import Path
 from convert.data import ENV_DATA, ENV_SENTENCES, DatasetError
 from convert.evidence import KERAS_TEST_PROBS
 from convert.paths import FLOAT_MODEL, KERAS_MODEL, REPORTS_DIR
-from handler.paths import MODEL_DIR
+from handler.inference.paths import MODEL_DIR
 
 DEFAULT_REPORTS = REPORTS_DIR
 

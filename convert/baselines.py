@@ -19,7 +19,7 @@ from convert.metrics import Scores
 from convert.prepare import SEED, Encoded, Prepared, word_encoder
 from convert.timing import keras_ms_per_review
 from convert.train import Run, evaluate_once, log, train_keras
-from handler.text import ngrams, plain
+from handler.inference.text import ngrams, plain
 
 RNN_VOCAB, RNN_SEQ_LEN, RNN_EPOCHS = 30_000, 400, 3
 LINEAR_C = (0.1, 0.3, 1.0)

@@ -18,8 +18,8 @@ import numpy as np
 from convert.metrics import summary
 from convert.prepare import Split
 from handler import constants
-from handler.runtime import TfliteModel
-from handler.text import Encoder
+from handler.inference.runtime import TfliteModel
+from handler.inference.text import Encoder
 
 TIMED_REVIEWS = 300
 ROUNDS = 5
@@ -57,7 +57,7 @@ def _raw_probabilities(model_dir: Path, split: Split) -> np.ndarray:
     """An earlier model as it served: through the service's predictor when it has a float head,
     else its graph's output, a probability."""
     if "head" in json.loads((model_dir / constants.MANIFEST_FILE).read_text()):
-        from handler.predictor import LitePredictor
+        from handler.inference.predictor import LitePredictor
 
         predictor = LitePredictor.load(model_dir)
         return np.array(

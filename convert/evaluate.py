@@ -1,4 +1,4 @@
-"""The shipped files judged as the service runs them: through `handler.predictor.LitePredictor`.
+"""The shipped files judged as the service runs them: through `handler.inference.predictor.LitePredictor`.
 
 Short text, calibration, resolution of the probabilities, accuracy by length, and how faithful
 the explanations are (deleting the top-weighted words against deleting as many random ones).
@@ -17,8 +17,8 @@ import numpy as np
 from convert.metrics import Labels, accuracy_by_length, reliability, summary
 from convert.prepare import SEED, Split
 from handler.constants import THRESHOLD
-from handler.predictor import LitePredictor
-from handler.text import plain
+from handler.inference.predictor import LitePredictor
+from handler.inference.text import plain
 
 # What the model card shows of each failure mode, answered by the shipped files.
 PROBES = {

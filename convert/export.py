@@ -23,10 +23,10 @@ import tensorflow as tf
 from convert.metrics import Labels, Scores, agreement
 from convert.versions import installed
 from handler import constants
-from handler.calibration import Head
-from handler.runtime import TfliteModel
-from handler.text import Encoder
-from handler.vocab_file import canonical_json
+from handler.inference.calibration import Head
+from handler.inference.runtime import TfliteModel
+from handler.inference.text import Encoder
+from handler.inference.vocab_file import canonical_json
 
 Inputs = Mapping[str, npt.NDArray[np.int32]]
 

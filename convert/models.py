@@ -178,7 +178,7 @@ def for_export(cnn: keras.Model, ngram: keras.Model, seq_len: int, ngram_len: in
     """Both trained branches in one graph laid out for int8: the same logits up to the clips.
 
     Inputs get fixed lengths, and the graph stops at the two logits, each an int8 output with
-    its own scale: the service mixes and calibrates them in float (`handler.calibration.Head`),
+    its own scale: the service mixes and calibrates them in float (`handler.inference.calibration.Head`),
     so probabilities are not confined to 256 steps. The n-gram logit is one sum over its
     weights plus the bias, clipped so that its int8 step stays small.
     """

@@ -1,12 +1,12 @@
 """Where the checkout keeps what never goes into the image: the pipeline's evidence, reports, docs.
 
-`handler.paths` holds the paths the service itself uses; these are for the offline pipeline, the
+`handler.inference.paths` holds the path the service itself uses and `scripts.paths` the checkout's root; these are for the offline pipeline, the
 bench and the tests, which run from a checkout.
 """
 
 from typing import Final
 
-from handler.paths import REPO_ROOT
+from scripts.paths import REPO_ROOT
 
 REPORTS_DIR: Final = REPO_ROOT / "reports"
 DOCS_DIR: Final = REPO_ROOT / "docs"

@@ -17,7 +17,7 @@ import numpy.typing as npt
 from tqdm import tqdm
 
 from convert.data import Review
-from handler.text import (
+from handler.inference.text import (
     Encoder,
     TextConfig,
     Vocabulary,
@@ -121,7 +121,7 @@ class Encoded:
 
 def sentences(text: str) -> list[str]:
     """The sentences of a review with at least SPAN_MIN_WORDS words, cut by the service's own
-    splitter (`handler.text.sentence_spans`), so training spans are what the page answers."""
+    splitter (`handler.inference.text.sentence_spans`), so training spans are what the page answers."""
     parts = [text[a:b] for a, b in sentence_spans(text)]
     return [s for s in parts if len(plain(words(s))) >= SPAN_MIN_WORDS]
 

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 
 from convert import goals, model_card
 from handler.constants import MODEL_CARD_FILE
-from handler.paths import MODEL_DIR
+from handler.inference.paths import MODEL_DIR
 
 # Published IMDb test accuracies, quoted for context; none of these were re-run here.
 PUBLISHED = [

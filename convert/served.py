@@ -3,7 +3,7 @@
 A CNN over word2vec-initialised content words and a naive-Bayes-weighted logistic regression
 over 1-3-grams of every word, each trained on whole reviews and on short spans cut from them,
 then refit on all training reviews. The graph ends in the two branch logits; a head of two
-weights and a bias per length class mixes and calibrates them in float (`handler.calibration`).
+weights and a bias per length class mixes and calibrates them in float (`handler.inference.calibration`).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from convert.export import Checked, export_and_check, keras_outputs, keras_predi
 from convert.metrics import Labels, Scores
 from convert.prepare import SEED, Encoded, Prepared, Spans, ngram_vocabulary
 from convert.train import VERBOSE, Part, Run, best_epoch, dataset, log, train_keras
-from handler.calibration import Head
-from handler.text import Encoder, TextConfig, Vocabulary
+from handler.inference.calibration import Head
+from handler.inference.text import Encoder, TextConfig, Vocabulary
 
 CALIBRATION_SAMPLES = 500  # training reviews that set the int8 ranges
 HEAD_C = 1e4
@@ -56,7 +56,7 @@ class ServedConfig:
     # Texts with fewer known words than this get their own head.
     short_words: int = 20
     refit: bool = True
-    # Negation scope, overridden clauses and placeholders in every branch (handler.marks).
+    # Negation scope, overridden clauses and placeholders in every branch (handler.inference.marks).
     marks: bool = True
     # VADER's words alone and negated, weak-labelled examples among the spans (lexicons.py).
     lexicon: bool = True

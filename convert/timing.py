@@ -10,8 +10,8 @@ import keras
 import numpy as np
 
 from convert.export import keras_predict
-from handler.runtime import TfliteModel
-from handler.text import Encoder
+from handler.inference.runtime import TfliteModel
+from handler.inference.text import Encoder
 
 SAMPLE = 512
 

@@ -14,8 +14,8 @@ import numpy as np
 from convert import models, nblr
 from convert.export import Checked, export_and_check, sample
 from convert.prepare import Encoded, Split, ngram_vocabulary  # as the served model builds them
-from handler.calibration import Head
-from handler.text import Encoder, TextConfig, Vocabulary, content
+from handler.inference.calibration import Head
+from handler.inference.text import Encoder, TextConfig, Vocabulary, content
 
 POSITIVE = "great wonderful loved brilliant superb moving beautiful excellent enjoyable masterpiece".split()
 NEGATIVE = "awful boring hated terrible dull waste poor worst stupid mess".split()

@@ -18,7 +18,7 @@ import tensorflow as tf
 from convert.export import feed, keras_predict
 from convert.metrics import Scores
 from convert.prepare import Encoded, Labels, Split
-from handler.text import TextConfig
+from handler.inference.text import TextConfig
 
 # A progress bar per epoch on a terminal; one line per epoch in a log file.
 VERBOSE = 1 if sys.stdout.isatty() else 2

@@ -42,7 +42,7 @@ const MESSAGES = {
 
 // ---- text matching -------------------------------------------------------------------------
 // The service normalises with NFKC, lowercase, NFKC again and unified apostrophes
-// (handler/text.py). Explanation words come back in that form, so the page finds words in the
+// (handler/inference/text.py). Explanation words come back in that form, so the page finds words in the
 // *original* text and normalises each one to look it up, which keeps the original offsets.
 // Apostrophe variants are part of the token pattern because they only become "'" after
 // normalisation; marks (\p{M}) are included so a decomposed "é" does not split a word.

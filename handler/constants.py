@@ -48,7 +48,7 @@ MODEL_CARD_PATH: Final = f"{API_PREFIX}/model/card"
 # The service's name on its log lines (Powertools Logger's `service`).
 SERVICE_NAME: Final = "sentiment"
 
-# The CloudWatch metrics handler/metrics.py emits and infra/ graphs and alarms on.
+# The CloudWatch metrics handler/observability/metrics.py emits and infra/ graphs and alarms on.
 METRIC_NAMESPACE: Final = "SentimentService"
 METRIC_DIMENSION: Final = "model_version"
 METRIC_POSITIVE: Final = "PositivePredictions"

@@ -3,7 +3,7 @@
 The app, its settings and the model are built when Lambda imports this module: once per
 container, before the first request. Mangum's lifespan is off because it would run on every call.
 Powertools does the rest: each invocation's log lines carry its Lambda keys and correlation id
-(handler.logs), and it ends with one EMF line of metrics, plus ColdStart once (handler.metrics).
+(handler.observability.logs), and it ends with one EMF line of metrics, plus ColdStart once (handler.observability.metrics).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any, Final
 
 from mangum import Mangum
 
-from handler import logs, metrics
-from handler.app import service_from_environment
-from handler.middleware import ContainErrors
+from handler.api.app import service_from_environment
+from handler.api.middleware import ContainErrors
+from handler.observability import logs, metrics
 
 _service = service_from_environment()
 app = _service.app

@@ -16,8 +16,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from handler import constants
 from handler.errors import SettingsError
+from handler.inference.paths import MODEL_DIR
 from handler.origins import parse_origins
-from handler.paths import MODEL_DIR
 
 DEFAULT_MODEL_DIR = MODEL_DIR
 # Lambda's synchronous payload limit is 6 MB: a larger body never reaches the function anyway.

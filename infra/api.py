@@ -1,7 +1,7 @@
 """The prediction API: the handler's container image on Lambda behind an HTTP API.
 
 API Gateway calls the `live` alias, never `$LATEST`, so CodeDeploy (infra/release.py) decides
-which version answers. CORS is the app's alone (handler/app.py): the page reaches the API through
+which version answers. CORS is the app's alone (handler/api/app.py): the page reaches the API through
 its own CloudFront origin under /v1/*, and a preflight from an extra origin reaches the app.
 """
 
@@ -27,9 +27,9 @@ from handler.constants import (
     MODEL_PATH,
     PREDICT_PATH,
 )
-from handler.paths import REPO_ROOT
 from infra.log_groups import expiring_log_group, function_role_and_logs
 from infra.settings import Settings
+from scripts.paths import REPO_ROOT
 
 DOCKERFILE: Final = "handler/Dockerfile"
 LIVE_ALIAS: Final = "live"

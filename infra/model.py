@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from handler.constants import MANIFEST_FILE
-from handler.paths import MODEL_DIR
+from handler.inference.paths import MODEL_DIR
 
 
 def shipped_model_version(model_dir: Path = MODEL_DIR) -> str:

@@ -74,7 +74,7 @@ class Monitoring(Construct):
             log_group=watched.function_logs,
             metric_namespace=constants.METRIC_NAMESPACE,
             metric_name=UNEXPECTED_ERRORS,
-            # The app's own event for an exception it did not expect (handler/app.py); the event's
+            # The app's own event for an exception it did not expect (handler/api/app.py); the event's
             # name is a Powertools line's `message`.
             filter_pattern=logs.FilterPattern.string_value("$.message", "=", "unexpected_error"),
             metric_value="1",

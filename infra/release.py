@@ -15,10 +15,10 @@ from aws_cdk import aws_codedeploy as codedeploy
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
-from handler.paths import REPO_ROOT
 from infra.log_groups import function_role_and_logs
 from infra.pre_traffic import ENV_TARGET_VERSION, HANDLER
 from infra.settings import Deployment
+from scripts.paths import REPO_ROOT
 
 DEPLOYMENT_CONFIGS: Final = {
     "canary": codedeploy.LambdaDeploymentConfig.CANARY_10_PERCENT_5_MINUTES,

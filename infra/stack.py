@@ -6,7 +6,6 @@ from typing import Any
 from aws_cdk import CfnOutput, Duration, Stack
 from constructs import Construct
 
-from handler.paths import FRONTEND_DIR
 from infra import names
 from infra.api import SentimentApi
 from infra.bulk import BulkJobs
@@ -19,6 +18,7 @@ from infra.release import Release
 from infra.settings import Settings
 from infra.site import StaticSite
 from infra.waf import WebAclArn
+from scripts.paths import FRONTEND_DIR
 
 
 class SentimentStack(Stack):

@@ -26,10 +26,10 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from handler.app import create_app
+from handler.api.app import create_app
 from handler.bulk import local
 from handler.bulk.scoring import Answerer, Entry, limits_of
-from handler.predictor import LitePredictor
+from handler.inference.predictor import LitePredictor
 from handler.settings import load_settings
 
 DATA = Path(os.environ.get("IMDB_DATA", "/work/shared/data/aclImdb.tar.gz"))

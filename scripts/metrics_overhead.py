@@ -19,8 +19,9 @@ from typing import Any
 
 from bench.runner import EVENT, api_event
 from bench.stats import time_interleaved
-from handler import lambda_function, logs
+from handler import lambda_function
 from handler.constants import BATCH_PATH, PREDICT_PATH
+from handler.observability import logs
 
 IMPORT = (
     "import time, fastapi, mangum; t = time.perf_counter(); "

@@ -12,8 +12,8 @@ import re
 from fastapi.testclient import TestClient
 
 from convert.paths import DOCS_DIR
-from handler.app import service_from_environment
-from handler.paths import REPO_ROOT
+from handler.api.app import service_from_environment
+from scripts.paths import REPO_ROOT
 from tests.handler.test_docs_example import BLOCK, parse
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-from handler.paths import HANDLER_DIR, REPO_ROOT, REQUIREMENTS
+from scripts.paths import HANDLER_DIR, REPO_ROOT, REQUIREMENTS
 
 SBOM = HANDLER_DIR / "sbom.cdx.json"
 # The Lambda base image: CPython 3.13 on Amazon Linux 2023 (x86_64 or arm64: same pins).

@@ -19,8 +19,8 @@ import hashlib, json, sys, time
 from pathlib import Path
 import numpy  # the import floor: what every model format needs anyway
 from ai_edge_litert import interpreter
-from handler.text import Encoder
-from handler.predictor import LitePredictor
+from handler.inference.text import Encoder
+from handler.inference.predictor import LitePredictor
 d = Path(sys.argv[1])
 manifest = json.loads((d / "manifest.json").read_text())
 start = time.perf_counter()

@@ -6,7 +6,7 @@ import ast
 from functools import cache
 from pathlib import Path
 
-from handler.paths import REPO_ROOT
+from scripts.paths import REPO_ROOT
 
 PACKAGES = ("handler", "convert", "infra", "bench")
 # What the Lambda image needs to answer a request; `cdk synth` has no business loading it.
@@ -37,7 +37,7 @@ def _imports(module: str) -> set[str]:
             if node.level:
                 prefix = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
                 base = f"{prefix}.{base}".rstrip(".")
-            # `from handler import logs` imports the module handler.logs.
+            # `from handler.observability import logs` imports the module handler.observability.logs.
             names |= {base, *(f"{base}.{alias.name}" for alias in node.names)}
     return names
 

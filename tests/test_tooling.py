@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import tomllib
 
-from handler.paths import REPO_ROOT
+from scripts.paths import REPO_ROOT
 
 
 def _aws_cdk_modules_imported_by(package: str) -> set[str]:

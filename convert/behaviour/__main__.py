@@ -14,7 +14,7 @@ from pathlib import Path
 from convert.data import DatasetError, load
 from convert.paths import REPORTS_DIR
 from handler.errors import ModelLoadError
-from handler.paths import MODEL_DIR
+from handler.inference.paths import MODEL_DIR
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -113,7 +113,7 @@ def capability_rates(results: Sequence[TestResult]) -> dict[str, float]:
 
 def lite_scorer(model_dir: Path) -> tuple[Scorer, str]:
     """The service's predictor on a model folder (its batch path) and the model's version."""
-    from handler.predictor import LitePredictor
+    from handler.inference.predictor import LitePredictor
 
     predictor = LitePredictor.load(model_dir)
 

@@ -34,7 +34,7 @@ import boto3
 from handler.bulk.names import ENV_BUCKET, IN_PREFIX, OUT_PREFIX
 from handler.bulk.records import format_of, header, lines_of, scan
 from handler.bulk.scoring import Answerer, Entry, Tally, limits_of, summary, tally
-from handler.predictor import LitePredictor
+from handler.inference.predictor import LitePredictor
 from handler.settings import load_settings
 
 READ_CHUNK: Final = 8 * 1024 * 1024

@@ -20,7 +20,7 @@ from typing import BinaryIO
 from handler.bulk.names import CHUNK, SCORE_BATCH
 from handler.bulk.records import Format, format_of, header, scan
 from handler.bulk.scoring import Answerer, Entry, limits_of, max_record_bytes
-from handler.predictor import LitePredictor
+from handler.inference.predictor import LitePredictor
 from handler.settings import load_settings
 
 # Chunks in flight per worker: keeps every core busy without reading the whole file ahead.

@@ -2,7 +2,7 @@
 
 Both the local CLI (`python -m handler.bulk`) and the AWS job's batch function call `answer_lines`,
 so a record gets the same bytes wherever it is scored: one compact JSON object a line, keys in a
-fixed order, probability rounded as the API rounds it (`handler.routes.prediction`).
+fixed order, probability rounded as the API rounds it (`handler.api.routes.prediction`).
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
+from handler.api.routes import describe, prediction
+from handler.api.schemas import Limits, PredictRequest, request_models
 from handler.bulk.names import SCORE_BATCH
 from handler.bulk.records import Format, fields
 from handler.constants import LABELS
-from handler.predictor import Predictor
-from handler.routes import describe, prediction
-from handler.schemas import Limits, PredictRequest, request_models
+from handler.inference.predictor import Predictor
+from handler.inference.text import LONE_SURROGATE
 from handler.settings import Settings
-from handler.text import LONE_SURROGATE
 
 # A record longer than this cannot hold a valid text (a code point is at most 6 bytes as a JSON
 # escape, 12 as an escaped surrogate pair) and is refused before it is read or decoded.

@@ -24,8 +24,9 @@ from bench import deps, goals, report, runner, standin
 from bench.artifacts import Artifacts
 from bench.stats import percentile, time_interleaved
 from convert.paths import FLOAT_MODEL, KERAS_MODEL
-from handler.paths import MODEL_DIR, REPO_ROOT, REQUIREMENTS
-from handler.predictor import LitePredictor
+from handler.inference.paths import MODEL_DIR
+from handler.inference.predictor import LitePredictor
+from scripts.paths import REPO_ROOT, REQUIREMENTS
 
 SECTIONS = {
     "settings", "machine", "environments", "inputs", "cold_start", "warm", "size", "accuracy",

@@ -25,7 +25,7 @@ from convert.behaviour.run import (
 )
 from convert.data import ENV_DATA, Review, load
 from convert.paths import REPORTS_DIR
-from handler.paths import MODEL_DIR, SHIPPED_MANIFEST
+from handler.inference.paths import MODEL_DIR, SHIPPED_MANIFEST
 
 NOISE = 0.001  # int8 answers are exact; this allows float summation order only
 

@@ -16,7 +16,7 @@ from convert import data
 from convert.data import Imdb, load
 from convert.explore import write_report
 from convert.paths import REPORTS_DIR
-from handler.paths import REPO_ROOT
+from scripts.paths import REPO_ROOT
 from tests.convert.review_fixtures import write_aclimdb
 
 PER_CLASS = 5

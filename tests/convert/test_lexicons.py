@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from convert import lexicons
-from handler.marks import NAME
+from handler.inference.marks import NAME
 
 
 def test_only_names_the_reviews_capitalise_become_placeholders():

@@ -12,7 +12,7 @@ from convert.metrics import (
     expected_calibration_error,
     summary,
 )
-from handler.calibration import Head
+from handler.inference.calibration import Head
 
 rng = np.random.default_rng(3)
 

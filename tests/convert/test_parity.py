@@ -24,9 +24,9 @@ from convert.export import keras_outputs, tflite_predict, to_tflite
 from convert.metrics import Scores, agreement
 from convert.paths import FLOAT_MODEL, KERAS_MODEL
 from handler import constants
-from handler.calibration import Head
-from handler.paths import MODEL_DIR, SHIPPED_MANIFEST
-from handler.text import Encoder, words
+from handler.inference.calibration import Head
+from handler.inference.paths import MODEL_DIR, SHIPPED_MANIFEST
+from handler.inference.text import Encoder, words
 
 # Keras is re-run on this many test reviews (seeded) to show the stored outputs are still its own.
 KERAS_SAMPLE = 500

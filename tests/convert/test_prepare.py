@@ -7,7 +7,7 @@ import numpy as np
 from convert.data import Review
 from convert.prepare import Encoded, Split, ngram_vocabulary, sentences, spans
 from convert.tiny import synthetic_reviews
-from handler.text import Encoder, TextConfig, Vocabulary, plain
+from handler.inference.text import Encoder, TextConfig, Vocabulary, plain
 
 
 def test_ngram_vocabulary_counts_movies_not_reviews() -> None:

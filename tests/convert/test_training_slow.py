@@ -15,7 +15,7 @@ import pytest
 from convert.data import ENV_DATA, load, sentences_folder
 from convert.pipeline import Paths, run_all
 from handler import constants
-from handler.paths import SHIPPED_MANIFEST
+from handler.inference.paths import SHIPPED_MANIFEST
 
 pytestmark = [pytest.mark.slow, pytest.mark.dataset]
 

@@ -1,6 +1,6 @@
 """The real service on a free local port, and Debian's Chromium driven by Playwright.
 
-The page is tested against the app that `make serve` runs (`python -m handler.local`), so the
+The page is tested against the app that `make serve` runs (`python -m scripts.serve`), so the
 browser exercises the same API, model and static files a person sees locally.
 """
 
@@ -15,11 +15,11 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-from handler.local_server import ServerStartError, local_server
+from scripts.local_server import ServerStartError, local_server
 
 # Re-exported for the tests that need a port nothing listens on.
-from handler.local_server import free_port as free_port
-from handler.paths import REPO_ROOT
+from scripts.local_server import free_port as free_port
+from scripts.paths import REPO_ROOT
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 UI_TIMEOUT_MS = 10_000

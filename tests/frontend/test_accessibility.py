@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from handler.paths import REPO_ROOT
+from scripts.paths import REPO_ROOT
 from tests.frontend.conftest import open_page
 from tests.frontend.helpers import MIXED, POSITIVE, is_predict, wait_idle
 

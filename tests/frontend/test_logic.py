@@ -1,6 +1,6 @@
 """The page's matching of explanation words onto typed text, run in the real browser.
 
-The service normalises with NFKC, lowercase and unified apostrophes (handler/text.py); the page
+The service normalises with NFKC, lowercase and unified apostrophes (handler/inference/text.py); the page
 must find the same words in the original text, or highlights silently go missing.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from handler.text import normalise, tokenize
+from handler.inference.text import normalise, tokenize
 
 pytestmark = pytest.mark.browser
 

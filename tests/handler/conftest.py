@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from handler.app import create_app
+from handler.api.app import create_app
 from handler.errors import ModelUnavailableError
-from handler.predictor import Answer, LitePredictor
+from handler.inference.predictor import Answer, LitePredictor
 from handler.settings import DEFAULT_MODEL_DIR, Settings
 
 EVENTS = Path(__file__).resolve().parent.parent / "events"

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from handler import constants
-from handler.runtime import ModelRuntimeError, TfliteModel
+from handler.inference.runtime import ModelRuntimeError, TfliteModel
+from handler.inference.text import Encoder, tokenize, words
 from handler.settings import DEFAULT_MODEL_DIR
-from handler.text import Encoder, tokenize, words
 
 MARKER = "zqxmarker"  # a token that must never come back in an error body
 ENCODER = Encoder.load(DEFAULT_MODEL_DIR / constants.VOCAB_FILE)
@@ -356,8 +356,8 @@ def test_model_failure_is_a_503_and_the_next_request_is_served(make_client, fake
 
 
 def test_interpreter_error_in_the_real_predictor_is_a_503_then_recovers(make_client, monkeypatch):
-    from handler.predictor import LitePredictor
-    from handler.runtime import TfliteModel
+    from handler.inference.predictor import LitePredictor
+    from handler.inference.runtime import TfliteModel
 
     client = make_client(LitePredictor.load(DEFAULT_MODEL_DIR))
     working, failures = TfliteModel.predict, [1, 1]
@@ -422,7 +422,7 @@ def test_no_cors_headers_by_default(client):
 
 
 def test_request_log_line_has_the_facts_and_never_the_text(make_client, fake, capsys):
-    from handler import logs
+    from handler.observability import logs
 
     logs.configure("INFO")
     client = make_client(fake)

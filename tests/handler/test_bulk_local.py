@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from handler.app import create_app
+from handler.api.app import create_app
 from handler.bulk import local
 from handler.bulk.__main__ import EXIT_INTERRUPTED, main
-from handler.paths import REPO_ROOT
 from handler.settings import Settings
+from scripts.paths import REPO_ROOT
 from tests.handler.bulk_files import csv_file, jsonl
 
 # Small chunks, so a few hundred records make several (the model call costs the same per text).

@@ -14,7 +14,7 @@ import pytest
 
 from convert.paths import DOCS_DIR
 from handler.constants import HEALTH_PATH
-from handler.paths import REPO_ROOT
+from scripts.paths import REPO_ROOT
 
 DOCS = [p for p in (REPO_ROOT / "README.md", DOCS_DIR / "serving.md") if p.exists()]
 # A ```console block: `$ curl ...` (continued with backslashes), then the output up to the fence.

@@ -27,14 +27,14 @@ from pathlib import Path
 
 import pytest
 
-from handler import constants, lambda_function, paths
-from handler.paths import HANDLER_DIR, MODEL_DIR, REPO_ROOT, SHIPPED_MANIFEST
+from handler import constants, lambda_function
+from handler.inference.paths import MODEL_DIR, SHIPPED_MANIFEST
+from scripts.paths import HANDLER_DIR, REPO_ROOT, REQUIREMENTS
 from tests.handler.conftest import EVENTS, LAMBDA_CONTEXT
 
 ROOT = REPO_ROOT
 HANDLER = HANDLER_DIR
 UV = ROOT / ".tools" / "bin" / "uv"
-REQUIREMENTS = paths.REQUIREMENTS
 EXPORT = [
     "export",
     "--only-group",
@@ -155,7 +155,7 @@ def _module_imports(path: Path) -> set[str]:
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            # `from handler import logs` imports the module handler.logs.
+            # `from handler import logs` imports the module handler.observability.logs.
             names |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
     return names - {"__future__"}
 

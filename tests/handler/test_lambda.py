@@ -10,9 +10,10 @@ import json
 import pytest
 from mangum import Mangum
 
-from handler import lambda_function, metrics
-from handler.app import create_app
+from handler import lambda_function
+from handler.api.app import create_app
 from handler.constants import API_PREFIX, PREDICT_PATH
+from handler.observability import metrics
 from handler.settings import Settings
 from tests.handler.conftest import LAMBDA_CONTEXT, load_event
 
@@ -177,7 +178,7 @@ def test_root_path_setting_wins(predictor):
 
 
 def test_log_line_carries_the_lambda_and_api_gateway_request_ids(capsys):
-    from handler import logs
+    from handler.observability import logs
 
     logs.configure("INFO")
     capsys.readouterr()
@@ -226,7 +227,7 @@ class LeakyPredictor:
 def test_an_unexpected_error_is_a_500_and_no_log_quotes_the_review(
     predictor, capsys, caplog, monkeypatch
 ):
-    from handler.middleware import ContainErrors
+    from handler.api.middleware import ContainErrors
 
     app = create_app(Settings(), predictor)
     monkeypatch.setattr(predictor, "predict", LeakyPredictor().predict)

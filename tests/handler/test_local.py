@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 
 from bench import load
 from handler import constants
-from handler.app import create_app
-from handler.local import add_frontend
+from handler.api.app import create_app
 from handler.settings import Settings
+from scripts.serve import add_frontend
 
 
 def test_page_config_and_api_share_one_origin(tmp_path, fake):
@@ -51,7 +51,7 @@ def test_without_a_page_the_root_is_a_json_404_and_the_api_works(tmp_path, fake)
 def test_no_model_is_a_clear_message_and_a_non_zero_exit(tmp_path):
     env = {**os.environ, constants.ENV_MODEL_DIR: str(tmp_path / "no-model"), "PYTHONPATH": "."}
     result = subprocess.run(
-        [sys.executable, "-m", "handler.local", "--port", "0"],
+        [sys.executable, "-m", "scripts.serve", "--port", "0"],
         env=env,
         capture_output=True,
         text=True,
@@ -70,7 +70,7 @@ def test_load_smoke_run_has_no_unexpected_answers():
 
 
 def test_page_files_are_logged_as_one_route_never_by_their_url(tmp_path, fake, capsys):
-    from handler import logs
+    from handler.observability import logs
 
     (tmp_path / "index.html").write_text("<!doctype html><title>sentiment</title>")
     (tmp_path / "app.js").write_text("console.log('hi')")

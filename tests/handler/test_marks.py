@@ -1,12 +1,12 @@
-"""Negation scope, overridden clauses and placeholders (handler/marks.py)."""
+"""Negation scope, overridden clauses and placeholders (handler/inference/marks.py)."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handler.marks import IDENTITY, NAME, NUMBER, PRONOUN, mark
-from handler.text import STOPWORDS, plain, words
+from handler.inference.marks import IDENTITY, NAME, NUMBER, PRONOUN, mark
+from handler.inference.text import STOPWORDS, plain, words
 
 ALIASES = {"carlos": NAME, "paris": NAME}
 

@@ -8,8 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from handler import constants, lambda_function, logs, metrics
-from handler.predictor import LitePredictor
+from handler import constants, lambda_function
+from handler.inference.predictor import LitePredictor
+from handler.observability import logs, metrics
 from tests.handler.conftest import LAMBDA_CONTEXT, load_event
 
 

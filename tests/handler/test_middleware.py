@@ -1,4 +1,4 @@
-"""The service's ASGI layers (handler.middleware) around a bare ASGI app, without FastAPI."""
+"""The service's ASGI layers (handler.api.middleware) around a bare ASGI app, without FastAPI."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from starlette.responses import PlainTextResponse
 
-from handler import logs
+from handler.api.middleware import ContainErrors, error_response, layers, public_prefix
 from handler.errors import InvalidInputError
-from handler.middleware import ContainErrors, error_response, layers, public_prefix
+from handler.observability import logs
 
 Message = dict[str, Any]
 

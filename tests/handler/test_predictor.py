@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 from handler import constants
-from handler import predictor as predictor_module
 from handler.errors import ModelLoadError
-from handler.marks import CONCESSIONS, CONTRASTS, NEGATIONS
-from handler.predictor import MAX_EXPLAINED_WORDS, Answer, LitePredictor
-from handler.runtime import TfliteModel
-from handler.text import OOV_ID, Encoder, TextConfig, Vocabulary, tokenize, words
+from handler.inference import predictor as predictor_module
+from handler.inference.marks import CONCESSIONS, CONTRASTS, NEGATIONS
+from handler.inference.predictor import MAX_EXPLAINED_WORDS, Answer, LitePredictor
+from handler.inference.runtime import TfliteModel
+from handler.inference.text import OOV_ID, Encoder, TextConfig, Vocabulary, tokenize, words
 
 
 def test_shipped_model_loads_and_scores_in_range(predictor):
@@ -147,7 +147,7 @@ def test_explanation_is_one_call_capped_at_the_first_distinct_words(predictor, m
     only_grams = [t for t in grams if tokenize(t) == [t] and encoder.words.id(t) == OOV_ID][:10]
     assert only_grams, "the shipped model should know some words through its n-grams only"
     in_words = [t for t in encoder.words.tokens[:1000] if tokenize(t) == [t]]
-    # Words that open or close a clause would mark their neighbours (handler.marks): left out.
+    # Words that open or close a clause would mark their neighbours (handler.inference.marks): left out.
     cues = NEGATIONS | CONTRASTS | CONCESSIONS | {"used", "now"}
     in_words = [t for t in in_words if t not in cues and not t.endswith("n't")]
     only_grams = [t for t in only_grams if t not in cues]

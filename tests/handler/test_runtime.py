@@ -1,4 +1,4 @@
-"""The TFLite wrapper (handler.runtime) on the shipped int8 model: loading, batching, failures."""
+"""The TFLite wrapper (handler.inference.runtime) on the shipped int8 model: loading, batching, failures."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ import numpy as np
 import pytest
 
 from handler import constants
-from handler.paths import MODEL_DIR
-from handler.runtime import (
+from handler.inference.paths import MODEL_DIR
+from handler.inference.runtime import (
     ModelRuntimeError,
     TfliteModel,
     _dequantize,
     _input_name,
     _output_position,
 )
-from handler.text import Encoder
+from handler.inference.text import Encoder
 
 MODEL = MODEL_DIR / constants.MODEL_FILE
 TEXTS = ["a wonderful, moving film", "dull and far too long", "the plot", "not bad at all"]

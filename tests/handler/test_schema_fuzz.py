@@ -18,9 +18,9 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handler.app import create_app
-from handler.predictor import LitePredictor
-from handler.schemas import NOT_BLANK
+from handler.api.app import create_app
+from handler.api.schemas import NOT_BLANK
+from handler.inference.predictor import LitePredictor
 from handler.settings import DEFAULT_MODEL_DIR, Settings
 
 app = create_app(Settings(), LitePredictor.load(DEFAULT_MODEL_DIR))

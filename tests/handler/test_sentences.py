@@ -1,4 +1,4 @@
-"""Sentence splitting (handler.text.sentence_spans) on what real reviews contain."""
+"""Sentence splitting (handler.inference.text.sentence_spans) on what real reviews contain."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handler.text import sentence_spans
+from handler.inference.text import sentence_spans
 
 # (text, the sentences expected): abbreviations, ellipses, quotes and brackets, ratings and
 # decimals, a missing space after a full stop, <br /> breaks, emoji, no final punctuation.

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handler.app import create_app
+from handler.api.app import create_app
+from handler.inference.text import sentence_spans
 from handler.settings import Settings
-from handler.text import sentence_spans
 from tests.handler.conftest import FakePredictor, load_event
 from tests.handler.test_api import MARKER, assert_error
 from tests.handler.test_lambda import invoke

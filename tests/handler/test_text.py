@@ -1,4 +1,4 @@
-"""Properties of the shared text pipeline (handler/text.py) on arbitrary Unicode."""
+"""Properties of the shared text pipeline (handler/inference/text.py) on arbitrary Unicode."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from handler import constants
-from handler.settings import DEFAULT_MODEL_DIR
-from handler.text import (
+from handler.inference.text import (
     STOPWORDS,
     Encoder,
     TextConfig,
@@ -24,6 +23,7 @@ from handler.text import (
     tokenize,
     words,
 )
+from handler.settings import DEFAULT_MODEL_DIR
 
 ENCODER = Encoder.load(DEFAULT_MODEL_DIR / constants.VOCAB_FILE)
 # Characters that exercise the pipeline's special cases, mixed into otherwise arbitrary text.
@@ -83,7 +83,7 @@ SCRIPT = """
 import json, sys
 from handler import constants
 from handler.settings import DEFAULT_MODEL_DIR
-from handler.text import Encoder
+from handler.inference.text import Encoder
 encoder = Encoder.load(DEFAULT_MODEL_DIR / constants.VOCAB_FILE)
 texts = json.loads(sys.stdin.read())
 print(json.dumps({k: v.tolist() for k, v in encoder.encode(texts).items()}))

@@ -16,10 +16,10 @@ from aws_cdk import App
 from aws_cdk.assertions import Template
 from moto.server import ThreadedMotoServer
 
-from handler.paths import REPO_ROOT
 from infra.app import build
 from infra.settings import Settings, read_settings
 from infra.stack import SentimentStack
+from scripts.paths import REPO_ROOT
 
 REGION = "us-east-1"
 CDK_JSON_CONTEXT = json.loads((REPO_ROOT / "cdk.json").read_text())["context"]

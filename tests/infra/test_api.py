@@ -145,7 +145,7 @@ def test_extra_origins_join_the_sites_in_the_environment(variant_app: Synthesize
 
 
 def test_api_gateway_leaves_cors_to_the_app(default_app: Synthesized) -> None:
-    # One CORS: the app's (handler/app.py), which answers preflights in the JSON error shape and
+    # One CORS: the app's (handler/api/app.py), which answers preflights in the JSON error shape and
     # exposes X-Request-Id. API Gateway's would answer preflights itself and hide both.
     assert "CorsConfiguration" not in default_app.only("AWS::ApiGatewayV2::Api")
 

@@ -5,9 +5,9 @@ import sys
 
 import pytest
 
-from handler.paths import REPO_ROOT
 from infra import names
 from infra.__main__ import main
+from scripts.paths import REPO_ROOT
 from tests.infra.conftest import FakeApi, fake_stack
 
 SITE = "https://d111111abcdef8.cloudfront.net"

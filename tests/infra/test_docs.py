@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from handler.paths import REPO_ROOT
 from infra.settings import Settings
+from scripts.paths import REPO_ROOT
 from tests.infra.conftest import settings_from as _read
 
 DEPLOY_DOC = REPO_ROOT / "docs" / "deploy.md"

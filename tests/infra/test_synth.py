@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from cfnlint.api import ManualArgs, lint_file
 
-from handler.paths import REPO_ROOT
 from infra import names
+from scripts.paths import REPO_ROOT
 from tests.infra.conftest import Synthesized
 
 CDK = REPO_ROOT / "node_modules" / ".bin" / "cdk"

@@ -1,6 +1,6 @@
 """A thin, thread-safe wrapper over the TFLite interpreter: LiteRT first, tflite_runtime second.
 
-Used by the service (through `handler.predictor`) and by `convert/` to evaluate the exported
+Used by the service (through `handler.inference.predictor`) and by `convert/` to evaluate the exported
 models, so both measure exactly the same runtime.
 """
 
@@ -53,7 +53,7 @@ class TfliteModel:
         """The model's outputs from a single invoke: one row per input row, one column per output.
 
         The served graph ends in two partial logits, each int8 with its own scale, which the
-        service mixes in float (`handler.calibration.Head`).
+        service mixes in float (`handler.inference.calibration.Head`).
         """
         n = len(next(iter(inputs.values())))
         if n == 0:

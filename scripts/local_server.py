@@ -1,4 +1,4 @@
-"""`python -m handler.local` on a free loopback port, started, awaited and stopped for a caller.
+"""`python -m scripts.serve` on a free loopback port, started, awaited and stopped for a caller.
 
 The one harness for everything that needs the real local server: the load test
 (`python -m bench.load`) and the browser tests (tests/frontend). Standard library only, like the
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from handler.constants import HEALTH_PATH
-from handler.paths import REPO_ROOT
+from scripts.paths import REPO_ROOT
 
 HOST = "127.0.0.1"  # loopback only: the harness never serves another address
 STARTUP_TIMEOUT_S = 60.0  # loading the interpreter on a busy 2-core machine can take a while
@@ -54,7 +54,7 @@ def local_server(
     url = f"http://{HOST}:{port}"
     with _output(log) as (stdout, stderr, tail):
         proc = subprocess.Popen(
-            [sys.executable, "-m", "handler.local", "--host", HOST, "--port", str(port)],
+            [sys.executable, "-m", "scripts.serve", "--host", HOST, "--port", str(port)],
             cwd=REPO_ROOT,
             stdout=stdout,
             stderr=stderr,
@@ -98,7 +98,7 @@ def _wait_until_healthy(
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise ServerStartError(
-                f"`python -m handler.local` exited with {proc.returncode}: {tail()}"
+                f"`python -m scripts.serve` exited with {proc.returncode}: {tail()}"
             )
         try:
             # The URL is built above from HOST and a port: always http on the loopback.

@@ -13,7 +13,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from handler import constants, logs, routes
+from handler import constants
+from handler.api import routes
+from handler.api.middleware import error_response, layers
+from handler.api.schemas import Limits, RequestModels, request_models
 from handler.errors import (
     BY_STATUS,
     InternalError,
@@ -21,9 +24,8 @@ from handler.errors import (
     InvalidJsonError,
     RequestError,
 )
-from handler.middleware import error_response, layers
-from handler.predictor import MAX_EXPLAINED_WORDS, LitePredictor, Predictor
-from handler.schemas import Limits, RequestModels, request_models
+from handler.inference.predictor import MAX_EXPLAINED_WORDS, LitePredictor, Predictor
+from handler.observability import logs
 from handler.settings import Settings, load_settings
 
 DESCRIPTION = """Sentiment of IMDb-style movie reviews from an int8 TFLite model.
@@ -44,7 +46,7 @@ class ServiceApp(FastAPI):
         schema = super().openapi()
         found = schema.setdefault("components", {}).setdefault("schemas", {})
         if "ErrorBody" not in found:  # a fresh schema: FastAPI rebuilds it when routes change
-            from handler.openapi import components  # only /docs and /openapi.json need it
+            from handler.api.openapi import components  # only /docs and /openapi.json need it
 
             found.update(components(self.requests))
         return schema

@@ -3,7 +3,7 @@
 Request bounds come from the settings, so `request_models` builds the request classes for one set
 of limits; the routes validate with them and the published schema is generated from them, so it
 states exactly the bounds the service applies. The response classes document the answers (the
-routes build those as plain dictionaries); `handler.openapi` turns them into the schema.
+routes build those as plain dictionaries); `handler.api.openapi` turns them into the schema.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from pydantic.json_schema import SkipJsonSchema
 
 from handler.constants import MODEL_CARD_PATH
-from handler.text import LONE_SURROGATE
+from handler.inference.text import LONE_SURROGATE
 
 if TYPE_CHECKING:
     from handler.settings import Settings
@@ -124,7 +124,7 @@ def request_models(limits: Limits) -> RequestModels:
 
 class _Answer(BaseModel):
     # Only the published schema reads these classes (the routes answer with plain dictionaries):
-    # their validators are built when `handler.openapi` first asks, not at every cold start.
+    # their validators are built when `handler.api.openapi` first asks, not at every cold start.
     model_config = ConfigDict(defer_build=True)
 
 

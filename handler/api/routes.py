@@ -3,7 +3,7 @@
 The endpoints read and validate their own bodies and answer with responses they build, so a
 request costs one JSON parse, one validation and one encode. What `/docs` shows is declared here as
 plain dictionaries; the schemas they refer to are generated only when the schema is first asked
-for (`handler.openapi`).
+for (`handler.api.openapi`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, ValidationError
 
-from handler import metrics, sentences
+from handler.api import sentences
+from handler.api.schemas import Limits, ModelInfo, RequestModels
 from handler.constants import (
     BATCH_PATH,
     HEALTH_PATH,
@@ -26,8 +27,8 @@ from handler.constants import (
     label_of,
 )
 from handler.errors import InvalidInputError, InvalidJsonError, UnsupportedMediaTypeError
-from handler.predictor import Answer, Predictor
-from handler.schemas import Limits, ModelInfo, RequestModels
+from handler.inference.predictor import Answer, Predictor
+from handler.observability import metrics
 
 REF = "#/components/schemas/{model}"
 _WHY = {
@@ -189,7 +190,7 @@ def _documented(
     answer: str, body: type[BaseModel] | None = None, errors: Sequence[int] = (503,)
 ) -> dict[str, Any]:
     """Route keywords that document the request body, the answer and the errors, as references
-    into the schema's components (which `handler.openapi` fills in)."""
+    into the schema's components (which `handler.api.openapi` fills in)."""
     responses: dict[int | str, dict[str, Any]] = {
         200: {"description": "Successful Response", "content": _json(answer)},
         **{s: {"description": _WHY[s], "content": _json("ErrorBody")} for s in errors},

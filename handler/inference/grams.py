@@ -70,7 +70,7 @@ class GramIndex:
         return self._lookup(np.array(keys, np.int64))
 
     def gram_ids(self, tokens: Sequence[str], order: int) -> list[int]:
-        """Ids of every 1..order-gram of `tokens` (order <= 3), in `handler.text.ngrams` order."""
+        """Ids of every 1..order-gram of `tokens` (order <= 3), in `handler.inference.text.ngrams` order."""
         get = self._part.get
         p = np.array([get(t, 0) for t in tokens], np.int64)
         found, b = [p], self._base

@@ -17,10 +17,10 @@ import numpy as np
 import numpy.typing as npt
 
 from handler import constants
-from handler.calibration import Head
 from handler.errors import ModelLoadError, ModelUnavailableError
-from handler.runtime import ModelRuntimeError, TfliteModel
-from handler.text import Encoder, TextConfig, words
+from handler.inference.calibration import Head
+from handler.inference.runtime import ModelRuntimeError, TfliteModel
+from handler.inference.text import Encoder, TextConfig, words
 
 # Occlusion scores one variant of the text per word; the cap bounds that batch (and the latency).
 MAX_EXPLAINED_WORDS = 200
@@ -96,7 +96,7 @@ class LitePredictor:
         return self.score_words([words(t) for t in texts])
 
     def score_words(self, word_lists: Sequence[Sequence[str]]) -> list[Answer]:
-        """Answers for texts already split by `handler.text.words`."""
+        """Answers for texts already split by `handler.inference.text.words`."""
         known = [len(self._encoder.known_words(w)) for w in word_lists]
         outputs = self._run(self._encoder.encode_words(word_lists))
         probs = self._head.probabilities(outputs, known)

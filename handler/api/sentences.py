@@ -1,6 +1,6 @@
 """Per-sentence answers: each sentence scored exactly as `/v1/predict` scores it alone.
 
-A sentence is a substring cut by `handler.text.sentence_spans`, and its answer is the predictor's
+A sentence is a substring cut by `handler.inference.text.sentence_spans`, and its answer is the predictor's
 answer for that substring, so asking for it alone gives the same numbers. The whole texts and
 their sentences go to the model in one call, each distinct string once.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from handler.errors import TooManySentencesError
-from handler.predictor import Answer, Predictor
-from handler.text import sentence_spans
+from handler.inference.predictor import Answer, Predictor
+from handler.inference.text import sentence_spans
 
 Span = tuple[int, int]
 

@@ -20,8 +20,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from handler import logs
 from handler.errors import CorsRefusedError, PayloadTooLargeError, RequestError, error_body
+from handler.observability import logs
 
 
 def error_response(error: RequestError, headers: Mapping[str, str] | None = None) -> JSONResponse:

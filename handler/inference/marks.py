@@ -1,6 +1,6 @@
 """What a word means in its clause: negation scope, overridden clauses and placeholders.
 
-`mark()` turns a text's tokens (`handler.text.words`, clause punctuation included) into one
+`mark()` turns a text's tokens (`handler.inference.text.words`, clause punctuation included) into one
 feature per word, for every branch of the model:
 
 - a content word after a negation ("not", "never", "didn't", "without", "hardly"...) carries a

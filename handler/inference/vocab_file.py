@@ -2,7 +2,7 @@
 
 An uncompressed numpy archive, written offline by `convert/` and hashed in the manifest: the
 text settings as a small JSON document, the word vocabulary and the names of the n-gram index
-(`handler.grams`) as newline-joined UTF-8 (tokens never hold whitespace), the n-gram keys and
+(`handler.inference.grams`) as newline-joined UTF-8 (tokens never hold whitespace), the n-gram keys and
 ids as int64/int32 arrays read without any per-string work, and the placeholder aliases.
 No pickles: `np.load(..., allow_pickle=False)` reads plain arrays only.
 """
@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from handler.grams import GramIndex
+from handler.inference.grams import GramIndex
 
 _MAGIC = b"PK\x03\x04"  # a zip archive, as numpy writes one
 
@@ -36,7 +36,7 @@ def _items(blob: npt.NDArray[np.uint8]) -> list[str]:
 
 
 class Contents(NamedTuple):
-    """What the file holds; `handler.text.Encoder` is built from it (this module knows no Encoder,
+    """What the file holds; `handler.inference.text.Encoder` is built from it (this module knows no Encoder,
     so the text pipeline imports it and not the other way round)."""
 
     config: dict[str, Any]

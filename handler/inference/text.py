@@ -23,10 +23,10 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from handler import vocab_file
-from handler.grams import GramIndex
-from handler.marks import mark
-from handler.vocab_file import canonical_json
+from handler.inference import vocab_file
+from handler.inference.grams import GramIndex
+from handler.inference.marks import mark
+from handler.inference.vocab_file import canonical_json
 
 PAD_ID = 0
 OOV_ID = 1
@@ -197,7 +197,9 @@ class TextConfig:
     padding: Side = "pre"  # pre-padding keeps real tokens next to a recurrent layer's final state
     truncating: Side = "post"  # keep the beginning of over-long reviews
     ngram_stopwords: bool = False  # n-grams over every word (True) or over content words only
-    marks: bool = False  # negation scope, overridden clauses and placeholders (handler.marks)
+    marks: bool = (
+        False  # negation scope, overridden clauses and placeholders (handler.inference.marks)
+    )
 
 
 def fit(ids: Sequence[int], length: int, padding: Side, truncating: Side) -> list[int]:

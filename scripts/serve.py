@@ -1,4 +1,4 @@
-"""`python -m handler.local`: the API and the page (frontend/) on one local origin, with uvicorn.
+"""`python -m scripts.serve`: the API and the page (frontend/) on one local origin, with uvicorn.
 
 Not part of the Lambda image's entry point: uvicorn comes from the `local` dependency group, which
 `make serve` installs beside the image's packages in .venv-serve.
@@ -18,10 +18,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from handler import constants
-from handler.app import service_from_environment
+from handler.api.app import service_from_environment
+from handler.api.middleware import ContainErrors
 from handler.errors import StartupError
-from handler.middleware import ContainErrors
-from handler.paths import FRONTEND_DIR
+from scripts.paths import FRONTEND_DIR
 
 
 class PageFiles(StaticFiles):
@@ -59,7 +59,7 @@ def add_frontend(app: FastAPI, frontend: Path = FRONTEND_DIR) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m handler.local",
+        prog="python -m scripts.serve",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(

@@ -1,6 +1,6 @@
 """What only `/docs` and `/openapi.json` need: the schema's components, generated on first use.
 
-The routes refer to these components by name (`handler.routes`); building them at start-up would
+The routes refer to these components by name (`handler.api.routes`); building them at start-up would
 only slow every cold start down for a page that most invocations never serve.
 """
 
@@ -11,8 +11,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from handler.routes import REF
-from handler.schemas import (
+from handler.api.routes import REF
+from handler.api.schemas import (
     BatchResponse,
     ErrorBody,
     HealthResponse,
