@@ -1,0 +1,136 @@
+"""The typed manifest: an exact round trip of the shipped file, and errors that name the field."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from handler import constants
+from handler.errors import ModelLoadError
+from handler.inference import manifest as manifest_module
+from handler.inference.manifest import FileEntry, Manifest, fingerprint, word_list_fingerprints
+from handler.inference.paths import MODEL_DIR
+
+SHIPPED = MODEL_DIR / constants.MANIFEST_FILE
+
+
+def _shipped_json() -> dict:
+    return json.loads(SHIPPED.read_text())
+
+
+def test_the_shipped_manifest_round_trips_exactly(tmp_path):
+    found = Manifest.read(SHIPPED)
+    assert found.to_json() == _shipped_json()
+    assert list(found.to_json()) == list(_shipped_json())
+    found.write(tmp_path / constants.MANIFEST_FILE)
+    assert (tmp_path / constants.MANIFEST_FILE).read_bytes() == SHIPPED.read_bytes()
+
+
+def test_the_fields_are_typed():
+    found = Manifest.read(SHIPPED)
+    assert isinstance(found.files["model"], FileEntry)
+    assert found.files["vocab"].name == constants.VOCAB_FILE
+    assert found.text.seq_len == found.inputs["words"]
+    assert isinstance(found.head.weights, tuple)
+    assert isinstance(found.output_steps, tuple)
+
+
+def test_a_manifest_built_from_its_parts_equals_the_one_read():
+    found = Manifest.read(SHIPPED)
+    parts = {f.name: getattr(found, f.name) for f in dataclasses.fields(Manifest)}
+    assert Manifest(**parts) == found
+    assert Manifest.from_json(Manifest(**parts).to_json()) == found
+
+
+def test_the_shipped_manifest_records_the_codes_word_lists():
+    assert Manifest.read(SHIPPED).fingerprints == word_list_fingerprints()
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        (("model_version",), "model_version"),
+        (("files", "vocab"), "files.vocab"),
+        (("files", "model", "sha256"), "files.model.sha256"),
+        (("text", "marks"), "text.marks"),
+        (("head",), "head"),
+        (("metrics",), "metrics"),
+    ],
+)
+def test_a_missing_field_is_named(path, field):
+    data = _shipped_json()
+    parent = data
+    for key in path[:-1]:
+        parent = parent[key]
+    del parent[path[-1]]
+    with pytest.raises(ModelLoadError, match=rf"^where: field '{field}' is missing$"):
+        Manifest.from_json(data, source="where")
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "problem"),
+    [
+        (lambda m: m.update(model_version=7), "model_version", "must be a string"),
+        (lambda m: m["inputs"].update(words="400"), "inputs.words", "must be an integer"),
+        (lambda m: m["inputs"].update(words=True), "inputs.words", "must be an integer"),
+        (lambda m: m["text"].update(marks=1), "text.marks", "must be true or false"),
+        (lambda m: m["head"].update(weights=["1"]), r"head.weights\[0\]", "must be a number"),
+        (lambda m: m["head"].update(temperature=2.0), "head.temperature", "is not one"),
+        (lambda m: m["text"].update(lower=True), "text.lower", "is not one"),
+        (lambda m: m.update(output_steps=0.1), "output_steps", "must be a list"),
+        (lambda m: m.update(labels=[]), "labels", "must be a JSON object"),
+        (lambda m: m["fingerprints"].update(stopwords=None), "fingerprints.stopwords", "must be"),
+    ],
+)
+def test_a_mistyped_field_is_named(change, field, problem):
+    data = _shipped_json()
+    change(data)
+    with pytest.raises(ModelLoadError, match=rf"^where: field '{field}' {problem}"):
+        Manifest.from_json(data, source="where")
+
+
+def test_the_error_never_quotes_the_value():
+    data = _shipped_json()
+    data["model_version"] = ["SECRET-VALUE"]
+    with pytest.raises(ModelLoadError) as caught:
+        Manifest.from_json(data)
+    assert "SECRET-VALUE" not in str(caught.value)
+
+
+def test_a_manifest_that_is_not_an_object_is_refused():
+    with pytest.raises(ModelLoadError, match="must be a JSON object"):
+        Manifest.from_json([])
+
+
+def test_a_manifest_without_fingerprints_reads_and_writes_without_them():
+    data = _shipped_json()
+    del data["fingerprints"]
+    found = Manifest.from_json(data)
+    assert found.fingerprints is None
+    assert found.to_json() == data
+
+
+def test_reading_copies_the_free_form_parts():
+    data = _shipped_json()
+    found = Manifest.from_json(data)
+    data["metrics"]["split"] = "changed"
+    found.to_json()["metrics"]["split"] = "changed too"
+    assert found.metrics["split"] == _shipped_json()["metrics"]["split"]
+
+
+def test_a_fingerprint_depends_on_the_words_not_their_order():
+    assert fingerprint(["b", "a"]) == fingerprint(frozenset("ab")) != fingerprint(["a"])
+    assert fingerprint({"x": 1, "y": 2}) == fingerprint({"y": 2, "x": 1}) != fingerprint({"x": 1})
+
+
+def test_a_changed_word_list_changes_its_fingerprint_only(monkeypatch):
+    before = word_list_fingerprints()
+    monkeypatch.setattr(manifest_module.marks, "NEGATIONS", frozenset({"not"}))
+    after = word_list_fingerprints()
+    assert {k for k in before if before[k] != after[k]} == {"negations"}
+    found = Manifest.read(SHIPPED)
+    assert found.differing_word_lists(after) == ["negations"]
+    assert found.differing_word_lists(before) == []
+    assert found.differing_word_lists({**before, "new_list": "0" * 64}) == ["new_list"]
