@@ -11,9 +11,7 @@ from handler import constants
 from handler.errors import ModelLoadError
 from handler.inference import manifest as manifest_module
 from handler.inference.manifest import FileEntry, Manifest, fingerprint, word_list_fingerprints
-from handler.inference.paths import MODEL_DIR
-
-SHIPPED = MODEL_DIR / constants.MANIFEST_FILE
+from handler.inference.paths import SHIPPED_MANIFEST as SHIPPED
 
 
 def _shipped_json() -> dict:
