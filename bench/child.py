@@ -76,11 +76,12 @@ def keras_parts(job: Job) -> tuple[Any, Callable[[list[str]], Any], Callable[[],
     import convert.models  # noqa: F401  # registers the constraint the saved model refers to
     from convert.export import feed
     from handler import constants
+    from handler.inference.calibration import Head
     from handler.inference.manifest import Manifest
     from handler.inference.text import Encoder, words
 
     model, encoder = keras.models.load_model(job["keras_model"]), Encoder.load(Path(job["vocab"]))
-    head = Manifest.read(Path(job["vocab"]).parent / constants.MANIFEST_FILE).head
+    head = Manifest.read(Path(job["vocab"]).parent / constants.MANIFEST_FILE).head or Head()
 
     def fed(texts: list[str]) -> Any:
         return feed(model, encoder.encode(texts))

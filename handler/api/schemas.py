@@ -220,7 +220,7 @@ class ModelInfo(BaseModel):
                 name: {k: v for k, v in s.items() if k != "n"}
                 for name, s in metrics.get("evaluation", {}).get("sentences", {}).items()
             },
-            head=public["head"],
+            head=public.get("head", {}),
             limits=limits,
             model_card=MODEL_CARD_PATH if has_card else None,
         )

@@ -6,6 +6,10 @@ the field, wherever it is read. Besides the files' hashes it records a fingerpri
 list the features depend on (`word_list_fingerprints`): editing a list in code changes what the
 shipped model reads, so the predictor refuses a model whose lists differ from the code's.
 The evidence parts (metrics, training, versions) are free-form JSON objects, kept as written.
+
+Earlier models' manifests (`make compare` reads them from git) lack what was added since: the
+head and output steps (None), text settings (their defaults, which are what those models did)
+and the fingerprints (None: such a manifest cannot say which lists its model was trained on).
 """
 
 from __future__ import annotations
@@ -35,9 +39,10 @@ class FileEntry:
     bytes: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Manifest:
-    """Everything `manifest.json` holds; `to_json()` gives back exactly what `from_json` read."""
+    """Everything `manifest.json` holds; `to_json()` gives back exactly what `from_json` read
+    (for a manifest as `convert/` writes it now)."""
 
     model_version: str
     architecture: str
@@ -47,8 +52,8 @@ class Manifest:
     labels: Mapping[str, int]  # label -> output index
     text: TextConfig
     vocab_sizes: Mapping[str, int]
-    head: Head
-    output_steps: tuple[float, ...]  # one int8 step of each model output
+    head: Head | None = None  # None: the model's output is the probability itself
+    output_steps: tuple[float, ...] | None = None  # one int8 step of each model output
     metrics: Json
     sizes_bytes: Mapping[str, int]
     training: Json
@@ -75,7 +80,7 @@ class Manifest:
         files = f.object(f.get(obj, "files"), "files")
         for kind in ("model", "vocab"):
             f.get(files, kind, "files")
-        fingerprints = obj.get("fingerprints")
+        head, steps, fingerprints = (obj.get(k) for k in ("head", "output_steps", "fingerprints"))
         return cls(
             model_version=f.string(f.get(obj, "model_version"), "model_version"),
             architecture=f.string(f.get(obj, "architecture"), "architecture"),
@@ -83,10 +88,10 @@ class Manifest:
             files={kind: f.file(files[kind], f"files.{kind}") for kind in files},
             inputs=f.ints(f.get(obj, "inputs"), "inputs"),
             labels=f.ints(f.get(obj, "labels"), "labels"),
-            text=f.flat(TextConfig, f.get(obj, "text"), "text", complete=True),
+            text=f.flat(TextConfig, f.get(obj, "text"), "text"),
             vocab_sizes=f.ints(f.get(obj, "vocab_sizes"), "vocab_sizes"),
-            head=f.flat(Head, f.get(obj, "head"), "head", complete=False),
-            output_steps=f.numbers(f.get(obj, "output_steps"), "output_steps"),
+            head=None if head is None else f.flat(Head, head, "head"),
+            output_steps=None if steps is None else f.numbers(steps, "output_steps"),
             metrics=copy.deepcopy(dict(f.object(f.get(obj, "metrics"), "metrics"))),
             sizes_bytes=f.ints(f.get(obj, "sizes_bytes"), "sizes_bytes"),
             training=copy.deepcopy(dict(f.object(f.get(obj, "training"), "training"))),
@@ -99,12 +104,10 @@ class Manifest:
         obj: dict[str, Any] = {
             "architecture": self.architecture,
             "files": {kind: _sorted(asdict(e)) for kind, e in sorted(self.files.items())},
-            "head": _sorted(asdict(self.head)),
             "inputs": dict(self.inputs),
             "labels": dict(self.labels),
             "metrics": copy.deepcopy(dict(self.metrics)),
             "model_version": self.model_version,
-            "output_steps": list(self.output_steps),
             "quantization": self.quantization,
             "sizes_bytes": dict(self.sizes_bytes),
             "text": _sorted(asdict(self.text)),
@@ -112,6 +115,10 @@ class Manifest:
             "versions": dict(self.versions),
             "vocab_sizes": dict(self.vocab_sizes),
         }
+        if self.head is not None:
+            obj["head"] = _sorted(asdict(self.head))
+        if self.output_steps is not None:
+            obj["output_steps"] = list(self.output_steps)
         if self.fingerprints is not None:
             obj["fingerprints"] = dict(self.fingerprints)
         return dict(sorted(obj.items()))
@@ -229,9 +236,9 @@ class _Fields:
             bytes=self.integer(self.get(obj, "bytes", where), f"{where}.bytes"),
         )
 
-    def flat(self, cls: Any, value: Any, where: str, *, complete: bool) -> Any:
+    def flat(self, cls: Any, value: Any, where: str) -> Any:
         """A flat frozen dataclass (`Head`, `TextConfig`), each value typed like its default;
-        `complete`: every field must be present (else absent ones keep their defaults)."""
+        an absent field keeps its default (fields are added with the old behaviour as default)."""
         obj = self.object(value, where)
         known = {f.name: f.default for f in fields(cls)}
         for key in obj:
@@ -241,8 +248,6 @@ class _Fields:
         for name, default in known.items():
             at = f"{where}.{name}"
             if name not in obj:
-                if complete:
-                    raise self.error(at, "is missing")
                 continue
             v = obj[name]
             if isinstance(default, bool):

@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from handler import constants
 from handler.errors import ModelLoadError, ModelUnavailableError
+from handler.inference.calibration import Head
 from handler.inference.manifest import Manifest, word_list_fingerprints
 from handler.inference.runtime import ModelRuntimeError, TfliteModel
 from handler.inference.text import Encoder, words
@@ -54,7 +55,7 @@ class LitePredictor:
     def __init__(self, manifest: Manifest, encoder: Encoder, model: bytes) -> None:
         self._manifest, self._encoder, self._model = manifest, encoder, model
         self._runtime = TfliteModel(model)
-        self._head = manifest.head
+        self._head = manifest.head or Head()
         self._steps = self._runtime.output_steps
 
     @classmethod
@@ -129,14 +130,15 @@ class LitePredictor:
 
 def _read_manifest(path: Path) -> Manifest:
     manifest = Manifest.read(path)
-    if manifest.fingerprints is None:
-        raise ModelLoadError(f"{path}: the manifest records no fingerprints of its word lists")
-    differing = manifest.differing_word_lists(word_list_fingerprints())
-    if differing:
-        # The model was trained on other lists: its features would not mean what it learned.
-        raise ModelLoadError(
-            f"{path}: the code's word lists differ from the model's: {', '.join(differing)}"
-        )
+    # An earlier model's manifest records no fingerprints (`make compare` loads one): it is
+    # served as before. One that records them must match, or its features would not mean what
+    # the model learned.
+    if manifest.fingerprints is not None:
+        differing = manifest.differing_word_lists(word_list_fingerprints())
+        if differing:
+            raise ModelLoadError(
+                f"{path}: the code's word lists differ from the model's: {', '.join(differing)}"
+            )
     return manifest
 
 

@@ -52,9 +52,9 @@ def test_the_shipped_manifest_records_the_codes_word_lists():
         (("model_version",), "model_version"),
         (("files", "vocab"), "files.vocab"),
         (("files", "model", "sha256"), "files.model.sha256"),
-        (("text", "marks"), "text.marks"),
-        (("head",), "head"),
+        (("inputs",), "inputs"),
         (("metrics",), "metrics"),
+        (("versions",), "versions"),
     ],
 )
 def test_a_missing_field_is_named(path, field):
@@ -108,6 +108,27 @@ def test_a_manifest_without_fingerprints_reads_and_writes_without_them():
     found = Manifest.from_json(data)
     assert found.fingerprints is None
     assert found.to_json() == data
+
+
+def test_an_earlier_models_manifest_reads_with_the_defaults_of_what_it_lacks():
+    # As the first shipped models wrote it (92a53c4): no head, steps, marks or fingerprints.
+    data = _shipped_json()
+    for key in ("head", "output_steps", "fingerprints"):
+        del data[key]
+    for key in ("marks", "ngram_stopwords"):
+        del data["text"][key]
+    found = Manifest.from_json(data)
+    assert (found.head, found.output_steps, found.fingerprints) == (None, None, None)
+    assert found.text.marks is False
+    assert found.text.ngram_stopwords is False
+    assert "head" not in found.to_json()
+    assert "output_steps" not in found.to_json()
+
+
+def test_the_manifest_is_built_from_keywords_only():
+    parts = {f.name: getattr(Manifest.read(SHIPPED), f.name) for f in dataclasses.fields(Manifest)}
+    with pytest.raises(TypeError):
+        Manifest(*parts.values())
 
 
 def test_reading_copies_the_free_form_parts():
