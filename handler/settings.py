@@ -47,6 +47,12 @@ class Settings(BaseModel):
     max_text_chars: int = Field(
         default=10_000, ge=1, le=200_000, validation_alias=constants.ENV_MAX_TEXT_CHARS
     )
+    # A bulk line has no caller waiting on it, so the API's latency bound does not apply: this
+    # one only bounds a record's memory (12 bytes a character at worst, see handler.bulk.scoring).
+    # The model reads the same beginning of a text either way (docs/api-contract.md, Bulk jobs).
+    bulk_max_text_chars: int = Field(
+        default=100_000, ge=1, le=1_000_000, validation_alias=constants.ENV_BULK_MAX_TEXT_CHARS
+    )
     max_batch_items: int = Field(
         default=64, ge=1, le=1_000, validation_alias=constants.ENV_MAX_BATCH_ITEMS
     )

@@ -31,6 +31,7 @@ from urllib.parse import unquote_plus
 
 import boto3
 
+from handler.bulk.heads import HEAD_BYTES
 from handler.bulk.names import ENV_BUCKET, IN_PREFIX, OUT_PREFIX
 from handler.bulk.records import format_of, header, lines_of, scan
 from handler.bulk.scoring import Answerer, Entry, Tally, limits_of, summary, tally
@@ -162,8 +163,10 @@ def _entries(
             for r in run:
                 yield Entry(r["i"], r["n"], body[r["s"] - start : r["e"] - start])
             run = []
-        if item is not None:  # too long: answered with an error, never read
-            yield Entry(item["i"], item["n"], None)
+        if item is not None:  # too long: answered with an error; only its head is read, for its id
+            end = min(item["e"], item["s"] + HEAD_BYTES) - 1
+            head = _s3().get_object(Bucket=bucket, Key=key, Range=f"bytes={item['s']}-{end}")
+            yield Entry(item["i"], item["n"], None, head["Body"].read())
 
 
 def summarize(bucket: str, job: str, started: str) -> dict[str, Any]:

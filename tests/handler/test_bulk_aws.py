@@ -19,7 +19,7 @@ from moto import mock_aws
 
 from handler.bulk import aws, local
 from handler.bulk.names import ENV_BUCKET
-from tests.handler.bulk_files import csv_file, jsonl
+from tests.handler.bulk_files import OVER_SIZE, csv_file, jsonl, long_csv, long_reviews
 from tests.handler.conftest import EVENTS
 
 BUCKET = "bulk-bucket"
@@ -80,8 +80,8 @@ def _local(tmp_path: Path, name: str, data: bytes) -> bytes:
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        # A line too long to hold any valid text is refused without being read.
-        ("reviews.jsonl", jsonl(150)[0] + b'{"id": "huge", "text": "' + b"x" * 130_000 + b'"}\n'),
+        # A line too long to hold any valid text is refused without being read (but its head).
+        ("reviews.jsonl", jsonl(150)[0] + b'{"id": "huge", "text": "' + b"x" * OVER_SIZE + b'"}\n'),
         ("reviews.csv", csv_file(100)),
     ],
 )
@@ -175,3 +175,27 @@ def test_no_event_or_result_carries_review_text(s3: Any) -> None:
     results = [aws.handler(event, None) for event in _batches(s3, plan)]
     for payload in (plan, *results, *_batches(s3, plan)):
         assert secret not in json.dumps(payload)
+
+
+def _summarize(job: str) -> dict[str, Any]:
+    return aws.handler(
+        {"action": "summarize", "job": job, "started": datetime.now(UTC).isoformat()}, None
+    )
+
+
+@pytest.mark.parametrize(("name", "make"), [("long.jsonl", long_reviews), ("long.csv", long_csv)])
+def test_long_reviews_and_over_size_lines_get_the_local_clis_answers(
+    s3: Any, tmp_path: Path, name: str, make
+) -> None:
+    data, expected = make()
+    plan = _plan(s3, f"in/{name}", data)
+    for event in _batches(s3, plan):
+        aws.handler(event, None)
+    answers = _answers(s3, plan["job"])
+    assert answers == _local(tmp_path, name, data)
+    ids = [str(json.loads(line)["id"]) for line in answers.splitlines()]
+    assert ids == list(expected)
+    codes = [code for code in expected.values() if code != "label"]
+    summary = _summarize(plan["job"])
+    assert summary["errors"] == {code: codes.count(code) for code in sorted(set(codes))}
+    assert sum(summary["labels"].values()) == len(expected) - len(codes)
