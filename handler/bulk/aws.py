@@ -30,6 +30,7 @@ from typing import Any, Final
 from urllib.parse import unquote_plus
 
 import boto3
+from botocore.config import Config
 
 from handler.bulk.heads import HEAD_BYTES
 from handler.bulk.names import ENV_BUCKET, IN_PREFIX, OUT_PREFIX
@@ -41,6 +42,16 @@ from handler.settings import load_settings
 READ_CHUNK: Final = 8 * 1024 * 1024
 # A CSV header travels in every batch's input, whose whole payload Step Functions caps at 256 KiB.
 MAX_HEADER_BYTES: Final = 8 * 1024
+# S3's throttling (503 SlowDown), its 500s and timeouts are retried here, call by call, by
+# botocore's standard mode: 5 attempts with jittered exponential backoff (at most 1+2+4+8 s of
+# sleep), and a retry quota per container that stops retrying while S3 keeps failing. A call
+# then gives up within about 2 minutes (5 x (5 s connect + 20 s read) + 15 s), well inside the
+# function's 15 minutes for the three or so calls of a batch. Past that the call raises, the
+# batch fails as a whole and the state machine's Retry runs it again (infra/bulk.py); it rewrites
+# the same part, so no loop of our own is added to multiply the attempts.
+S3_CONFIG: Final = Config(
+    retries={"mode": "standard", "total_max_attempts": 5}, connect_timeout=5, read_timeout=20
+)
 
 
 class PlanError(ValueError):
@@ -49,7 +60,7 @@ class PlanError(ValueError):
 
 @cache
 def _s3() -> Any:
-    return boto3.client("s3")
+    return boto3.client("s3", config=S3_CONFIG)
 
 
 @cache
