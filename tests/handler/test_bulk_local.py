@@ -18,6 +18,7 @@ from handler.bulk import local
 from handler.bulk.__main__ import EXIT_INTERRUPTED, main
 from handler.bulk.scoring import limits_of, max_record_bytes
 from handler.constants import ENV_BULK_MAX_TEXT_CHARS
+from handler.errors import SettingsError
 from handler.settings import Settings, load_settings
 from scripts.paths import REPO_ROOT
 from tests.handler.bulk_files import (
@@ -215,3 +216,7 @@ def test_the_bulk_text_limit_is_its_own_setting(monkeypatch: pytest.MonkeyPatch)
     raised = limits_of(load_settings())
     assert raised.max_text_chars == 200_000
     assert max_record_bytes(raised) > OVER_SIZE  # the byte limit grows with it
+    # Past this, a batch of texts at the limit could outlast the job function's 15 minutes.
+    monkeypatch.setenv(ENV_BULK_MAX_TEXT_CHARS, "200001")
+    with pytest.raises(SettingsError, match=ENV_BULK_MAX_TEXT_CHARS):
+        load_settings()
