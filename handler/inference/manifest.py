@@ -3,9 +3,14 @@
 `convert/` writes it beside the model; the service, infra, the benchmark and `convert/` itself
 read it through `Manifest.read`, so a missing or mistyped field is one `ModelLoadError` naming
 the field, wherever it is read. Besides the files' hashes it records a fingerprint of every word
-list the features depend on (`word_list_fingerprints`): editing a list in code changes what the
-shipped model reads, so the predictor refuses a model whose lists differ from the code's.
-The evidence parts (metrics, training, versions) are free-form JSON objects, kept as written.
+list the features depend on (`handler.inference.word_lists`): editing a list in code changes
+what the shipped model reads, so the predictor refuses a model whose lists differ from the
+code's. The evidence parts (metrics, training, versions) are free-form JSON objects, kept as
+written.
+
+Standard library only: infra reads the model version here, and `cdk synth` must not load numpy
+(tests/test_imports.py). So the head and the text settings are mirrors of `Head` and
+`TextConfig` (the same fields and defaults, which a test holds them to), not those classes.
 
 Earlier models' manifests (`make compare` reads them from git) lack what was added since: the
 head and output steps (None), text settings (their defaults, which are what those models did)
@@ -15,19 +20,16 @@ and the fingerprints (None: such a manifest cannot say which lists its model was
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from handler.errors import ModelLoadError
-from handler.inference import marks, text
-from handler.inference.calibration import Head
-from handler.inference.text import TextConfig
 
 Json = Mapping[str, Any]
+SIDES = ("pre", "post")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,30 @@ class FileEntry:
     name: str
     sha256: str
     bytes: int
+
+
+@dataclass(frozen=True)
+class HeadParams:
+    """The head's weights (`handler.inference.calibration.Head`: same fields, same defaults)."""
+
+    weights: tuple[float, ...] = (1.0,)
+    bias: float = 0.0
+    short_weights: tuple[float, ...] = (1.0,)
+    short_bias: float = 0.0
+    short_words: int = 0
+
+
+@dataclass(frozen=True)
+class TextSettings:
+    """How text becomes inputs (`handler.inference.text.TextConfig`: same fields, defaults)."""
+
+    seq_len: int = 400
+    ngram_len: int = 0
+    ngram_order: int = 3
+    padding: Literal["pre", "post"] = "pre"
+    truncating: Literal["pre", "post"] = "post"
+    ngram_stopwords: bool = False
+    marks: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,9 +76,9 @@ class Manifest:
     files: Mapping[str, FileEntry]  # "model" and "vocab"
     inputs: Mapping[str, int]  # input name -> length in ids
     labels: Mapping[str, int]  # label -> output index
-    text: TextConfig
+    text: TextSettings
     vocab_sizes: Mapping[str, int]
-    head: Head | None = None  # None: the model's output is the probability itself
+    head: HeadParams | None = None  # None: the model's output is the probability itself
     output_steps: tuple[float, ...] | None = None  # one int8 step of each model output
     metrics: Json
     sizes_bytes: Mapping[str, int]
@@ -88,9 +114,9 @@ class Manifest:
             files={kind: f.file(files[kind], f"files.{kind}") for kind in files},
             inputs=f.ints(f.get(obj, "inputs"), "inputs"),
             labels=f.ints(f.get(obj, "labels"), "labels"),
-            text=f.flat(TextConfig, f.get(obj, "text"), "text"),
+            text=f.flat(TextSettings, f.get(obj, "text"), "text"),
             vocab_sizes=f.ints(f.get(obj, "vocab_sizes"), "vocab_sizes"),
-            head=None if head is None else f.flat(Head, head, "head"),
+            head=None if head is None else f.flat(HeadParams, head, "head"),
             output_steps=None if steps is None else f.numbers(steps, "output_steps"),
             metrics=copy.deepcopy(dict(f.object(f.get(obj, "metrics"), "metrics"))),
             sizes_bytes=f.ints(f.get(obj, "sizes_bytes"), "sizes_bytes"),
@@ -135,46 +161,6 @@ class Manifest:
         """Names of the word lists whose fingerprint here is not `current`'s (or is missing)."""
         recorded = self.fingerprints or {}
         return sorted(k for k in {*recorded, *current} if recorded.get(k) != current.get(k))
-
-
-def fingerprint(words: Any) -> str:
-    """sha256 of a word list (a set, sorted) or table (keys sorted) as canonical JSON."""
-    value = dict(words) if isinstance(words, Mapping) else sorted(words)
-    canonical = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def word_lists() -> dict[str, Any]:
-    """Every word list the features depend on, as the code holds it now.
-
-    The names and places that become `_name_` are not here: they ship in the vocabulary file,
-    whose sha256 the manifest already pins.
-    """
-    return {
-        "stopwords": text.STOPWORDS,
-        "punctuation": text.PUNCTUATION,
-        "negations": marks.NEGATIONS,
-        "contrasts": marks.CONTRASTS,
-        "concessions": marks.CONCESSIONS,
-        "clause_end": marks.CLAUSE_END,
-        "sentence_end": marks.SENTENCE_END,
-        "identity_words": marks.IDENTITY_WORDS,
-        "pronouns": marks.PRONOUNS,
-        "rating_scales": marks._RATING_SCALES,
-        "placeholders": {
-            "identity": marks.IDENTITY,
-            "pronoun": marks.PRONOUN,
-            "number": marks.NUMBER,
-            "name": marks.NAME,
-            "negated": marks.NOT,
-            "overridden": marks.OVERRIDDEN,
-        },
-    }
-
-
-def word_list_fingerprints() -> dict[str, str]:
-    """The code's current fingerprint of each word list, by name: what a manifest records."""
-    return {name: fingerprint(words) for name, words in sorted(word_lists().items())}
 
 
 def _sorted(obj: dict[str, Any]) -> dict[str, Any]:
@@ -237,8 +223,8 @@ class _Fields:
         )
 
     def flat(self, cls: Any, value: Any, where: str) -> Any:
-        """A flat frozen dataclass (`Head`, `TextConfig`), each value typed like its default;
-        an absent field keeps its default (fields are added with the old behaviour as default)."""
+        """A flat frozen dataclass (`HeadParams`, `TextSettings`), each value typed like its
+        default; an absent field keeps its default (fields come with the old behaviour as it)."""
         obj = self.object(value, where)
         known = {f.name: f.default for f in fields(cls)}
         for key in obj:
@@ -260,6 +246,10 @@ class _Fields:
                 found[name] = self.number(v, at)
             elif isinstance(default, tuple):
                 found[name] = self.numbers(v, at)
+            elif name in ("padding", "truncating"):
+                if v not in SIDES:
+                    raise self.error(at, "must be 'pre' or 'post'")
+                found[name] = v
             else:
                 found[name] = self.string(v, at)
         return cls(**found)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -18,9 +19,10 @@ import numpy.typing as npt
 from handler import constants
 from handler.errors import ModelLoadError, ModelUnavailableError
 from handler.inference.calibration import Head
-from handler.inference.manifest import Manifest, word_list_fingerprints
+from handler.inference.manifest import Manifest
 from handler.inference.runtime import ModelRuntimeError, TfliteModel
-from handler.inference.text import Encoder, words
+from handler.inference.text import Encoder, TextConfig, words
+from handler.inference.word_lists import word_list_fingerprints
 
 # Occlusion scores one variant of the text per word; the cap bounds that batch (and the latency).
 MAX_EXPLAINED_WORDS = 200
@@ -55,7 +57,7 @@ class LitePredictor:
     def __init__(self, manifest: Manifest, encoder: Encoder, model: bytes) -> None:
         self._manifest, self._encoder, self._model = manifest, encoder, model
         self._runtime = TfliteModel(model)
-        self._head = manifest.head or Head()
+        self._head = Head(**asdict(manifest.head)) if manifest.head else Head()
         self._steps = self._runtime.output_steps
 
     @classmethod
@@ -165,7 +167,7 @@ def _encoder(model_dir: Path, manifest: Manifest, vocab: bytes) -> Encoder:
         raise ModelLoadError(f"{path}: not a vocabulary this service can read ({exc})") from None
     lengths = {"words": encoder.config.seq_len, "ngrams": encoder.config.ngram_len}
     sizes = {"words": len(encoder.words), "ngrams": len(encoder.grams or ())}
-    if encoder.config != manifest.text:
+    if encoder.config != TextConfig(**asdict(manifest.text)):
         raise ModelLoadError(f"{path}: its text settings differ from the manifest's")
     if {name: lengths[name] for name in encoder.input_names} != dict(manifest.inputs):
         raise ModelLoadError(f"{path}: its inputs differ from the manifest's")

@@ -9,6 +9,7 @@ re-run on a seeded sample to show they are still that model's outputs.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -135,7 +136,8 @@ def test_set() -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
 
 
 def _calibrated(logits: np.ndarray, known: np.ndarray) -> np.ndarray:
-    head = Manifest.read(SHIPPED_MANIFEST).head or Head()
+    params = Manifest.read(SHIPPED_MANIFEST).head
+    head = Head(**dataclasses.asdict(params)) if params else Head()
     return head.probabilities(logits, known)
 
 

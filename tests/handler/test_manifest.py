@@ -9,9 +9,11 @@ import pytest
 
 from handler import constants
 from handler.errors import ModelLoadError
-from handler.inference import manifest as manifest_module
-from handler.inference.manifest import FileEntry, Manifest, fingerprint, word_list_fingerprints
+from handler.inference.calibration import Head
+from handler.inference.manifest import FileEntry, HeadParams, Manifest, TextSettings
 from handler.inference.paths import SHIPPED_MANIFEST as SHIPPED
+from handler.inference.text import TextConfig
+from handler.inference.word_lists import word_list_fingerprints
 
 
 def _shipped_json() -> dict:
@@ -24,6 +26,14 @@ def test_the_shipped_manifest_round_trips_exactly(tmp_path):
     assert list(found.to_json()) == list(_shipped_json())
     found.write(tmp_path / constants.MANIFEST_FILE)
     assert (tmp_path / constants.MANIFEST_FILE).read_bytes() == SHIPPED.read_bytes()
+
+
+@pytest.mark.parametrize(("mirror", "runtime"), [(HeadParams, Head), (TextSettings, TextConfig)])
+def test_the_mirrors_have_the_runtime_classes_fields_and_defaults(mirror, runtime):
+    def described(cls):
+        return [(f.name, f.default) for f in dataclasses.fields(cls)]
+
+    assert described(mirror) == described(runtime)
 
 
 def test_the_fields_are_typed():
@@ -77,6 +87,7 @@ def test_a_missing_field_is_named(path, field):
         (lambda m: m["head"].update(weights=["1"]), r"head.weights\[0\]", "must be a number"),
         (lambda m: m["head"].update(temperature=2.0), "head.temperature", "is not one"),
         (lambda m: m["text"].update(lower=True), "text.lower", "is not one"),
+        (lambda m: m["text"].update(padding="both"), "text.padding", "must be 'pre' or 'post'"),
         (lambda m: m.update(output_steps=0.1), "output_steps", "must be a list"),
         (lambda m: m.update(labels=[]), "labels", "must be a JSON object"),
         (lambda m: m["fingerprints"].update(stopwords=None), "fingerprints.stopwords", "must be"),
@@ -139,17 +150,10 @@ def test_reading_copies_the_free_form_parts():
     assert found.metrics["split"] == _shipped_json()["metrics"]["split"]
 
 
-def test_a_fingerprint_depends_on_the_words_not_their_order():
-    assert fingerprint(["b", "a"]) == fingerprint(frozenset("ab")) != fingerprint(["a"])
-    assert fingerprint({"x": 1, "y": 2}) == fingerprint({"y": 2, "x": 1}) != fingerprint({"x": 1})
-
-
-def test_a_changed_word_list_changes_its_fingerprint_only(monkeypatch):
-    before = word_list_fingerprints()
-    monkeypatch.setattr(manifest_module.marks, "NEGATIONS", frozenset({"not"}))
-    after = word_list_fingerprints()
-    assert {k for k in before if before[k] != after[k]} == {"negations"}
+def test_differing_word_lists_names_each_list_changed_added_or_dropped():
     found = Manifest.read(SHIPPED)
-    assert found.differing_word_lists(after) == ["negations"]
-    assert found.differing_word_lists(before) == []
-    assert found.differing_word_lists({**before, "new_list": "0" * 64}) == ["new_list"]
+    current = word_list_fingerprints()
+    assert found.differing_word_lists(current) == []
+    changed = {**current, "negations": "0" * 64, "new_list": "1" * 64}
+    del changed["pronouns"]
+    assert found.differing_word_lists(changed) == ["negations", "new_list", "pronouns"]

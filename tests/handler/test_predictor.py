@@ -16,7 +16,7 @@ from handler.inference import marks
 from handler.inference import predictor as predictor_module
 from handler.inference import text as text_module
 from handler.inference.calibration import Head
-from handler.inference.manifest import Manifest
+from handler.inference.manifest import HeadParams, Manifest
 from handler.inference.marks import CONCESSIONS, CONTRASTS, NEGATIONS
 from handler.inference.paths import SHIPPED_MANIFEST
 from handler.inference.predictor import MAX_EXPLAINED_WORDS, Answer, LitePredictor
@@ -243,7 +243,8 @@ def linear(monkeypatch) -> LitePredictor:
     monkeypatch.setattr(LinearRuntime, "calls", 0)
     monkeypatch.setattr(predictor_module, "TfliteModel", LinearRuntime)
     shipped = Manifest.read(SHIPPED_MANIFEST)
-    manifest = dataclasses.replace(shipped, model_version="linear-1", head=Head(**HEAD))
+    head = HeadParams(**{k: tuple(v) if isinstance(v, list) else v for k, v in HEAD.items()})
+    manifest = dataclasses.replace(shipped, model_version="linear-1", head=head)
     return LitePredictor(manifest, encoder, b"")
 
 
