@@ -29,7 +29,7 @@ from typing import Any, Literal
 from handler.errors import ModelLoadError
 
 Json = Mapping[str, Any]
-SIDES = ("pre", "post")
+_SIDES = ("pre", "post")
 
 
 @dataclass(frozen=True)
@@ -227,15 +227,12 @@ class _Fields:
         default; an absent field keeps its default (fields come with the old behaviour as it)."""
         obj = self.object(value, where)
         known = {f.name: f.default for f in fields(cls)}
-        for key in obj:
-            if key not in known:
-                raise self.error(f"{where}.{key}", "is not one this service reads")
         found: dict[str, Any] = {}
-        for name, default in known.items():
+        for name, v in obj.items():
             at = f"{where}.{name}"
-            if name not in obj:
-                continue
-            v = obj[name]
+            if name not in known:
+                raise self.error(at, "is not one this service reads")
+            default = known[name]
             if isinstance(default, bool):
                 if not isinstance(v, bool):
                     raise self.error(at, "must be true or false")
@@ -247,7 +244,7 @@ class _Fields:
             elif isinstance(default, tuple):
                 found[name] = self.numbers(v, at)
             elif name in ("padding", "truncating"):
-                if v not in SIDES:
+                if v not in _SIDES:
                     raise self.error(at, "must be 'pre' or 'post'")
                 found[name] = v
             else:
