@@ -3,7 +3,6 @@ reports/behaviour.{json,md} record."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 import pytest
@@ -12,6 +11,7 @@ from convert.behaviour import handwritten as hw
 from convert.behaviour import report
 from convert.behaviour.run import lite_scorer
 from convert.paths import REPORTS_DIR
+from handler.inference.manifest import Manifest
 from handler.inference.paths import MODEL_DIR, SHIPPED_MANIFEST
 
 MIN_ROWS, MIN_LABEL_SHARE, MIN_PER_FORM = 150, 0.4, 10
@@ -89,7 +89,7 @@ def test_the_shares_on_a_fake_model(opinions) -> None:
 
 def test_the_shipped_model_scores_what_the_report_records(opinions) -> None:
     recorded = report.read()["handwritten"]
-    version = json.loads(SHIPPED_MANIFEST.read_text())["model_version"]
+    version = Manifest.read(SHIPPED_MANIFEST).model_version
     if recorded["fingerprint"] != hw.fingerprint() or recorded["model"]["model_version"] != version:
         pytest.fail("reports/behaviour.json measured another file or model: rerun `make behaviour`")
     scorer, _ = lite_scorer(MODEL_DIR)

@@ -9,7 +9,7 @@ re-run on a seeded sample to show they are still that model's outputs.
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import os
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from convert.metrics import Scores, agreement
 from convert.paths import FLOAT_MODEL, KERAS_MODEL
 from handler import constants
 from handler.inference.calibration import Head
+from handler.inference.manifest import Manifest
 from handler.inference.paths import MODEL_DIR, SHIPPED_MANIFEST
 from handler.inference.text import Encoder, words
 
@@ -96,7 +97,7 @@ def test_manifest_records_what_the_files_are(tiny_build: tuple[Path, Path, dict]
     import hashlib
 
     model_dir, _, manifest = tiny_build
-    on_disk = json.loads((model_dir / constants.MANIFEST_FILE).read_text())
+    on_disk = Manifest.read(model_dir / constants.MANIFEST_FILE).to_json()
     assert on_disk == manifest
     for entry in manifest["files"].values():
         data = (model_dir / entry["name"]).read_bytes()
@@ -135,14 +136,16 @@ def test_set() -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
 
 
 def _calibrated(logits: np.ndarray, known: np.ndarray) -> np.ndarray:
-    return Head.of(json.loads(SHIPPED_MANIFEST.read_text())).probabilities(logits, known)
+    params = Manifest.read(SHIPPED_MANIFEST).head
+    head = Head(**dataclasses.asdict(params)) if params else Head()
+    return head.probabilities(logits, known)
 
 
 @pytest.mark.dataset
 def test_shipped_model_matches_keras_on_the_full_test_set(test_set) -> None:
     x, labels, known = test_set
-    manifest = json.loads(SHIPPED_MANIFEST.read_text())
-    if manifest["architecture"].startswith("tiny"):
+    manifest = Manifest.read(SHIPPED_MANIFEST)
+    if manifest.architecture.startswith("tiny"):
         pytest.fail("handler/model holds the tiny fixture model, not the trained one")
     # Keras's side is the stored evidence; the next test shows it is still this model's output.
     keras_p = read_keras_test_probs(KERAS_TEST_PROBS)
@@ -152,9 +155,9 @@ def test_shipped_model_matches_keras_on_the_full_test_set(test_set) -> None:
     # Fine-grained answers (the int8 outputs are added and calibrated in float), no 0.5 ties.
     assert len(np.unique(int8_p)) >= 1000
     assert not np.any(int8_p == 0.5)
-    assert len(np.unique(int8_p)) == manifest["metrics"]["distinct_probabilities"]
+    assert len(np.unique(int8_p)) == manifest.metrics["distinct_probabilities"]
     # The manifest's figures are the ones these files produce, not typed-in numbers.
-    recorded = manifest["metrics"]["scores"]
+    recorded = manifest.metrics["scores"]
     assert Scores.of(int8_p, labels).accuracy == pytest.approx(
         recorded["int8"]["accuracy"], abs=1e-9
     )
