@@ -2,13 +2,14 @@
 
 Request bounds come from the settings, so `request_models` builds the request classes for one set
 of limits; the routes validate with them and the published schema is generated from them, so it
-states exactly the bounds the service applies. The response classes document the answers (the
-routes build those as plain dictionaries); `handler.api.openapi` turns them into the schema.
+states exactly the bounds the service applies. The response classes document the answers (which
+`handler.answers` builds as typed dictionaries, field for field the same); `handler.api.openapi`
+turns them into the schema. `describe` words a refused request without quoting it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
@@ -30,6 +31,14 @@ WHITESPACE = (
 )
 # A text is not blank when this finds a character in it (re.search): the schema's `pattern`.
 NOT_BLANK = f"[^{WHITESPACE}]"
+
+
+# Names the request's fields may use in error messages; anything else could be the client's text.
+_FIELDS = frozenset({"text", "texts", "explain", "sentences"})
+_MESSAGES = {
+    "string_pattern_mismatch": "must contain a non-whitespace character",
+    "extra_forbidden": "unknown field",
+}
 
 
 class Limits(BaseModel):
@@ -122,8 +131,17 @@ def request_models(limits: Limits) -> RequestModels:
     return RequestModels(predict, batch)
 
 
+def describe(errors: Sequence[Any]) -> str:
+    """`field: problem` for the first error, built from field names and pydantic's wording only."""
+    first = errors[0]
+    where = ".".join(str(part) for part in first["loc"] if isinstance(part, int) or part in _FIELDS)
+    message = _MESSAGES.get(first["type"], first["msg"])
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where or 'body'}: {message}{more}"[:300]
+
+
 class _Answer(BaseModel):
-    # Only the published schema reads these classes (the routes answer with plain dictionaries):
+    # Only the published schema reads these classes (answers are typed dictionaries):
     # their validators are built when `handler.api.openapi` first asks, not at every cold start.
     model_config = ConfigDict(defer_build=True)
 
