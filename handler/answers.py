@@ -16,6 +16,7 @@ from typing import Generic, NamedTuple, NotRequired, TypedDict, TypeVar
 
 from handler.constants import label_of
 from handler.errors import TooManySentencesError
+from handler.inference.offsets import occurrences
 from handler.inference.predictor import Answer, Predictor
 from handler.inference.text import sentence_spans
 
@@ -38,9 +39,15 @@ class Prediction(TypedDict):
     sentences: NotRequired[list[Sentence]]  # only when asked for
 
 
+class Occurrence(TypedDict):
+    start: int
+    end: int
+
+
 class WordWeight(TypedDict):
     word: str
     weight: float
+    occurrences: list[Occurrence]
 
 
 class PredictAnswer(TypedDict):
@@ -149,6 +156,18 @@ def text_predictions(
     return Built(found, whole)
 
 
+def _explanation(text: str, weights: Sequence[tuple[str, float]]) -> list[WordWeight]:
+    where = occurrences(text)
+    return [
+        {
+            "word": word,
+            "weight": round(weight, 6),
+            "occurrences": [{"start": s, "end": e} for s, e in where.get(word, ())],
+        }
+        for word, weight in weights
+    ]
+
+
 def predict_answer(
     predictor: Predictor, text: str, explain: bool, spans: Sequence[Span] | None
 ) -> Built[PredictAnswer]:
@@ -159,7 +178,7 @@ def predict_answer(
         # Occlusion is a model call of its own; the sentences take one more (the rows, not the
         # calls, are what costs).
         answer, weights = predictor.explain(text)
-        explanation = [{"word": w, "weight": round(v, 6)} for w, v in weights]
+        explanation = _explanation(text, weights)
         answered = [answer]
     found = text_predictions(predictor, [text], None if spans is None else [spans], answered)
     (first,) = found.body

@@ -175,10 +175,21 @@ class TextPrediction(Prediction):
     )
 
 
+class Occurrence(_Answer):
+    """Where one copy of an explained word is in the text."""
+
+    start: int = Field(ge=0, description="offset of its first character, in code points")
+    end: int = Field(ge=1, description="offset just past its last character, in code points")
+
+
 class WordWeight(_Answer):
     word: str = Field(description="the word as normalised by the shared text pipeline")
     weight: float = Field(
         description="log-odds of positive with the word minus without it (0 below the model's resolution)"
+    )
+    occurrences: list[Occurrence] = Field(
+        description="every copy of the word in the text as sent, in order: the characters it was "
+        "read from (a ligature or a fullwidth word keeps its length in the text, not the word's)"
     )
 
 

@@ -47,10 +47,10 @@ STOPWORDS: frozenset[str] = frozenset(
     """.split()
 )
 
-_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # Letters/digits with inner apostrophes, so "didn't" stays one (negating) token; and the
 # punctuation that ends a clause (or writes a rating, "7/10"), which scopes negations.
-_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[.,;:!?()/]")
+TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[.,;:!?()/]")
 PUNCTUATION: frozenset[str] = frozenset(".,;:!?()/")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -58,21 +58,25 @@ LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 def normalise(text: str) -> str:
     """Strip HTML line breaks and lone surrogates, NFKC-normalise, lowercase, unify apostrophes."""
-    text = LONE_SURROGATE.sub(" ", text)
-    # NFKC again after lower(): lowering can produce sequences that NFKC composes differently.
-    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).lower())
-    text = text.translate(_APOSTROPHES)
+    text = fold(LONE_SURROGATE.sub(" ", text))
     # Breaks go after NFKC (which turns a fullwidth "\uff1cbr\uff1e" into one), and until none is
     # left (removing the inner break of "<br<br>>" makes one): normalising twice changes nothing.
     found = 1
     while found:
-        text, found = _LINE_BREAK.subn(" ", text)
+        text, found = LINE_BREAK.subn(" ", text)
     return text
+
+
+def fold(text: str) -> str:
+    """NFKC-normalise, lowercase and unify apostrophes: `normalise` short of its line breaks."""
+    # NFKC again after lower(): lowering can produce sequences that NFKC composes differently.
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).lower())
+    return text.translate(_APOSTROPHES)
 
 
 def words(text: str) -> list[str]:
     """Normalise and split into tokens: words, stopwords included, and clause punctuation."""
-    return _TOKEN.findall(normalise(text))
+    return TOKEN.findall(normalise(text))
 
 
 def plain(tokens: Iterable[str]) -> list[str]:
@@ -111,7 +115,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     safe = LONE_SURROGATE.sub("\ufffd", text)
     spans: list[tuple[int, int]] = []
     paragraph = 0
-    for brk in [*_LINE_BREAK.finditer(safe), None]:
+    for brk in [*LINE_BREAK.finditer(safe), None]:
         stop = brk.start() if brk else len(safe)
         at = paragraph
         for piece in sentencex.segment("en", safe[paragraph:stop]):

@@ -17,6 +17,7 @@ RECORDS = [
     (answers.Prediction, schemas.TextPrediction),
     (answers.Sentence, schemas.Sentence),
     (answers.WordWeight, schemas.WordWeight),
+    (answers.Occurrence, schemas.Occurrence),
     (answers.PredictAnswer, schemas.PredictResponse),
     (answers.BatchAnswer, schemas.BatchResponse),
     (answers.HealthAnswer, schemas.HealthResponse),
