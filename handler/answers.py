@@ -16,7 +16,6 @@ from typing import Generic, NamedTuple, NotRequired, TypedDict, TypeVar
 
 from handler.constants import label_of
 from handler.errors import TooManySentencesError
-from handler.inference.offsets import occurrences
 from handler.inference.predictor import Answer, Predictor
 from handler.inference.text import sentence_spans
 
@@ -157,6 +156,9 @@ def text_predictions(
 
 
 def _explanation(text: str, weights: Sequence[tuple[str, float]]) -> list[WordWeight]:
+    # Imported here: only explanations need it, not every cold start's first answer.
+    from handler.inference.offsets import occurrences
+
     where = occurrences(text)
     return [
         {

@@ -9,18 +9,18 @@ import pytest
 from pydantic import BaseModel
 
 from handler import answers
-from handler.api import schemas
+from handler.api import responses
 from handler.errors import TooManySentencesError
 from handler.inference.predictor import Answer
 
 RECORDS = [
-    (answers.Prediction, schemas.TextPrediction),
-    (answers.Sentence, schemas.Sentence),
-    (answers.WordWeight, schemas.WordWeight),
-    (answers.Occurrence, schemas.Occurrence),
-    (answers.PredictAnswer, schemas.PredictResponse),
-    (answers.BatchAnswer, schemas.BatchResponse),
-    (answers.HealthAnswer, schemas.HealthResponse),
+    (answers.Prediction, responses.TextPrediction),
+    (answers.Sentence, responses.Sentence),
+    (answers.WordWeight, responses.WordWeight),
+    (answers.Occurrence, responses.Occurrence),
+    (answers.PredictAnswer, responses.PredictResponse),
+    (answers.BatchAnswer, responses.BatchResponse),
+    (answers.HealthAnswer, responses.HealthResponse),
 ]
 
 
@@ -34,9 +34,9 @@ def test_each_record_has_the_fields_of_its_published_model(
 def test_what_the_builder_builds_validates_against_the_published_models(fake) -> None:
     spans = answers.split(["good fun. bad plot."], 10)[0]
     built = answers.predict_answer(fake, "good fun. bad plot.", True, spans)
-    schemas.PredictResponse.model_validate(built.body)
+    responses.PredictResponse.model_validate(built.body)
     batch = answers.batch_answer(fake, ["good", "good. bad."], [[(0, 4)], [(0, 5), (6, 10)]])
-    schemas.BatchResponse.model_validate(batch.body)
+    responses.BatchResponse.model_validate(batch.body)
     assert [a.probability for a in batch.answers] == [1.0, 0.0]
 
 
