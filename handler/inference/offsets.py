@@ -21,7 +21,9 @@ from collections import defaultdict
 from handler.inference.text import LINE_BREAK, LONE_SURROGATE, TOKEN, fold
 
 Span = tuple[int, int]
-_RUN = re.compile(r"\s+|\S+")
+# A whitespace-free run with a character beyond ASCII in it (or such a whitespace character and
+# the runs it joins); what lies between two is ASCII, folded in one go.
+_NOT_ASCII = re.compile(r"\S*[^\x00-\x7f]\S*")
 
 
 class _Folded:
@@ -37,13 +39,13 @@ class _Folded:
         self.starts.extend([start] * len(folded))
         self.ends.extend([end] * len(folded))
 
+    def add_ascii(self, text: str, at: int) -> None:
+        """ASCII folds one character for one: lower() and the apostrophes only."""
+        self.parts.append(fold(text))
+        self.starts.extend(range(at, at + len(text)))
+        self.ends.extend(range(at + 1, at + len(text) + 1))
+
     def add_run(self, run: str, at: int) -> None:
-        if run.isascii():  # one character each way: lower() and the apostrophes only
-            folded = fold(run)
-            self.parts.append(folded)
-            self.starts.extend(range(at, at + len(run)))
-            self.ends.extend(range(at + 1, at + len(run) + 1))
-            return
         cuts = [i for i, c in enumerate(run) if i == 0 or not unicodedata.combining(c)]
         pieces = [run[a:b] for a, b in zip(cuts, [*cuts[1:], len(run)], strict=True)]
         each = [fold(p) for p in pieces]
@@ -58,9 +60,12 @@ def word_spans(text: str) -> list[tuple[str, Span]]:
     """Each token of `words(text)`, in order, with the (start, end) code-point offsets in `text`
     of the characters it was read from."""
     safe = LONE_SURROGATE.sub(" ", text)  # one for one, as `normalise` does
-    found = _Folded()
-    for run in _RUN.finditer(safe):
+    found, last = _Folded(), 0
+    for run in _NOT_ASCII.finditer(safe):
+        found.add_ascii(safe[last : run.start()], last)
         found.add_run(run.group(), run.start())
+        last = run.end()
+    found.add_ascii(safe[last:], last)
     folded, starts, ends = "".join(found.parts), found.starts, found.ends
     if folded != fold(safe):  # a guard only: every word then spans the whole text
         folded = fold(safe)
