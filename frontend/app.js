@@ -40,33 +40,36 @@ const MESSAGES = {
     "one, so only the whole review's sentiment is shown.",
 };
 
-// ---- text matching -------------------------------------------------------------------------
-// The service normalises with NFKC, lowercase, NFKC again and unified apostrophes
-// (handler/inference/text.py). Explanation words come back in that form, so the page finds words in the
-// *original* text and normalises each one to look it up, which keeps the original offsets.
-// Apostrophe variants are part of the token pattern because they only become "'" after
-// normalisation; marks (\p{M}) are included so a decomposed "é" does not split a word.
-const WORD_RE = /[\p{L}\p{N}\p{M}]+(?:['\u2018\u2019\u02bc`][\p{L}\p{N}\p{M}]+)*/gu;
-const APOSTROPHES_RE = /[\u2018\u2019\u02bc`]/g;
+// ---- highlighted words ------------------------------------------------------------------
+// The service says where each explained word is (`occurrences`, code-point offsets into the text
+// as sent), so the page needs no tokenizer of its own: it cannot miss a word the service read.
 
-function normaliseWord(word) {
-  return word.normalize("NFKC").toLowerCase().normalize("NFKC").replace(APOSTROPHES_RE, "'");
-}
-
-/** Splits text into plain and matched segments: [{text, weight?}], weight only on matches. */
+/** Splits text into plain and marked segments: [{text, weight?}], weight only on occurrences.
+ * Offsets that do not fit the text, or overlap one already marked, are left unmarked. */
 function segmentText(text, explanation) {
-  const weights = new Map();
-  for (const item of explanation) weights.set(normaliseWord(item.word), item.weight);
+  const chars = Array.from(text);
+  const spans = [];
+  for (const item of explanation) {
+    for (const o of Array.isArray(item.occurrences) ? item.occurrences : []) {
+      const ok =
+        Number.isInteger(o?.start) &&
+        Number.isInteger(o?.end) &&
+        0 <= o.start &&
+        o.start < o.end &&
+        o.end <= chars.length;
+      if (ok) spans.push({ start: o.start, end: o.end, weight: item.weight });
+    }
+  }
+  spans.sort((a, b) => a.start - b.start || a.end - b.end);
   const segments = [];
   let last = 0;
-  for (const match of text.matchAll(WORD_RE)) {
-    const weight = weights.get(normaliseWord(match[0]));
-    if (weight === undefined) continue;
-    if (match.index > last) segments.push({ text: text.slice(last, match.index) });
-    segments.push({ text: match[0], weight });
-    last = match.index + match[0].length;
+  for (const span of spans) {
+    if (span.start < last) continue;
+    if (span.start > last) segments.push({ text: chars.slice(last, span.start).join("") });
+    segments.push({ text: chars.slice(span.start, span.end).join(""), weight: span.weight });
+    last = span.end;
   }
-  if (last < text.length) segments.push({ text: text.slice(last) });
+  if (last < chars.length) segments.push({ text: chars.slice(last).join("") });
   return segments;
 }
 
@@ -522,4 +525,4 @@ function init() {
 init();
 
 // Exposed for the in-browser unit tests (tests/frontend); not used by the page itself.
-window.sentimentPage = { segmentText, normaliseWord, charCount, sentenceSegments, checkSentences };
+window.sentimentPage = { segmentText, charCount, sentenceSegments, checkSentences };

@@ -101,3 +101,33 @@ def test_the_entry_point_loads_no_settings_framework() -> None:
     # pydantic-settings imports every source it has (dotenv, argparse, cloud providers) on each
     # cold start; handler.settings reads its few variables itself.
     assert not {"pydantic_settings", "dotenv"} & _third_party("handler.lambda_function")
+
+
+def _reachable(module: str) -> set[str]:
+    """The repository's modules that importing `module` loads, directly or through others."""
+    found, todo = set(), [module]
+    while todo:
+        for target in _edges(todo.pop()) - found:
+            found.add(target)
+            todo.append(target)
+    return found
+
+
+def _in(wings: tuple[str, ...], modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if m.startswith(tuple(f"{w}." for w in wings)) or m in wings)
+
+
+def test_the_inference_wing_knows_nothing_of_http_bulk_jobs_or_observability() -> None:
+    inference = [m for m in _modules() if m.startswith("handler.inference")]
+    assert "handler.inference.predictor" in inference
+    wings = ("handler.api", "handler.bulk", "handler.observability", "handler.answers")
+    assert {m: _in(wings, _reachable(m)) for m in inference if _in(wings, _reachable(m))} == {}
+
+
+def test_the_answer_builder_imports_the_inference_wing_and_nothing_of_http() -> None:
+    found = _reachable("handler.answers")
+    assert "handler.inference.predictor" in found
+    assert _in(("handler.api", "handler.bulk", "handler.observability"), found) == []
+    # Bulk jobs answer through the builder, not through the API's routes.
+    assert "handler.answers" in _edges("handler.bulk.scoring")
+    assert "handler.api.routes" not in _reachable("handler.bulk.scoring")

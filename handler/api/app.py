@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from handler import constants
 from handler.api import routes
 from handler.api.middleware import error_response, layers
-from handler.api.schemas import Limits, RequestModels, request_models
+from handler.api.schemas import Limits, RequestModels, describe, request_models
 from handler.errors import (
     BY_STATUS,
     InternalError,
@@ -121,7 +121,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     errors = exc.errors()
     if any(err["type"] == "json_invalid" for err in errors):
         return error_response(InvalidJsonError())
-    return error_response(InvalidInputError(routes.describe(errors)))
+    return error_response(InvalidInputError(describe(errors)))
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -11,15 +11,9 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from handler.api.responses import BatchResponse, ErrorBody, HealthResponse, PredictResponse
 from handler.api.routes import REF
-from handler.api.schemas import (
-    BatchResponse,
-    ErrorBody,
-    HealthResponse,
-    ModelInfo,
-    PredictResponse,
-    RequestModels,
-)
+from handler.api.schemas import ModelInfo, RequestModels
 
 ANSWERS = (PredictResponse, BatchResponse, HealthResponse, ModelInfo, ErrorBody)
 

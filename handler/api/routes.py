@@ -1,7 +1,7 @@
 """The v1 endpoints (docs/api-contract.md), built for one predictor and one set of request models.
 
-The endpoints read and validate their own bodies and answer with responses they build, so a
-request costs one JSON parse, one validation and one encode. What `/docs` shows is declared here as
+The endpoints read and validate their own bodies and answer with what `handler.answers` builds
+(as bulk jobs do), so a request costs one JSON parse, one validation and one encode. What `/docs` shows is declared here as
 plain dictionaries; the schemas they refer to are generated only when the schema is first asked
 for (`handler.api.openapi`).
 """
@@ -16,18 +16,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, ValidationError
 
-from handler.api import sentences
-from handler.api.schemas import Limits, ModelInfo, RequestModels
+from handler import answers
+from handler.api.schemas import Limits, ModelInfo, RequestModels, describe
 from handler.constants import (
     BATCH_PATH,
     HEALTH_PATH,
     MODEL_CARD_PATH,
     MODEL_PATH,
     PREDICT_PATH,
-    label_of,
 )
 from handler.errors import InvalidInputError, InvalidJsonError, UnsupportedMediaTypeError
-from handler.inference.predictor import Answer, Predictor
+from handler.inference.predictor import Predictor
 from handler.observability import metrics
 
 REF = "#/components/schemas/{model}"
@@ -41,12 +40,6 @@ _WHY = {
     503: "`model_unavailable`: the model could not answer; retrying may succeed",
 }
 BODY_ERRORS = (400, 413, 415, 422, 503)
-# Names the request's fields may use in error messages; anything else could be the client's text.
-_FIELDS = frozenset({"text", "texts", "explain", "sentences"})
-_MESSAGES = {
-    "string_pattern_mismatch": "must contain a non-whitespace character",
-    "extra_forbidden": "unknown field",
-}
 Body = TypeVar("Body", bound=BaseModel)
 
 
@@ -68,26 +61,10 @@ def build_router(
     async def predict(request: Request) -> JSONResponse:
         body = await read_body(request, models.predict)
         request.state.text_chars = len(body.text)
-        spans = sentences.split(body.text, limits.max_sentences) if body.sentences else []
-        parts = sentences.pieces(body.text, spans)
-        explanation: list[dict[str, Any]] | None = None
-        if body.explain:
-            # Occlusion is a model call of its own; the sentences take one more (the rows, not
-            # the calls, are what costs).
-            answer, weights = predictor.explain(body.text)
-            explanation = [{"word": w, "weight": round(v, 6)} for w, v in weights]
-            parted = sentences.predict_distinct(predictor, parts)
-        else:
-            answer, *parted = sentences.predict_distinct(predictor, [body.text, *parts])
-        metrics.record([answer.probability], [len(body.text)])
-        answer_json = {
-            **prediction(answer),
-            "model_version": predictor.model_version,
-            "explanation": explanation,
-        }
-        if body.sentences:
-            answer_json["sentences"] = _sentences(spans, parted)
-        return JSONResponse(answer_json)
+        spans = answers.split([body.text], limits.max_sentences)[0] if body.sentences else None
+        found = answers.predict_answer(predictor, body.text, body.explain, spans)
+        metrics.record([a.probability for a in found.answers], [len(body.text)])
+        return JSONResponse(found.body)
 
     @router.post(
         BATCH_PATH,
@@ -97,25 +74,16 @@ def build_router(
     async def predict_batch(request: Request) -> JSONResponse:
         body = await read_body(request, models.batch)
         request.state.text_chars = sum(len(t) for t in body.texts)
+        spans = None
         if body.sentences:
-            spans = sentences.split_batch(
-                body.texts, limits.max_sentences, limits.max_batch_sentences
-            )
-            answers, parted = sentences.predict_with(predictor, body.texts, spans)
-            predictions = [
-                {**prediction(a), "sentences": _sentences(found, each)}
-                for a, found, each in zip(answers, spans, parted, strict=True)
-            ]
-        else:
-            answers = predictor.predict(body.texts)
-            predictions = [prediction(a) for a in answers]
-        metrics.record([a.probability for a in answers], [len(t) for t in body.texts])
-        return JSONResponse({"predictions": predictions, "model_version": predictor.model_version})
+            spans = answers.split(body.texts, limits.max_sentences, limits.max_batch_sentences)
+        found = answers.batch_answer(predictor, body.texts, spans)
+        metrics.record([a.probability for a in found.answers], [len(t) for t in body.texts])
+        return JSONResponse(found.body)
 
     @router.get(HEALTH_PATH, summary="Whether the model answers", **_documented("HealthResponse"))
     async def health() -> JSONResponse:
-        predictor.predict(["health check"])  # raises ModelUnavailableError -> 503
-        return JSONResponse({"status": "ok", "model_version": predictor.model_version})
+        return JSONResponse(answers.health_answer(predictor))  # ModelUnavailableError -> 503
 
     @router.get(
         MODEL_PATH,
@@ -163,27 +131,6 @@ async def read_body(request: Request, model: type[Body]) -> Body:
         return model.model_validate(data)
     except ValidationError as exc:
         raise InvalidInputError(describe(exc.errors())) from None
-
-
-def describe(errors: Sequence[Any]) -> str:
-    """`field: problem` for the first error, built from field names and pydantic's wording only."""
-    first = errors[0]
-    where = ".".join(str(part) for part in first["loc"] if isinstance(part, int) or part in _FIELDS)
-    message = _MESSAGES.get(first["type"], first["msg"])
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"{where or 'body'}: {message}{more}"[:300]
-
-
-def prediction(answer: Answer) -> dict[str, Any]:
-    # The label comes from the unrounded probability: rounding to 6 places must not make a tie.
-    p = min(max(answer.probability, 0.0), 1.0)
-    return {"label": label_of(p), "probability": round(p, 6), "words_used": answer.words_used}
-
-
-def _sentences(spans: Sequence[sentences.Span], answers: Sequence[Answer]) -> list[dict[str, Any]]:
-    return [
-        {"start": s, "end": e, **prediction(a)} for (s, e), a in zip(spans, answers, strict=True)
-    ]
 
 
 def _documented(

@@ -2,16 +2,16 @@
 
 Request bounds come from the settings, so `request_models` builds the request classes for one set
 of limits; the routes validate with them and the published schema is generated from them, so it
-states exactly the bounds the service applies. The response classes document the answers (the
-routes build those as plain dictionaries); `handler.api.openapi` turns them into the schema.
+states exactly the bounds the service applies. The answers are documented by `handler.api.responses`,
+which only the published schema imports. `describe` words a refused request without quoting it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
-from pydantic.json_schema import SkipJsonSchema
 
 from handler.constants import MODEL_CARD_PATH
 from handler.inference.text import LONE_SURROGATE
@@ -30,6 +30,14 @@ WHITESPACE = (
 )
 # A text is not blank when this finds a character in it (re.search): the schema's `pattern`.
 NOT_BLANK = f"[^{WHITESPACE}]"
+
+
+# Names the request's fields may use in error messages; anything else could be the client's text.
+_FIELDS = frozenset({"text", "texts", "explain", "sentences"})
+_MESSAGES = {
+    "string_pattern_mismatch": "must contain a non-whitespace character",
+    "extra_forbidden": "unknown field",
+}
 
 
 class Limits(BaseModel):
@@ -122,63 +130,13 @@ def request_models(limits: Limits) -> RequestModels:
     return RequestModels(predict, batch)
 
 
-class _Answer(BaseModel):
-    # Only the published schema reads these classes (the routes answer with plain dictionaries):
-    # their validators are built when `handler.api.openapi` first asks, not at every cold start.
-    model_config = ConfigDict(defer_build=True)
-
-
-class Prediction(_Answer):
-    label: Label = Field(description="positive when probability >= 0.5")
-    probability: float = Field(ge=0.0, le=1.0, description="P(positive), calibrated")
-    words_used: int = Field(
-        ge=0, description="words of the text the model knows; 0: it cannot judge the text"
-    )
-
-
-class Sentence(Prediction):
-    """One sentence's answer: exactly what /v1/predict answers for `text[start:end]` alone."""
-
-    start: int = Field(ge=0, description="offset of its first character, in code points")
-    end: int = Field(ge=1, description="offset just past its last character, in code points")
-
-
-def _absent_when_unset(schema: dict[str, Any]) -> None:
-    schema.pop("default", None)  # the field is left out, never sent as null
-
-
-class TextPrediction(Prediction):
-    # Absent, not null, unless asked for: answers without sentences stay as they were.
-    sentences: list[Sentence] | SkipJsonSchema[None] = Field(
-        None,
-        description="with sentences=true: every sentence of the text, in order, whitespace and "
-        "`<br />` breaks between them left out; absent otherwise",
-        json_schema_extra=_absent_when_unset,
-    )
-
-
-class WordWeight(_Answer):
-    word: str = Field(description="the word as normalised by the shared text pipeline")
-    weight: float = Field(
-        description="log-odds of positive with the word minus without it (0 below the model's resolution)"
-    )
-
-
-class PredictResponse(TextPrediction):
-    model_version: str
-    explanation: list[WordWeight] | None = Field(
-        description="with explain=true: one entry per distinct known word, in text order"
-    )
-
-
-class BatchResponse(_Answer):
-    predictions: list[TextPrediction] = Field(description="in the order of the request's texts")
-    model_version: str
-
-
-class HealthResponse(_Answer):
-    status: Literal["ok"]
-    model_version: str
+def describe(errors: Sequence[Any]) -> str:
+    """`field: problem` for the first error, built from field names and pydantic's wording only."""
+    first = errors[0]
+    where = ".".join(str(part) for part in first["loc"] if isinstance(part, int) or part in _FIELDS)
+    message = _MESSAGES.get(first["type"], first["msg"])
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where or 'body'}: {message}{more}"[:300]
 
 
 class ModelInfo(BaseModel):
@@ -224,14 +182,3 @@ class ModelInfo(BaseModel):
             limits=limits,
             model_card=MODEL_CARD_PATH if has_card else None,
         )
-
-
-class ErrorDetail(_Answer):
-    code: str = Field(examples=["validation_error"])
-    message: str = Field(examples=["text: must contain a non-whitespace character"])
-
-
-class ErrorBody(_Answer):
-    """Every error response: small, never quoting the request."""
-
-    error: ErrorDetail

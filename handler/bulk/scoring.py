@@ -2,7 +2,7 @@
 
 Both the local CLI (`python -m handler.bulk`) and the AWS job's batch function call `answer_lines`,
 so a record gets the same bytes wherever it is scored: one compact JSON object a line, keys in a
-fixed order, probability rounded as the API rounds it (`handler.api.routes.prediction`).
+fixed order, probability rounded as the API rounds it (`handler.answers.prediction`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from handler.api.routes import describe, prediction
-from handler.api.schemas import Limits, PredictRequest, request_models
+from handler.answers import text_predictions
+from handler.api.schemas import Limits, PredictRequest, describe, request_models
 from handler.bulk.heads import head_id
 from handler.bulk.names import SCORE_BATCH
 from handler.bulk.records import Format, fields
@@ -83,9 +83,9 @@ class Answerer:
             texts.setdefault(entry.position // SCORE_BATCH, []).append((len(out) - 1, text))
         version = self._predictor.model_version
         for group in texts.values():
-            answers = self._predictor.predict([text for _, text in group])
-            for (index, _), answer in zip(group, answers, strict=True):
-                out[index] |= {**prediction(answer), "model_version": version}
+            scored = text_predictions(self._predictor, [text for _, text in group]).body
+            for (index, _), answer in zip(group, scored, strict=True):
+                out[index] |= {**answer, "model_version": version}
         return [encode(line) for line in out]
 
 

@@ -21,7 +21,7 @@ from handler.errors import ModelLoadError, ModelUnavailableError
 from handler.inference.calibration import Head
 from handler.inference.manifest import Manifest
 from handler.inference.runtime import ModelRuntimeError, TfliteModel
-from handler.inference.text import Encoder, TextConfig, words
+from handler.inference.text import Encoder, Features, TextConfig, words
 from handler.inference.word_lists import word_list_fingerprints
 
 # Occlusion scores one variant of the text per word; the cap bounds that batch (and the latency).
@@ -95,8 +95,11 @@ class LitePredictor:
 
     def score_words(self, word_lists: Sequence[Sequence[str]]) -> list[Answer]:
         """Answers for texts already split by `handler.inference.text.words`."""
-        known = [len(self._encoder.known_words(w)) for w in word_lists]
-        outputs = self._run(self._encoder.encode_words(word_lists))
+        return self._score([self._encoder.featurize(w) for w in word_lists])
+
+    def _score(self, texts: Sequence[Features]) -> list[Answer]:
+        known = [len(self._encoder.known(f)) for f in texts]
+        outputs = self._run(self._encoder.encode_features(texts))
         probs = self._head.probabilities(outputs, known)
         return [Answer(float(p), n) for p, n in zip(probs, known, strict=True)]
 
@@ -105,11 +108,13 @@ class LitePredictor:
 
         Log-odds, not probability: near 0 or 1 a probability barely moves, whatever the word.
         """
-        tokens = words(text)
-        known = self._encoder.known_words(tokens)
+        encoder = self._encoder
+        full = encoder.featurize(words(text))
+        known = encoder.known(full)
         explained = list(dict.fromkeys(known))[:MAX_EXPLAINED_WORDS]
-        variants = [tokens, *([t for t in tokens if t != word] for word in explained)]
-        outputs = self._run(self._encoder.encode_words(variants))
+        # A deleted word can open or close a negation's scope: each variant is marked anew.
+        variants = [full, *(encoder.featurize(full.without(word)) for word in explained)]
+        outputs = self._run(encoder.encode_features(variants))
         # Every variant through the full text's head: the weight is the word's effect alone.
         z = self._head.logits(outputs, [len(known)] * len(variants))
         # A change below one int8 step of an output is rounding, not evidence: it is reported as 0.

@@ -47,10 +47,10 @@ STOPWORDS: frozenset[str] = frozenset(
     """.split()
 )
 
-_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # Letters/digits with inner apostrophes, so "didn't" stays one (negating) token; and the
 # punctuation that ends a clause (or writes a rating, "7/10"), which scopes negations.
-_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[.,;:!?()/]")
+TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[.,;:!?()/]")
 PUNCTUATION: frozenset[str] = frozenset(".,;:!?()/")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -58,21 +58,25 @@ LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 def normalise(text: str) -> str:
     """Strip HTML line breaks and lone surrogates, NFKC-normalise, lowercase, unify apostrophes."""
-    text = LONE_SURROGATE.sub(" ", text)
-    # NFKC again after lower(): lowering can produce sequences that NFKC composes differently.
-    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).lower())
-    text = text.translate(_APOSTROPHES)
+    text = fold(LONE_SURROGATE.sub(" ", text))
     # Breaks go after NFKC (which turns a fullwidth "\uff1cbr\uff1e" into one), and until none is
     # left (removing the inner break of "<br<br>>" makes one): normalising twice changes nothing.
     found = 1
     while found:
-        text, found = _LINE_BREAK.subn(" ", text)
+        text, found = LINE_BREAK.subn(" ", text)
     return text
+
+
+def fold(text: str) -> str:
+    """NFKC-normalise, lowercase and unify apostrophes: `normalise` short of its line breaks."""
+    # NFKC again after lower(): lowering can produce sequences that NFKC composes differently.
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).lower())
+    return text.translate(_APOSTROPHES)
 
 
 def words(text: str) -> list[str]:
     """Normalise and split into tokens: words, stopwords included, and clause punctuation."""
-    return _TOKEN.findall(normalise(text))
+    return TOKEN.findall(normalise(text))
 
 
 def plain(tokens: Iterable[str]) -> list[str]:
@@ -111,7 +115,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     safe = LONE_SURROGATE.sub("\ufffd", text)
     spans: list[tuple[int, int]] = []
     paragraph = 0
-    for brk in [*_LINE_BREAK.finditer(safe), None]:
+    for brk in [*LINE_BREAK.finditer(safe), None]:
         stop = brk.start() if brk else len(safe)
         at = paragraph
         for piece in sentencex.segment("en", safe[paragraph:stop]):
@@ -210,6 +214,22 @@ def fit(ids: Sequence[int], length: int, padding: Side, truncating: Side) -> lis
     return [*pad, *ids] if padding == "pre" else [*ids, *pad]
 
 
+@dataclass(frozen=True)
+class Features:
+    """One text as the model reads it, built once (`Encoder.featurize`): its tokens, its words,
+    one feature per word (marked or not), and the content words with their features."""
+
+    tokens: tuple[str, ...]  # as `words()` split them, clause punctuation included
+    words: list[str]
+    marked: list[str]
+    content_words: list[str]
+    content: list[str]  # the features of `content_words`: what the word branch reads
+
+    def without(self, word: str) -> tuple[str, ...]:
+        """The tokens with every copy of `word` deleted (an explanation's variant)."""
+        return tuple(t for t in self.tokens if t != word)
+
+
 class Encoder:
     """Turns text into the model's int32 inputs; the same object serves training and the API."""
 
@@ -229,35 +249,61 @@ class Encoder:
     def input_names(self) -> tuple[str, ...]:
         return ("words", "ngrams") if self.config.ngram_len else ("words",)
 
+    def featurize(self, tokens: Sequence[str]) -> Features:
+        """Everything the model reads of `tokens`, from one pass (one `mark()` call)."""
+        found = plain(tokens)
+        marked = mark(tokens, self.aliases, STOPWORDS) if self.config.marks else found
+        content = [(w, f) for w, f in zip(found, marked, strict=True) if w not in STOPWORDS]
+        return Features(
+            tuple(tokens), found, marked, [w for w, _ in content], [f for _, f in content]
+        )
+
     def features(self, tokens: Sequence[str]) -> tuple[list[str], list[str]]:
         """(the words of `tokens`, one feature per word): the word itself, or marked."""
-        found = plain(tokens)
-        if not self.config.marks:
-            return found, found
-        return found, mark(tokens, self.aliases, STOPWORDS)
+        found = self.featurize(tokens)
+        return found.words, found.marked
 
     def content_features(self, tokens: Sequence[str]) -> list[str]:
         """The features of the content words: what the word branch reads."""
-        found, feats = self.features(tokens)
-        return [f for w, f in zip(found, feats, strict=True) if w not in STOPWORDS]
+        return self.featurize(tokens).content
 
     def ngram_source(self, tokens: Sequence[str]) -> list[str]:
         """The features the n-gram branch forms its n-grams over."""
-        if self.config.ngram_stopwords:
-            return self.features(tokens)[1]
-        return self.content_features(tokens)
+        return self._ngram_source(self.featurize(tokens))
 
     def word_ids(self, tokens: Sequence[str]) -> list[int]:
         """Ids of the content words among `tokens`, padded or cut to `seq_len`."""
-        c = self.config
-        return fit(
-            self.words.ids(self.content_features(tokens)), c.seq_len, c.padding, c.truncating
-        )
+        return self._word_ids(self.featurize(tokens))
 
     def ngram_ids(self, tokens: Sequence[str]) -> list[int]:
         """Distinct known n-grams in first-seen order (a set: NB-style features are binary)."""
+        return self._ngram_ids(self.featurize(tokens))
+
+    def known_words(self, tokens: Sequence[str]) -> list[str]:
+        """The content words the model has a weight for (word embedding or n-gram unigram)."""
+        return self.known(self.featurize(tokens))
+
+    def known(self, features: Features) -> list[str]:
+        """The content words of `features` the model has a weight for (word or n-gram unigram)."""
+        named = features.content
+        in_words = self.words.ids(named)
+        in_grams = self.grams.ids(named) if self.grams is not None else [OOV_ID] * len(named)
+        return [
+            w
+            for w, a, b in zip(features.content_words, in_words, in_grams, strict=True)
+            if a != OOV_ID or b != OOV_ID
+        ]
+
+    def _ngram_source(self, features: Features) -> list[str]:
+        return features.marked if self.config.ngram_stopwords else features.content
+
+    def _word_ids(self, features: Features) -> list[int]:
+        c = self.config
+        return fit(self.words.ids(features.content), c.seq_len, c.padding, c.truncating)
+
+    def _ngram_ids(self, features: Features) -> list[int]:
         assert self.grams is not None
-        source, order = self.ngram_source(tokens), self.config.ngram_order
+        source, order = self._ngram_source(features), self.config.ngram_order
         if isinstance(self.grams, GramIndex) and order <= 3:
             found = self.grams.gram_ids(source, order)
         else:
@@ -266,31 +312,22 @@ class Encoder:
         seen.pop(OOV_ID, None)
         return fit(list(seen), self.config.ngram_len, "post", "post")
 
-    def known_words(self, tokens: Sequence[str]) -> list[str]:
-        """The content words the model has a weight for (word embedding or n-gram unigram)."""
-        found, feats = self.features(tokens)
-        pairs = [(w, f) for w, f in zip(found, feats, strict=True) if w not in STOPWORDS]
-        named = [f for _, f in pairs]
-        in_words = self.words.ids(named)
-        in_grams = self.grams.ids(named) if self.grams is not None else [OOV_ID] * len(named)
-        return [
-            w
-            for (w, _), a, b in zip(pairs, in_words, in_grams, strict=True)
-            if a != OOV_ID or b != OOV_ID
-        ]
-
-    def encode_words(self, word_lists: Sequence[Sequence[str]]) -> dict[str, npt.NDArray[np.int32]]:
-        """Texts already split by `words()` -> {input name: int32 array (len, length)}."""
+    def encode_features(self, texts: Sequence[Features]) -> dict[str, npt.NDArray[np.int32]]:
+        """Texts already featurized -> {input name: int32 array (len, length)}."""
         out = {
-            "words": np.array([self.word_ids(t) for t in word_lists], dtype=np.int32).reshape(
+            "words": np.array([self._word_ids(f) for f in texts], dtype=np.int32).reshape(
                 -1, self.config.seq_len
             )
         }
         if self.config.ngram_len:
-            out["ngrams"] = np.array(
-                [self.ngram_ids(t) for t in word_lists], dtype=np.int32
-            ).reshape(-1, self.config.ngram_len)
+            out["ngrams"] = np.array([self._ngram_ids(f) for f in texts], dtype=np.int32).reshape(
+                -1, self.config.ngram_len
+            )
         return out
+
+    def encode_words(self, word_lists: Sequence[Sequence[str]]) -> dict[str, npt.NDArray[np.int32]]:
+        """Texts already split by `words()` -> {input name: int32 array (len, length)}."""
+        return self.encode_features([self.featurize(t) for t in word_lists])
 
     def encode(self, texts: Sequence[str]) -> dict[str, npt.NDArray[np.int32]]:
         """A batch of texts -> {input name: int32 array of shape (len(texts), length)}."""

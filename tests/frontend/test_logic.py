@@ -1,7 +1,8 @@
-"""The page's matching of explanation words onto typed text, run in the real browser.
+"""The page's highlighting of explanation words in typed text, run in the real browser.
 
-The service normalises with NFKC, lowercase and unified apostrophes (handler/inference/text.py); the page
-must find the same words in the original text, or highlights silently go missing.
+The service normalises with NFKC, lowercase and unified apostrophes (handler/inference/text.py) and
+says where in the original text each explained word is (handler/inference/offsets.py); the page
+must mark exactly those characters, or highlights silently go missing.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
+from handler.inference.offsets import occurrences
 from handler.inference.text import normalise, tokenize
 
 pytestmark = pytest.mark.browser
@@ -18,8 +20,21 @@ def segments(page: Page, text: str, explanation: list[dict]) -> list[dict]:
     return page.evaluate("([t, e]) => window.sentimentPage.segmentText(t, e)", [text, explanation])
 
 
+def located(text: str, words: dict[str, float]) -> list[dict]:
+    """The explanation the service sends for these words: each with its occurrences in `text`."""
+    found = occurrences(text)
+    return [
+        {
+            "word": w,
+            "weight": v,
+            "occurrences": [{"start": s, "end": e} for s, e in found.get(w, [])],
+        }
+        for w, v in words.items()
+    ]
+
+
 def marked(page: Page, text: str, words: dict[str, float]) -> list[tuple[str, float]]:
-    explanation = [{"word": w, "weight": v} for w, v in words.items()]
+    explanation = located(text, words)
     return [(s["text"], s["weight"]) for s in segments(page, text, explanation) if "weight" in s]
 
 
@@ -32,6 +47,7 @@ def marked(page: Page, text: str, words: dict[str, float]) -> list[tuple[str, fl
         ("a cafe\u0301 scene", "caf\u00e9", "cafe\u0301"),  # decomposed accent stays one word
         ("\ufb01lm noir", "film", "\ufb01lm"),  # ligature
         ("Great, GREAT, great!", "great", "Great"),
+        ("\U0001f3ac\U0001f3ac great", "great", "great"),  # offsets count code points
     ],
 )
 def test_words_match_after_normalisation(page: Page, text: str, word: str, expected: str) -> None:
@@ -44,9 +60,7 @@ def test_words_match_after_normalisation(page: Page, text: str, word: str, expec
 
 def test_every_occurrence_is_marked_and_the_text_is_preserved(page: Page) -> None:
     text = "Great plot.\n\nThe plot? Not great -- not\tgreat at all."
-    parts = segments(
-        page, text, [{"word": "great", "weight": 0.3}, {"word": "not", "weight": -0.2}]
-    )
+    parts = segments(page, text, located(text, {"great": 0.3, "not": -0.2}))
     assert "".join(p["text"] for p in parts) == text
     assert [(p["text"], p["weight"]) for p in parts if "weight" in p] == [
         ("Great", 0.3),
@@ -66,3 +80,31 @@ def test_words_inside_other_words_are_not_marked(page: Page) -> None:
 def test_char_count_matches_python_len(page: Page) -> None:
     for text in ["", "abc", "\U0001f3ac\U0001f3ac", "cafe\u0301", "\u4e2d\u6587"]:
         assert page.evaluate("t => window.sentimentPage.charCount(t)", text) == len(text)
+
+
+def test_offsets_outside_the_text_or_overlapping_are_left_unmarked(page: Page) -> None:
+    text = "good \U0001f3ac bad"
+    explanation = [
+        {
+            "word": "good",
+            "weight": 0.5,
+            "occurrences": [{"start": 0, "end": 4}, {"start": 7, "end": 99}],
+        },
+        {
+            "word": "bad",
+            "weight": -0.5,
+            "occurrences": [{"start": 2, "end": 4}, {"start": 7, "end": 10}],
+        },
+        {
+            "word": "odd",
+            "weight": 0.1,
+            "occurrences": [{"start": -1, "end": 2}, {"start": 3, "end": 3}],
+        },
+        {"word": "none", "weight": 0.1},
+    ]
+    parts = segments(page, text, explanation)
+    assert "".join(p["text"] for p in parts) == text
+    assert [(p["text"], p["weight"]) for p in parts if "weight" in p] == [
+        ("good", 0.5),
+        ("bad", -0.5),
+    ]

@@ -179,9 +179,9 @@ def test_a_weight_below_the_models_resolution_is_shown_as_neutral(page: Page) ->
         "words_used": 3,
         "model_version": "m1",
         "explanation": [
-            {"word": "great", "weight": 1.25},
-            {"word": "plot", "weight": 0.0},
-            {"word": "dull", "weight": -0.5},
+            {"word": "great", "weight": 1.25, "occurrences": [{"start": 0, "end": 5}]},
+            {"word": "plot", "weight": 0.0, "occurrences": [{"start": 6, "end": 10}]},
+            {"word": "dull", "weight": -0.5, "occurrences": [{"start": 12, "end": 16}]},
         ],
     }
     page.route("**/v1/predict", lambda route: route.fulfill(json=answer))

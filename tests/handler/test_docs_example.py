@@ -67,7 +67,7 @@ def test_documented_request_gets_the_documented_shape(client, doc, command, outp
         assert got["label"] in ("positive", "negative")
         assert (got["probability"] >= 0.5) == (got["label"] == "positive")
     if got.get("explanation") is not None:
-        assert all(set(entry) == {"word", "weight"} for entry in got["explanation"])
+        assert all(set(entry) == {"word", "weight", "occurrences"} for entry in got["explanation"])
 
 
 @pytest.mark.parametrize(("doc", "command", "output"), examples())

@@ -4,9 +4,11 @@
   `--require-hashes` on a base image that a build argument can pin by digest;
 - handler/sbom.cdx.json lists exactly the packages and versions the image installs;
 - it resolves to binary wheels for CPython 3.13 on manylinux x86_64 and aarch64;
-- the Dockerfile copies every module the entry point imports and the model it reads, and no
-  module under handler/ reaches for TensorFlow, Keras or the training pipeline;
-- a clean virtualenv holding exactly requirements.txt runs the entry point on API Gateway events
+- the Dockerfile copies exactly the modules its entry points (the API's and the bulk job's)
+  import and the model they read, and no module under handler/ reaches for TensorFlow, Keras or
+  the training pipeline;
+- a clean virtualenv holding exactly requirements.txt, beside exactly the files the Dockerfile
+  copies, runs the entry point on API Gateway events
   and answers like the in-process handler, printing EMF metrics that parse, on this Python
   and on the image's CPython 3.13.
 """
@@ -126,7 +128,7 @@ def test_pip_on_the_lambda_python_accepts_every_pin(arch, tmp_path):
     )
 
 
-def _dockerfile() -> tuple[list[tuple[str, str]], str]:
+def _dockerfile() -> tuple[list[tuple[list[str], str]], str]:
     text = (HANDLER / "Dockerfile").read_text()
     # The base is a build argument whose default is the tag; infra may pass a digest instead.
     assert re.search(r"^ARG BASE_IMAGE=public\.ecr\.aws/lambda/python:3\.13\s*$", text, re.M)
@@ -134,7 +136,9 @@ def _dockerfile() -> tuple[list[tuple[str, str]], str]:
     assert re.search(
         r"^RUN pip install [^\n]*--require-hashes[^\n]*-r /tmp/requirements.txt", text, re.M
     )
-    copies = re.findall(r"^COPY\s+(\S+)\s+(\S+)\s*$", text, re.M)
+    copies = [
+        (line.split()[1:-1], line.split()[-1]) for line in re.findall(r"^COPY\s.*$", text, re.M)
+    ]
     cmd = json.loads(re.search(r"^CMD\s+(\[.*\])\s*$", text, re.M).group(1))
     return copies, cmd[0]
 
@@ -161,12 +165,27 @@ def _module_imports(path: Path) -> set[str]:
     return names - {"__future__"}
 
 
-def _imported_by_the_entry() -> tuple[set[Path], set[str]]:
-    """handler/ files reachable from the entry point, and the third-party packages they import."""
+def _entry_points() -> list[str]:
+    """The image's entry points: its CMD, and the bulk job's, which infra/bulk.py names (read,
+    not imported: infra/ loads the CDK)."""
     _, cmd = _dockerfile()
-    todo, files, external = [cmd.rsplit(".", 1)[0]], set(), set()
+    bulk = re.search(
+        r'^ENTRY_POINT: Final = "(.+)"$', (ROOT / "infra" / "bulk.py").read_text(), re.M
+    )
+    assert bulk, "infra/bulk.py names no ENTRY_POINT"
+    return [cmd, bulk.group(1)]
+
+
+def _imported_by_the_entry(
+    entries: list[str] | None = None,
+) -> tuple[set[Path], set[str]]:
+    """handler/ files reachable from the entry points, and the third-party packages they import."""
+    todo = [entry.rsplit(".", 1)[0] for entry in entries or [_dockerfile()[1]]]
+    files, external = set(), set()
     while todo:
         module = todo.pop()
+        # A module's packages run their __init__ first.
+        todo += [".".join(module.split(".")[:i]) for i in range(1, module.count(".") + 1)]
         path = ROOT / (module.replace(".", "/") + ".py")
         if not path.exists():
             path = ROOT / module.replace(".", "/") / "__init__.py"
@@ -183,18 +202,45 @@ def _imported_by_the_entry() -> tuple[set[Path], set[str]]:
     return files, external
 
 
-def test_dockerfile_copies_everything_the_entry_point_imports_and_reads():
-    copies, cmd = _dockerfile()
-    assert ("handler/", "${LAMBDA_TASK_ROOT}/handler/") in copies
+def _image_files() -> dict[str, Path]:
+    """What the Dockerfile's COPY lines put under the task root: {path there: file here}."""
+    copies, _ = _dockerfile()
+    found: dict[str, Path] = {}
+    for sources, dest in copies:
+        if not dest.startswith("${LAMBDA_TASK_ROOT}/"):
+            continue
+        into = dest.removeprefix("${LAMBDA_TASK_ROOT}/")
+        assert into.endswith("/"), dest  # several sources, or a folder's contents, go into one
+        for source in sources:
+            matched = sorted(ROOT.glob(source.rstrip("/")))
+            assert matched, f"COPY {source}: nothing there"
+            for path in matched:
+                inside = sorted(path.rglob("*")) if path.is_dir() else [path]
+                for file in inside:
+                    if file.is_file() and "__pycache__" not in file.parts:  # .dockerignore
+                        below = file.relative_to(path) if path.is_dir() else Path(file.name)
+                        found[f"{into}{below}"] = file
+    return found
+
+
+def test_dockerfile_copies_exactly_what_the_entry_points_import_and_read():
+    _, cmd = _dockerfile()
     module, function = cmd.rsplit(".", 1)
     assert module == "handler.lambda_function"
     assert callable(getattr(lambda_function, function))
-    files, _ = _imported_by_the_entry()
+    files, _ = _imported_by_the_entry(_entry_points())
     assert all(path.is_relative_to(HANDLER) for path in files), files
-    # The model the default settings read, and every file its manifest names, are under handler/.
+    copied = _image_files()
+    assert all(place == str(path.relative_to(ROOT)) for place, path in copied.items())
+    code = {p for p in copied.values() if p.suffix == ".py"}
+    missing, unused = sorted(map(str, files - code)), sorted(map(str, code - files))
+    assert (missing, unused) == ([], []), "add the missing to handler/Dockerfile's COPY lines"
+    # The model the default settings read: every file its manifest names, its card and itself.
     manifest = Manifest.read(SHIPPED_MANIFEST)
-    for kind in manifest.files:
-        assert manifest.file_path(MODEL_DIR, kind).is_file()
+    model = {manifest.file_path(MODEL_DIR, kind) for kind in manifest.files}
+    model |= {SHIPPED_MANIFEST, MODEL_DIR / constants.MODEL_CARD_FILE}
+    assert {p for p in copied.values() if p.suffix != ".py"} == model
+    assert not {"requirements.txt", "sbom.cdx.json", "Dockerfile"} & {p.name for p in code | model}
     assert lambda_function.app is not None
 
 
@@ -299,8 +345,10 @@ def image_like_python(request, tmp_path_factory) -> tuple[Path, Path]:
         pytest.fail(
             f"cannot install handler/requirements.txt into a clean venv:\n{installed.stderr}"
         )
-    # What `COPY handler/ ${LAMBDA_TASK_ROOT}/handler/` puts in the image.
-    shutil.copytree(HANDLER, task_root / "handler", ignore=shutil.ignore_patterns("__pycache__"))
+    # Exactly what the Dockerfile's COPY lines put in the image.
+    for place, path in _image_files().items():
+        (task_root / place).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, task_root / place)
     return python, task_root
 
 

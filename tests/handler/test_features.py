@@ -1,0 +1,63 @@
+"""Each text is marked once: a prediction reads its words, n-grams and known words from one pass,
+and an explanation marks each of its variants once."""
+
+from __future__ import annotations
+
+import pytest
+
+from handler.inference import text as text_module
+from handler.inference.predictor import LitePredictor
+from handler.inference.text import Encoder, words
+
+REVIEW = "Not a bad film, but the plot was dull. I didn't hate the acting, though."
+
+
+@pytest.fixture
+def marked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """Every token list `mark()` is called on, in order."""
+    calls: list[tuple[str, ...]] = []
+    original = text_module.mark
+
+    def counted(tokens, aliases, stopwords):  # type: ignore[no-untyped-def]
+        calls.append(tuple(tokens))
+        return original(tokens, aliases, stopwords)
+
+    monkeypatch.setattr(text_module, "mark", counted)
+    return calls
+
+
+def test_the_shipped_model_marks(predictor: LitePredictor) -> None:
+    # Without marks the counts below would be 0 and say nothing.
+    assert predictor._encoder.config.marks
+
+
+def test_a_prediction_marks_each_text_once(predictor: LitePredictor, marked) -> None:
+    texts = [REVIEW, "a wonderful film", REVIEW]
+    predictor.predict(texts)
+    assert marked == [tuple(words(t)) for t in texts]
+
+
+def test_an_explanation_marks_the_text_and_each_variant_once(
+    predictor: LitePredictor, marked
+) -> None:
+    _, weights = predictor.explain(REVIEW)
+    tokens = words(REVIEW)
+    variants = [tuple(t for t in tokens if t != word) for word, _ in weights]
+    assert len(weights) > 3
+    assert marked == [tuple(tokens), *variants]
+
+
+def test_the_encoders_per_feature_methods_agree_with_one_pass(predictor: LitePredictor) -> None:
+    # convert/ calls these one at a time; they must read what the one pass reads.
+    encoder: Encoder = predictor._encoder
+    tokens = words(REVIEW)
+    found = encoder.featurize(tokens)
+    assert encoder.features(tokens) == (found.words, found.marked)
+    assert encoder.content_features(tokens) == found.content
+    assert encoder.known_words(tokens) == encoder.known(found)
+    encoded = encoder.encode_features([found])
+    assert encoded["words"].tolist() == [encoder.word_ids(tokens)]
+    assert encoded["ngrams"].tolist() == [encoder.ngram_ids(tokens)]
+    assert {k: v.tolist() for k, v in encoder.encode_words([tokens]).items()} == {
+        k: v.tolist() for k, v in encoded.items()
+    }
