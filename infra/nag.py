@@ -102,7 +102,7 @@ def acknowledge_site(site: StaticSite, *, web_acl: bool) -> None:
                 if web_acl
                 else {
                     "AwsSolutions-CFR2": "The web ACL is opt-in (`-c waf=true`): it costs about "
-                    "$7 a month, hundreds of times the stack at rest, and without it the API is "
+                    "$8 a month, hundreds of times the stack at rest, and without it the API is "
                     "still throttled per stage (docs/deploy.md).",
                 }
             ),
