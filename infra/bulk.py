@@ -10,7 +10,7 @@ model, one set of answers.
 
 from typing import Final
 
-from aws_cdk import CfnOutput, Duration, RemovalPolicy
+from aws_cdk import CfnOutput, Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -24,6 +24,7 @@ from constructs import Construct
 from handler.bulk.names import CHUNK, ENV_BUCKET, IN_PREFIX, OUT_PREFIX
 from handler.constants import ENV_LOG_LEVEL
 from infra.api import LIVE_ALIAS, image_code
+from infra.buckets import ABANDONED_UPLOADS_AFTER, private_bucket
 from infra.bulk_watch import job_alarms, job_widgets
 from infra.log_groups import expiring_log_group, function_role_and_logs
 from infra.settings import Settings
@@ -51,22 +52,18 @@ class BulkJobs(Construct):
         self, scope: Construct, construct_id: str, *, settings: Settings, topic: sns.ITopic
     ) -> None:
         super().__init__(scope, construct_id)
-        self.bucket = s3.Bucket(
+        # Not versioned: a job's files are rewritten whole by a rerun, and expire anyway.
+        self.bucket = private_bucket(
             self,
             "Bucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     prefix=prefix,
                     expiration=EXPIRE_AFTER,
-                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                    abort_incomplete_multipart_upload_after=ABANDONED_UPLOADS_AFTER,
                 )
                 for prefix in (IN_PREFIX, OUT_PREFIX)
             ],
-            removal_policy=RemovalPolicy.DESTROY,
-            auto_delete_objects=True,
         )
         # Plain CloudFormation, not `event_bridge_enabled`: that adds a custom resource (and
         # its Lambda function) for a setting the bucket resource takes directly.

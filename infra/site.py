@@ -9,18 +9,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
-from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3_deployment
 from constructs import Construct
 
 from handler.constants import API_PREFIX, FRONTEND_CONFIG_FILE
+from infra.buckets import private_bucket
 from infra.log_groups import expiring_log_group
 
 INDEX_DOCUMENT: Final = "index.html"
 API_PATH_PATTERN: Final = f"{API_PREFIX}/*"
+# How long a replaced or pruned page file can be restored (docs/deploy.md, rolling back the page).
+PAGE_VERSIONS_KEPT: Final = Duration.days(30)
 
 
 def content_security_policy() -> str:
@@ -46,18 +48,8 @@ class StaticSite(Construct):
         self, scope: Construct, construct_id: str, *, web_acl_arn: str | None = None
     ) -> None:
         super().__init__(scope, construct_id)
-        self.bucket = s3.Bucket(
-            self,
-            "Bucket",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            # The bucket holds only files rebuilt from the repository on every deploy,
-            # so `make destroy` may empty and delete it.
-            removal_policy=RemovalPolicy.DESTROY,
-            auto_delete_objects=True,
-        )
+        # Versioned, so the page a bad deploy replaced (or pruned) can be put back for a while.
+        self.bucket = private_bucket(self, "Bucket", keep_old_versions_for=PAGE_VERSIONS_KEPT)
         headers = cloudfront.ResponseHeadersPolicy(
             self,
             "SecurityHeaders",
@@ -127,6 +119,9 @@ class StaticSite(Construct):
                 s3_deployment.Source.json_data(FRONTEND_CONFIG_FILE, dict(config)),
             ],
             destination_bucket=self.bucket,
+            # Files gone from frontend/ are deleted (pruned), which in the versioned bucket only
+            # hides them behind a delete marker: they stay restorable for PAGE_VERSIONS_KEPT.
+            prune=True,
             distribution=self.distribution,
             distribution_paths=["/*"],
             # Without it the handler logs to a group Lambda creates, which outlives the stack.

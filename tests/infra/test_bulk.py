@@ -113,6 +113,8 @@ def test_the_bucket_is_private_encrypted_expiring_and_tells_eventbridge(
     assert props["NotificationConfiguration"] == {
         "EventBridgeConfiguration": {"EventBridgeEnabled": True}
     }
+    # Unversioned: a rerun rewrites a job's files whole, and all of them expire.
+    assert "VersioningConfiguration" not in props
     rules = {r["Prefix"]: r for r in props["LifecycleConfiguration"]["Rules"]}
     assert set(rules) == {IN_PREFIX, OUT_PREFIX}
     assert all(r["ExpirationInDays"] == 7 and r["Status"] == "Enabled" for r in rules.values())
