@@ -23,9 +23,10 @@ from constructs import Construct
 
 from handler.bulk.names import CHUNK, ENV_BUCKET, IN_PREFIX, OUT_PREFIX
 from handler.constants import ENV_LOG_LEVEL
-from infra.api import LIVE_ALIAS, image_code
+from infra.api import LIVE_ALIAS
 from infra.buckets import ABANDONED_UPLOADS_AFTER, private_bucket
 from infra.bulk_watch import job_alarms, job_widgets
+from infra.image import function_architecture, image_code
 from infra.log_groups import expiring_log_group, function_role_and_logs
 from infra.settings import Settings
 
@@ -78,7 +79,7 @@ class BulkJobs(Construct):
             self,
             "Function",
             code=image_code(settings, cmd=[ENTRY_POINT]),
-            architecture=_architecture(settings),
+            architecture=function_architecture(settings),
             memory_size=settings.memory_mb,
             timeout=FUNCTION_TIMEOUT,
             role=self.role,
@@ -213,8 +214,3 @@ class BulkJobs(Construct):
         )
         any_records.otherwise(summarize)
         return plan.next(any_records)
-
-
-def _architecture(settings: Settings) -> lambda_.Architecture:
-    arm = settings.architecture == "arm64"
-    return lambda_.Architecture.ARM_64 if arm else lambda_.Architecture.X86_64
