@@ -44,6 +44,17 @@ EXPIRE_AFTER: Final = Duration.days(7)
 # Planning reads the whole file once; a million reviews (~1.3 GB) take well under this.
 FUNCTION_TIMEOUT: Final = Duration.minutes(15)
 JOB_TIMEOUT: Final = Duration.hours(6)
+# After Lambda's own transient errors (which LambdaInvoke retries by default), a step that failed
+# runs again, later each time, at random within the delay (full jitter) so batches that failed
+# together do not retry together.
+RETRY_INTERVAL: Final = Duration.seconds(5)
+RETRY_BACKOFF: Final = 2.0
+RETRY_MAX_DELAY: Final = Duration.minutes(1)
+STEP_ATTEMPTS: Final = 2
+# The function retries S3 within its own bounds and then raises, so this retry is how a batch
+# outlasts a longer fault (S3 throttling hits the batches, up to MAX_CONCURRENCY at once, not the
+# one plan or summary). A rerun writes the same part object, so a retry is safe.
+BATCH_ATTEMPTS: Final = 3
 
 
 class BulkJobs(Construct):
@@ -149,7 +160,7 @@ class BulkJobs(Construct):
             self.role.add_to_principal_policy(statement)
 
     def _invoke(
-        self, name: str, payload: sfn.TaskInput | None, **options: object
+        self, name: str, payload: sfn.TaskInput | None, *, attempts: int, **options: object
     ) -> tasks.LambdaInvoke:
         task = tasks.LambdaInvoke(
             self,
@@ -159,10 +170,13 @@ class BulkJobs(Construct):
             payload_response_only=True,
             **options,  # type: ignore[arg-type]
         )
-        # After Lambda's own transient errors (retried by default): anything else twice more,
-        # e.g. S3 throttling or a model that could not answer.
         task.add_retry(
-            errors=[sfn.Errors.ALL], max_attempts=2, interval=Duration.seconds(5), backoff_rate=2
+            errors=[sfn.Errors.ALL],
+            max_attempts=attempts,
+            interval=RETRY_INTERVAL,
+            backoff_rate=RETRY_BACKOFF,
+            max_delay=RETRY_MAX_DELAY,
+            jitter_strategy=sfn.JitterType.FULL,
         )
         return task
 
@@ -175,6 +189,7 @@ class BulkJobs(Construct):
                     "key": sfn.JsonPath.string_at("$.detail.object.key"),
                 }
             ),
+            attempts=STEP_ATTEMPTS,
             result_path="$.plan",
         )
         score = sfn.DistributedMap(
@@ -196,7 +211,7 @@ class BulkJobs(Construct):
             map_execution_type=sfn.StateMachineType.STANDARD,
             result_path=sfn.JsonPath.DISCARD,
         )
-        score.item_processor(self._invoke("ScoreBatch", None))
+        score.item_processor(self._invoke("ScoreBatch", None, attempts=BATCH_ATTEMPTS))
         summarize = self._invoke(
             "Summarize",
             sfn.TaskInput.from_object(
@@ -206,6 +221,7 @@ class BulkJobs(Construct):
                     "started": sfn.JsonPath.string_at("$$.Execution.StartTime"),
                 }
             ),
+            attempts=STEP_ATTEMPTS,
         )
         # The Map is skipped for a file with no records (there is no batch to run).
         any_records = sfn.Choice(self, "AnyRecords")
