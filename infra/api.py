@@ -28,6 +28,7 @@ from handler.constants import (
 )
 from infra.image import function_architecture, image_code
 from infra.log_groups import expiring_log_group, function_role_and_logs
+from infra.nag import acknowledge
 from infra.settings import Settings
 
 LIVE_ALIAS: Final = "live"
@@ -102,6 +103,14 @@ class SentimentApi(Construct):
             description="Movie-review sentiment predictions",
             create_default_stage=False,
             default_integration=integration,
+        )
+        acknowledge(
+            self.http_api,
+            {
+                "AwsSolutions-APIG4": "Public, anonymous predictions are the product; abuse is "
+                "bounded by the stage's rate and burst limits, the optional per-IP web ACL and "
+                "optional reserved concurrency.",
+            },
         )
         for path, method in ROUTES:
             self.http_api.add_routes(path=path, methods=[method], integration=integration)

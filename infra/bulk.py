@@ -28,6 +28,7 @@ from infra.buckets import ABANDONED_UPLOADS_AFTER, private_bucket
 from infra.bulk_watch import job_alarms, job_widgets
 from infra.image import function_architecture, image_code
 from infra.log_groups import expiring_log_group, function_role_and_logs
+from infra.nag import acknowledge, logical_id
 from infra.settings import Settings
 
 ENTRY_POINT: Final = "handler.bulk.aws.handler"
@@ -142,6 +143,40 @@ class BulkJobs(Construct):
             self, "BucketName", value=self.bucket.bucket_name, description="Bulk jobs: in/ and out/"
         )
         output.override_logical_id(OUTPUT_BUCKET)
+        self._acknowledge()
+
+    def _acknowledge(self) -> None:
+        """cdk-nag's findings on the bucket, the function's role and the state machine."""
+        acknowledge(
+            self.bucket,
+            {
+                "AwsSolutions-S1": "Written only by the account's own uploads and the job's "
+                "function, and every object expires within days; server access logs would need "
+                "a log bucket with the same exemption.",
+            },
+        )
+        bucket_id = logical_id(self.bucket)
+        prefixes = {
+            f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{prefix}*]": f"Objects under {prefix} "
+            "only: a job's files are named by the uploader, so the grant is the prefix."
+            for prefix in (IN_PREFIX, OUT_PREFIX)
+        }
+        acknowledge(self.role, prefixes)
+        name = f'{{"Fn::Select":[6,{{"Fn::Split":[":",{{"Ref":"{logical_id(self.state_machine)}"}}]}}]}}'
+        executions = "arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:" + name
+        acknowledge(
+            self.state_machine,
+            {
+                **prefixes,
+                "AwsSolutions-IAM5[Resource::*]": "X-Ray tracing and CloudWatch Logs delivery, "
+                "as aws-cdk-lib grants them for tracing and logging: those actions take no "
+                "resource.",
+                f"AwsSolutions-IAM5[Resource::{executions}:*]": "The Distributed Map describes "
+                "and stops its own child executions, which are named when they start.",
+                f"AwsSolutions-IAM5[Resource::{executions}/*:*]": "The Distributed Map redrives "
+                "its own child executions, which are named when they start.",
+            },
+        )
 
     def _grant_function(self) -> None:
         """Read `in/` and `out/`, write `out/`, list `out/`: nothing else of the bucket."""

@@ -18,6 +18,7 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from infra.log_groups import expiring_log_group
+from infra.nag import BASIC_EXECUTION, LIBRARY_HANDLER, acknowledge, library_handler
 
 CLOUDFRONT_REGION: Final = "us-east-1"
 IP_REPUTATION: Final = "AWSManagedRulesAmazonIpReputationList"
@@ -132,3 +133,12 @@ class WebAclArn(Construct):
             log_group=expiring_log_group(self, "ReaderLogs"),
         )
         self.value: str = self.reader.get_response_field("Parameter.Value")
+        role = self.reader.grant_principal
+        assert isinstance(role, Construct)
+        acknowledge(
+            library_handler(role),
+            {
+                BASIC_EXECUTION: f"{LIBRARY_HANDLER}'s AwsCustomResource; the library attaches "
+                "the policy; its logs go to the expiring group we give it.",
+            },
+        )
