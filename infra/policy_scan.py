@@ -3,9 +3,10 @@
 tests/infra/test_scan.py (`make scan`) runs checkov on the templates of the default app and of
 `-c waf=true -c architecture=arm64`, and fails on a finding that no entry here accepts, and on an
 entry whose resource no longer has that finding (the gap was closed, or the resource renamed),
-so the list cannot rot. Resources are named by construct path under their stack (`Api/Function/
-Resource`, fnmatch patterns where aws-cdk-lib names them), never by logical id. cdk-nag's
-findings are acknowledged by their constructs instead (infra/nag.py); docs/security.md lists both.
+so the list cannot rot. Resources are named by construct path under their stack, such as
+`Api/Function/Resource` (fnmatch patterns where aws-cdk-lib names them), never by logical id.
+cdk-nag's findings are acknowledged by their constructs instead (infra/nag.py); docs/security.md
+lists both.
 """
 
 from collections.abc import Iterable
