@@ -12,7 +12,7 @@ SERVE_PY := .venv-serve/bin/python
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
 export IMDB_DATA ?= $(abspath ../shared/data/aclImdb.tar.gz)
 
-.PHONY: setup setup-serve setup-train setup-infra serve test test-slow lint loadtest explore train results behaviour compare bench synth deploy destroy clean
+.PHONY: setup setup-serve setup-train setup-infra serve test test-slow lint loadtest explore train results behaviour compare bench synth deploy destroy clean scan
 
 setup:  ## the whole locked Python environment in .venv (every dependency group)
 	@scripts/bootstrap
@@ -43,6 +43,10 @@ test: setup node_modules/.package-lock.json  ## lint, type-check and the default
 	@scripts/install-browser
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -m "not slow"
+
+# The test syncs checkov's own environment (build/scan-venv, the lock's scan group) itself.
+scan: setup  ## checkov on the synthesized templates, against the acknowledgements in infra/policy_scan.py
+	$(PY) -m pytest tests/infra/test_scan.py
 
 test-slow: setup  ## the slow tiers: full training of every model
 	$(PY) -m pytest -m slow

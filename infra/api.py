@@ -10,10 +10,9 @@ from collections.abc import Sequence
 from typing import Final
 
 import jsii
-from aws_cdk import Duration, IgnoreMode, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
-from aws_cdk import aws_ecr_assets as ecr_assets
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
@@ -27,11 +26,11 @@ from handler.constants import (
     MODEL_PATH,
     PREDICT_PATH,
 )
+from infra.image import function_architecture, image_code
 from infra.log_groups import expiring_log_group, function_role_and_logs
+from infra.nag import acknowledge
 from infra.settings import Settings
-from scripts.paths import REPO_ROOT
 
-DOCKERFILE: Final = "handler/Dockerfile"
 LIVE_ALIAS: Final = "live"
 # Routes named here get their own route key in the access log; anything else (docs, preflights,
 # unknown paths) reaches the app through $default and is logged as "$default".
@@ -41,16 +40,6 @@ ROUTES: Final = (
     (HEALTH_PATH, apigwv2.HttpMethod.GET),
     (MODEL_PATH, apigwv2.HttpMethod.GET),
 )
-
-# The image copies `handler/` as a package, so the build context is the repository root;
-# Docker-style patterns keep everything else (virtualenvs, node_modules, datasets,
-# cdk.out itself) out of the staged context so synth stays fast and the hash stable.
-IMAGE_CONTEXT_EXCLUDE: Final = ("*", "!handler", "handler/**/__pycache__", "handler/**/*.pyc")
-
-_ARCHITECTURES: Final = {
-    "x86_64": (lambda_.Architecture.X86_64, ecr_assets.Platform.LINUX_AMD64),
-    "arm64": (lambda_.Architecture.ARM_64, ecr_assets.Platform.LINUX_ARM64),
-}
 
 # HTTP API context variables (not the REST API's set, which AccessLogFormat's presets use).
 # The route key, not the path: a path can carry anything a client typed. No client IP: behind
@@ -83,14 +72,12 @@ class SentimentApi(Construct):
         allowed_origins: Sequence[str],
     ) -> None:
         super().__init__(scope, construct_id)
-        architecture, _ = _ARCHITECTURES[settings.architecture]
-
         self.role, function_logs = function_role_and_logs(self, "Function")
         self.function = lambda_.DockerImageFunction(
             self,
             "Function",
             code=image_code(settings),
-            architecture=architecture,
+            architecture=function_architecture(settings),
             memory_size=settings.memory_mb,
             timeout=Duration.seconds(settings.timeout_seconds),
             reserved_concurrent_executions=settings.reserved_concurrency,
@@ -117,6 +104,14 @@ class SentimentApi(Construct):
             create_default_stage=False,
             default_integration=integration,
         )
+        acknowledge(
+            self.http_api,
+            {
+                "AwsSolutions-APIG4": "Public, anonymous predictions are the product; abuse is "
+                "bounded by the stage's rate and burst limits, the optional per-IP web ACL and "
+                "optional reserved concurrency.",
+            },
+        )
         for path, method in ROUTES:
             self.http_api.add_routes(path=path, methods=[method], integration=integration)
         access_logs = expiring_log_group(self, "AccessLogs")
@@ -140,20 +135,6 @@ class SentimentApi(Construct):
             f"{self.http_api.http_api_id}.execute-api.{Stack.of(self).region}."
             f"{Stack.of(self).url_suffix}"
         )
-
-
-def image_code(settings: Settings, cmd: Sequence[str] | None = None) -> lambda_.DockerImageCode:
-    """The handler's image; `cmd` names another entry point in it (one build, one asset)."""
-    _, platform = _ARCHITECTURES[settings.architecture]
-    return lambda_.DockerImageCode.from_image_asset(
-        str(REPO_ROOT),
-        file=DOCKERFILE,
-        exclude=list(IMAGE_CONTEXT_EXCLUDE),
-        ignore_mode=IgnoreMode.DOCKER,
-        platform=platform,
-        build_args={"BASE_IMAGE": settings.base_image},
-        cmd=list(cmd) if cmd else None,
-    )
 
 
 # jsii passes interfaces by reference, so the settings must be a registered implementation;

@@ -2,10 +2,10 @@
 
 import os
 
-from aws_cdk import App, Environment, Validations
-from cdk_nag import AwsSolutionsChecks
+from aws_cdk import App, Environment
 
 from infra import names
+from infra.nag import check
 from infra.settings import read_settings
 from infra.stack import SentimentStack
 from infra.waf import CLOUDFRONT_REGION, ClientLimitsStack
@@ -31,7 +31,7 @@ def build(app: App) -> SentimentStack:
     )
     if limits:
         stack.add_stack_dependency(limits, "the site reads the web ACL's ARN from its stack")
-    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    check(app)
     return stack
 
 

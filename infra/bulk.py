@@ -10,7 +10,7 @@ model, one set of answers.
 
 from typing import Final
 
-from aws_cdk import CfnOutput, Duration, RemovalPolicy
+from aws_cdk import CfnOutput, Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -23,9 +23,12 @@ from constructs import Construct
 
 from handler.bulk.names import CHUNK, ENV_BUCKET, IN_PREFIX, OUT_PREFIX
 from handler.constants import ENV_LOG_LEVEL
-from infra.api import LIVE_ALIAS, image_code
+from infra.api import LIVE_ALIAS
+from infra.buckets import ABANDONED_UPLOADS_AFTER, private_bucket
 from infra.bulk_watch import job_alarms, job_widgets
+from infra.image import function_architecture, image_code
 from infra.log_groups import expiring_log_group, function_role_and_logs
+from infra.nag import acknowledge, logical_id
 from infra.settings import Settings
 
 ENTRY_POINT: Final = "handler.bulk.aws.handler"
@@ -42,6 +45,17 @@ EXPIRE_AFTER: Final = Duration.days(7)
 # Planning reads the whole file once; a million reviews (~1.3 GB) take well under this.
 FUNCTION_TIMEOUT: Final = Duration.minutes(15)
 JOB_TIMEOUT: Final = Duration.hours(6)
+# After Lambda's own transient errors (which LambdaInvoke retries by default), a step that failed
+# runs again, later each time, at random within the delay (full jitter) so batches that failed
+# together do not retry together.
+RETRY_INTERVAL: Final = Duration.seconds(5)
+RETRY_BACKOFF: Final = 2.0
+RETRY_MAX_DELAY: Final = Duration.minutes(1)
+STEP_ATTEMPTS: Final = 2
+# The function retries S3 within its own bounds and then raises, so this retry is how a batch
+# outlasts a longer fault (S3 throttling hits the batches, up to MAX_CONCURRENCY at once, not the
+# one plan or summary). A rerun writes the same part object, so a retry is safe.
+BATCH_ATTEMPTS: Final = 3
 
 
 class BulkJobs(Construct):
@@ -51,22 +65,18 @@ class BulkJobs(Construct):
         self, scope: Construct, construct_id: str, *, settings: Settings, topic: sns.ITopic
     ) -> None:
         super().__init__(scope, construct_id)
-        self.bucket = s3.Bucket(
+        # Not versioned: a job's files are rewritten whole by a rerun, and expire anyway.
+        self.bucket = private_bucket(
             self,
             "Bucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     prefix=prefix,
                     expiration=EXPIRE_AFTER,
-                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                    abort_incomplete_multipart_upload_after=ABANDONED_UPLOADS_AFTER,
                 )
                 for prefix in (IN_PREFIX, OUT_PREFIX)
             ],
-            removal_policy=RemovalPolicy.DESTROY,
-            auto_delete_objects=True,
         )
         # Plain CloudFormation, not `event_bridge_enabled`: that adds a custom resource (and
         # its Lambda function) for a setting the bucket resource takes directly.
@@ -81,7 +91,7 @@ class BulkJobs(Construct):
             self,
             "Function",
             code=image_code(settings, cmd=[ENTRY_POINT]),
-            architecture=_architecture(settings),
+            architecture=function_architecture(settings),
             memory_size=settings.memory_mb,
             timeout=FUNCTION_TIMEOUT,
             role=self.role,
@@ -133,6 +143,40 @@ class BulkJobs(Construct):
             self, "BucketName", value=self.bucket.bucket_name, description="Bulk jobs: in/ and out/"
         )
         output.override_logical_id(OUTPUT_BUCKET)
+        self._acknowledge()
+
+    def _acknowledge(self) -> None:
+        """cdk-nag's findings on the bucket, the function's role and the state machine."""
+        acknowledge(
+            self.bucket,
+            {
+                "AwsSolutions-S1": "Written only by the account's own uploads and the job's "
+                "function, and every object expires within days; server access logs would need "
+                "a log bucket with the same exemption.",
+            },
+        )
+        bucket_id = logical_id(self.bucket)
+        prefixes = {
+            f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{prefix}*]": f"Objects under {prefix} "
+            "only: a job's files are named by the uploader, so the grant is the prefix."
+            for prefix in (IN_PREFIX, OUT_PREFIX)
+        }
+        acknowledge(self.role, prefixes)
+        name = f'{{"Fn::Select":[6,{{"Fn::Split":[":",{{"Ref":"{logical_id(self.state_machine)}"}}]}}]}}'
+        executions = "arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:" + name
+        acknowledge(
+            self.state_machine,
+            {
+                **prefixes,
+                "AwsSolutions-IAM5[Resource::*]": "X-Ray tracing and CloudWatch Logs delivery, "
+                "as aws-cdk-lib grants them for tracing and logging: those actions take no "
+                "resource.",
+                f"AwsSolutions-IAM5[Resource::{executions}:*]": "The Distributed Map describes "
+                "and stops its own child executions, which are named when they start.",
+                f"AwsSolutions-IAM5[Resource::{executions}/*:*]": "The Distributed Map redrives "
+                "its own child executions, which are named when they start.",
+            },
+        )
 
     def _grant_function(self) -> None:
         """Read `in/` and `out/`, write `out/`, list `out/`: nothing else of the bucket."""
@@ -151,7 +195,7 @@ class BulkJobs(Construct):
             self.role.add_to_principal_policy(statement)
 
     def _invoke(
-        self, name: str, payload: sfn.TaskInput | None, **options: object
+        self, name: str, payload: sfn.TaskInput | None, *, attempts: int, **options: object
     ) -> tasks.LambdaInvoke:
         task = tasks.LambdaInvoke(
             self,
@@ -161,10 +205,13 @@ class BulkJobs(Construct):
             payload_response_only=True,
             **options,  # type: ignore[arg-type]
         )
-        # After Lambda's own transient errors (retried by default): anything else twice more,
-        # e.g. S3 throttling or a model that could not answer.
         task.add_retry(
-            errors=[sfn.Errors.ALL], max_attempts=2, interval=Duration.seconds(5), backoff_rate=2
+            errors=[sfn.Errors.ALL],
+            max_attempts=attempts,
+            interval=RETRY_INTERVAL,
+            backoff_rate=RETRY_BACKOFF,
+            max_delay=RETRY_MAX_DELAY,
+            jitter_strategy=sfn.JitterType.FULL,
         )
         return task
 
@@ -177,6 +224,7 @@ class BulkJobs(Construct):
                     "key": sfn.JsonPath.string_at("$.detail.object.key"),
                 }
             ),
+            attempts=STEP_ATTEMPTS,
             result_path="$.plan",
         )
         score = sfn.DistributedMap(
@@ -198,7 +246,7 @@ class BulkJobs(Construct):
             map_execution_type=sfn.StateMachineType.STANDARD,
             result_path=sfn.JsonPath.DISCARD,
         )
-        score.item_processor(self._invoke("ScoreBatch", None))
+        score.item_processor(self._invoke("ScoreBatch", None, attempts=BATCH_ATTEMPTS))
         summarize = self._invoke(
             "Summarize",
             sfn.TaskInput.from_object(
@@ -208,6 +256,7 @@ class BulkJobs(Construct):
                     "started": sfn.JsonPath.string_at("$$.Execution.StartTime"),
                 }
             ),
+            attempts=STEP_ATTEMPTS,
         )
         # The Map is skipped for a file with no records (there is no batch to run).
         any_records = sfn.Choice(self, "AnyRecords")
@@ -216,8 +265,3 @@ class BulkJobs(Construct):
         )
         any_records.otherwise(summarize)
         return plan.next(any_records)
-
-
-def _architecture(settings: Settings) -> lambda_.Architecture:
-    arm = settings.architecture == "arm64"
-    return lambda_.Architecture.ARM_64 if arm else lambda_.Architecture.X86_64

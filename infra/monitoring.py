@@ -2,15 +2,19 @@
 
 Every alarm notifies one SNS topic (and an e-mail address when `alarmEmail` is set) and is one
 of the deployment group's rollback alarms. Missing data never alarms: no traffic is not a fault.
+The topic is encrypted with a key of the stack's own, because SNS's AWS-managed key admits no
+grant to CloudWatch: alarms could not publish to a topic encrypted with it.
 """
 
 from dataclasses import dataclass
 from typing import Final
 
-from aws_cdk import Duration
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
@@ -63,8 +67,13 @@ class Monitoring(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.watched = watched
+        self.key = alarm_topic_key(self, "AlarmTopicKey")
         self.topic = sns.Topic(
-            self, "AlarmTopic", display_name="Sentiment service alarms", enforce_ssl=True
+            self,
+            "AlarmTopic",
+            display_name="Sentiment service alarms",
+            enforce_ssl=True,
+            master_key=self.key,
         )
         if alarm_email:
             self.topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
@@ -109,6 +118,31 @@ class Monitoring(Construct):
         alarm.add_alarm_action(actions.SnsAction(self.topic))
         alarm.add_ok_action(actions.SnsAction(self.topic))
         return alarm
+
+
+def alarm_topic_key(scope: Construct, construct_id: str) -> kms.Key:
+    """A rotating key that CloudWatch alarms of this account may encrypt messages with."""
+    key = kms.Key(
+        scope,
+        construct_id,
+        description="Encrypts the sentiment service's alarm topic",
+        enable_key_rotation=True,
+        # It encrypts only messages in flight, which SNS keeps for minutes: `make destroy` may
+        # delete it after the shortest wait KMS allows.
+        removal_policy=RemovalPolicy.DESTROY,
+        pending_window=Duration.days(7),
+    )
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="CloudWatchAlarmsPublish",
+            principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+            actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+            resources=["*"],
+            # Only on behalf of this account's alarms (the confused-deputy guard).
+            conditions={"StringEquals": {"aws:SourceAccount": Stack.of(scope).account}},
+        )
+    )
+    return key
 
 
 def _signals(watched: Watched, unexpected: cloudwatch.Metric) -> dict[str, cloudwatch.IMetric]:

@@ -16,6 +16,7 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from infra.log_groups import function_role_and_logs
+from infra.nag import acknowledge, logical_id
 from infra.pre_traffic import ENV_TARGET_VERSION, HANDLER
 from infra.settings import Deployment
 from scripts.paths import REPO_ROOT
@@ -86,4 +87,30 @@ class Release(Construct):
             auto_rollback=codedeploy.AutoRollbackConfig(
                 failed_deployment=True, stopped_deployment=True, deployment_in_alarm=True
             ),
+        )
+        self._acknowledge()
+
+    def _acknowledge(self) -> None:
+        """CodeDeploy's role as aws-cdk-lib builds it, and the hook's runtime."""
+        acknowledge(
+            self.pre_traffic_hook,
+            {
+                "AwsSolutions-L1": "The hook runs on Python 3.13, the version the service's "
+                "image and its tests use, so the smoke check it imports is tested on the runtime "
+                "it runs on.",
+            },
+        )
+        acknowledge(
+            self.deployment_group,
+            {
+                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                "AWSCodeDeployRoleForLambdaLimited]": "AWS's own policy for CodeDeploy on "
+                "Lambda: it may update aliases and read alarms, and invoke only functions named "
+                "CodeDeployHook_* (ours is granted separately); a hand-written copy would drift "
+                "from what CodeDeploy needs.",
+                f"AwsSolutions-IAM5[Resource::<{logical_id(self.pre_traffic_hook)}.Arn>:*]": (
+                    "CodeDeploy invokes the pre-traffic hook, which aws-cdk-lib grants on the "
+                    "function and its versions; one function only."
+                ),
+            },
         )

@@ -13,7 +13,6 @@ from infra.dashboard import ServiceDashboard
 from infra.log_groups import give_providers_log_groups
 from infra.model import shipped_model_version
 from infra.monitoring import Monitoring, Watched
-from infra.nag import acknowledge_bulk, acknowledge_stack
 from infra.release import Release
 from infra.settings import Settings
 from infra.site import StaticSite
@@ -72,7 +71,6 @@ class SentimentStack(Stack):
         )
         self.bulk = BulkJobs(self, "Bulk", settings=settings, topic=self.monitoring.topic)
         self.dashboard.dashboard.add_widgets(*self.bulk.widgets)
-        acknowledge_bulk(self.bulk)
         self.release = Release(
             self,
             "Release",
@@ -81,13 +79,6 @@ class SentimentStack(Stack):
             alarms=list(self.monitoring.alarms.values()),
         )
         self.providers = give_providers_log_groups(self)
-        acknowledge_stack(
-            site=self.site,
-            api=self.api,
-            page=self.page,
-            release=self.release,
-            web_acl=self.web_acl,
-        )
 
         for name, value, description in (
             (names.OUTPUT_API_URL, self.site.origin, "Base URL of the prediction API (CloudFront)"),

@@ -1,4 +1,7 @@
-"""The opt-in web ACL (`-c waf=true`): a per-client rate limit and AWS's IP-reputation list.
+"""The opt-in web ACL (`-c waf=true`): a per-client rate limit and two AWS managed rule groups.
+
+The IP-reputation list blocks addresses AWS has seen in attacks; the known-bad-inputs group blocks
+request patterns of known exploits (Log4j's JNDI lookups among them) before they reach the app.
 
 CloudFront only takes a web ACL made in us-east-1, so it lives in its own small stack there,
 which writes the ACL's ARN to an SSM parameter in us-east-1; the site's stack (in any region) reads
@@ -15,15 +18,34 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from infra.log_groups import expiring_log_group
+from infra.nag import BASIC_EXECUTION, LIBRARY_HANDLER, acknowledge, library_handler
 
 CLOUDFRONT_REGION: Final = "us-east-1"
 IP_REPUTATION: Final = "AWSManagedRulesAmazonIpReputationList"
+KNOWN_BAD_INPUTS: Final = "AWSManagedRulesKnownBadInputsRuleSet"
+# AWS's groups after our own rate rule (priority 0), in this order.
+MANAGED_RULE_GROUPS: Final = (IP_REPUTATION, KNOWN_BAD_INPUTS)
 
 
 def _visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
     # Sampled requests (kept by WAF for three hours) show what was blocked; docs/security.md.
     return wafv2.CfnWebACL.VisibilityConfigProperty(
         cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
+    )
+
+
+def _managed(name: str, priority: int) -> wafv2.CfnWebACL.RuleProperty:
+    # `none`: the group's own actions (block) apply, not a count-only override.
+    return wafv2.CfnWebACL.RuleProperty(
+        name=name,
+        priority=priority,
+        statement=wafv2.CfnWebACL.StatementProperty(
+            managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                vendor_name="AWS", name=name
+            )
+        ),
+        override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+        visibility_config=_visibility(name),
     )
 
 
@@ -45,23 +67,13 @@ class ClientLimits(Construct):
                 action=wafv2.CfnWebACL.RuleActionProperty(block={}),
                 visibility_config=_visibility("RatePerClientIp"),
             ),
-            wafv2.CfnWebACL.RuleProperty(
-                name=IP_REPUTATION,
-                priority=1,
-                statement=wafv2.CfnWebACL.StatementProperty(
-                    managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
-                        vendor_name="AWS", name=IP_REPUTATION
-                    )
-                ),
-                override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
-                visibility_config=_visibility(IP_REPUTATION),
-            ),
+            *(_managed(name, priority) for priority, name in enumerate(MANAGED_RULE_GROUPS, 1)),
         ]
         self.acl = wafv2.CfnWebACL(
             self,
             "WebAcl",
             scope="CLOUDFRONT",
-            description="Per-client rate limit and IP reputation for the sentiment page and API",
+            description="Per-client rate limit and AWS managed rules for the sentiment page and API",
             default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
             visibility_config=_visibility("SentimentClientLimits"),
             rules=rules,
@@ -121,3 +133,12 @@ class WebAclArn(Construct):
             log_group=expiring_log_group(self, "ReaderLogs"),
         )
         self.value: str = self.reader.get_response_field("Parameter.Value")
+        role = self.reader.grant_principal
+        assert isinstance(role, Construct)
+        acknowledge(
+            library_handler(role),
+            {
+                BASIC_EXECUTION: f"{LIBRARY_HANDLER}'s AwsCustomResource; the library attaches "
+                "the policy; its logs go to the expiring group we give it.",
+            },
+        )

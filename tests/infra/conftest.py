@@ -37,8 +37,9 @@ VARIANT_CONTEXT = {
     "alarmEmail": "ops@example.com",
     "baseImage": "public.ecr.aws/lambda/python:3.13@sha256:" + "b" * 64,
 }
-# The opt-in web ACL, which adds a stack in us-east-1.
-WAF_CONTEXT = {"stage": "edge", "waf": "true", "wafRateLimit": "250"}
+# The opt-in web ACL, which adds a stack in us-east-1; on arm64, so that the policy scan
+# (tests/infra/test_scan.py) covers `-c waf=true -c architecture=arm64` as well as the default.
+WAF_CONTEXT = {"stage": "edge", "waf": "true", "wafRateLimit": "250", "architecture": "arm64"}
 
 
 @dataclass

@@ -1,13 +1,15 @@
 """The function and the HTTP API, as synthesized (properties only, never logical IDs)."""
 
 import json
+from typing import get_args
 
 import pytest
 from aws_cdk.assertions import Match
 
 from handler.constants import ENV_ALLOWED_ORIGINS
+from infra import image
 from infra.api import LIVE_ALIAS, ROUTES
-from infra.settings import DEFAULT_BASE_IMAGE, Settings
+from infra.settings import DEFAULT_BASE_IMAGE, Architecture, Settings
 from tests.infra.conftest import CDK_JSON_CONTEXT, VARIANT_CONTEXT, Synthesized, without_bulk
 
 DEFAULTS = Settings()
@@ -252,3 +254,10 @@ def test_every_function_logs_to_an_expiring_group_of_its_own(
     used = [f["Properties"]["LoggingConfig"]["LogGroup"]["Ref"] for f in functions.values()]
     assert len(set(used)) == len(used)
     assert set(used) <= set(log_groups)
+
+
+def test_every_architecture_setting_maps_to_a_function_and_an_image_platform() -> None:
+    assert set(image.TARGETS) == set(get_args(Architecture))
+    for name, target in image.TARGETS.items():
+        assert target.function.name == name
+        assert target.platform.platform == f"linux/{'amd64' if name == 'x86_64' else name}"

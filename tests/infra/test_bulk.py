@@ -47,6 +47,31 @@ def test_a_distributed_map_batches_the_plan_with_bounded_concurrency(
     assert score["ResultPath"] is None  # answers go to S3, never into the execution's state
 
 
+def test_a_failed_batch_is_retried_with_backoff_and_jitter_before_it_counts_as_failed(
+    default_app: Synthesized,
+) -> None:
+    states = _definition(default_app)["States"]
+    (batch,) = states["Score"]["ItemProcessor"]["States"].values()
+    lambda_service, everything = batch["Retry"]
+    # LambdaInvoke's own retrier for Lambda's transient faults comes first, so it takes those.
+    assert "Lambda.ServiceException" in lambda_service["ErrorEquals"]
+    # Then any error (the function's, after its own S3 retries) three more times: 5 s, 10 s,
+    # 20 s at most, each at random below that (full jitter), never over a minute.
+    assert everything == {
+        "ErrorEquals": ["States.ALL"],
+        "IntervalSeconds": 5,
+        "MaxAttempts": 3,
+        "BackoffRate": 2,
+        "MaxDelaySeconds": 60,
+        "JitterStrategy": "FULL",
+    }
+    assert "Catch" not in batch  # a batch that still fails is the Map's to count
+    # Up to 5% of batches may fail for good; the summary reports their records as missing.
+    assert states["Score"]["ToleratedFailurePercentage"] == 5
+    for step in ("Plan", "Summarize"):
+        assert states[step]["Retry"][-1]["MaxAttempts"] == 2
+
+
 def test_every_step_invokes_the_bulk_functions_live_alias(default_app: Synthesized) -> None:
     states = _definition(default_app)["States"]
     alias = f"<{_logical_id(default_app, default_app.stack.bulk.alias)}>"
@@ -113,6 +138,8 @@ def test_the_bucket_is_private_encrypted_expiring_and_tells_eventbridge(
     assert props["NotificationConfiguration"] == {
         "EventBridgeConfiguration": {"EventBridgeEnabled": True}
     }
+    # Unversioned: a rerun rewrites a job's files whole, and all of them expire.
+    assert "VersioningConfiguration" not in props
     rules = {r["Prefix"]: r for r in props["LifecycleConfiguration"]["Rules"]}
     assert set(rules) == {IN_PREFIX, OUT_PREFIX}
     assert all(r["ExpirationInDays"] == 7 and r["Status"] == "Enabled" for r in rules.values())

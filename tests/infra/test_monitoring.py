@@ -166,3 +166,31 @@ def test_the_topic_refuses_plain_http_and_mails_only_when_asked(
     variant_app.template.has_resource_properties(
         "AWS::SNS::Subscription", {"Protocol": "email", "Endpoint": "ops@example.com"}
     )
+
+
+def test_the_topic_is_encrypted_with_a_rotating_key_that_alarms_may_use(
+    default_app: Synthesized,
+) -> None:
+    (topic_id,) = default_app.resources("AWS::SNS::Topic")
+    (key_id,) = default_app.resources("AWS::KMS::Key")
+    topic = default_app.only("AWS::SNS::Topic")
+    assert topic["KmsMasterKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
+    key = default_app.only("AWS::KMS::Key")
+    assert key["EnableKeyRotation"] is True
+    (cloudwatch,) = [
+        s
+        for s in key["KeyPolicy"]["Statement"]
+        if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    ]
+    assert cloudwatch["Effect"] == "Allow"
+    assert sorted(cloudwatch["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert cloudwatch["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    }
+    # No other service may use it; the account's own statement is CDK's default administration.
+    others = [s for s in key["KeyPolicy"]["Statement"] if s is not cloudwatch]
+    assert all("Service" not in s["Principal"] for s in others)
+    # Encryption changes nothing for the alarms: every one of them (the bulk jobs' too) still
+    # notifies the topic.
+    for name, alarm in default_app.resources("AWS::CloudWatch::Alarm").items():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}], name

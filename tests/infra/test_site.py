@@ -40,6 +40,22 @@ def test_bucket_is_private_and_encrypted(default_app: Synthesized) -> None:
     )
 
 
+def test_a_replaced_or_pruned_page_stays_restorable_for_30_days(default_app: Synthesized) -> None:
+    ((bucket_id, bucket),) = without_bulk(default_app.resources("AWS::S3::Bucket")).items()
+    props = bucket["Properties"]
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    (rule,) = props["LifecycleConfiguration"]["Rules"]
+    assert rule["Status"] == "Enabled"
+    assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 30}
+    # Pruned files leave delete markers; one with no version left behind it goes too.
+    assert rule["ExpiredObjectDeleteMarker"] is True
+    assert "ExpirationInDays" not in rule  # the current page never expires
+    deployment = default_app.only("Custom::CDKBucketDeployment")
+    assert deployment["DestinationBucketName"] == {"Ref": bucket_id}
+    # Pruning stays on: files gone from frontend/ leave the page (as restorable versions).
+    assert deployment["Prune"] is True
+
+
 def test_bucket_policy_denies_plain_http_and_admits_only_this_distribution(
     default_app: Synthesized,
 ) -> None:

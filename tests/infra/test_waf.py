@@ -5,7 +5,7 @@ import json
 from aws_cdk.assertions import Template
 
 from infra import names
-from infra.waf import CLOUDFRONT_REGION, IP_REPUTATION
+from infra.waf import CLOUDFRONT_REGION, IP_REPUTATION, KNOWN_BAD_INPUTS
 from tests.infra.conftest import WAF_CONTEXT, Synthesized
 
 
@@ -20,14 +20,14 @@ def test_no_web_acl_unless_asked(default_app: Synthesized) -> None:
     assert default_app.resources("Custom::AWS") == {}
 
 
-def test_the_acl_is_cloudfront_scoped_with_a_per_ip_rate_and_ip_reputation(
+def test_the_acl_is_cloudfront_scoped_with_a_per_ip_rate_and_two_managed_groups(
     waf_app: Synthesized,
 ) -> None:
     (acl,) = _limits(waf_app).find_resources("AWS::WAFv2::WebACL").values()
     props = acl["Properties"]
     assert props["Scope"] == "CLOUDFRONT"
     assert props["DefaultAction"] == {"Allow": {}}
-    rate, reputation = sorted(props["Rules"], key=lambda rule: rule["Priority"])
+    rate, reputation, bad_inputs = sorted(props["Rules"], key=lambda rule: rule["Priority"])
     assert rate["Statement"] == {
         "RateBasedStatement": {
             "AggregateKeyType": "IP",
@@ -36,10 +36,13 @@ def test_the_acl_is_cloudfront_scoped_with_a_per_ip_rate_and_ip_reputation(
         }
     }
     assert rate["Action"] == {"Block": {}}
-    assert reputation["Statement"] == {
-        "ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": IP_REPUTATION}
-    }
-    assert reputation["OverrideAction"] == {"None": {}}
+    # Known exploit patterns (Log4j's JNDI lookups among them), blocked by the group's own rules.
+    for group, name in ((reputation, IP_REPUTATION), (bad_inputs, KNOWN_BAD_INPUTS)):
+        assert group["Statement"] == {
+            "ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": name}
+        }
+        assert group["OverrideAction"] == {"None": {}}
+        assert group["VisibilityConfig"]["MetricName"] == name
 
 
 def test_the_acl_stack_is_in_us_east_1_and_deploys_first(waf_app: Synthesized) -> None:
