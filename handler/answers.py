@@ -1,7 +1,7 @@
 """Every answer the service gives, built in one place: the API's routes and bulk jobs both call it.
 
 An answer is a plain dictionary typed as a `TypedDict`, ready for the JSON encoder: building the
-pydantic response models (`handler.api.schemas`) for each request, or even once at start, would
+pydantic response models (`handler.api.responses`) for each request, or even once at start, would
 only add to every cold start what the published schema alone reads. Per-sentence answers are
 orchestrated here too, the same way for one text and for a batch: a sentence is a substring cut
 by `handler.inference.text.sentence_spans`, and its answer is the predictor's answer for that

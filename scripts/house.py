@@ -29,7 +29,7 @@ FLAT = {
     "paths": "inference", "manifest": "inference",
     "logs": "observability", "metrics": "observability",
     "app": "api", "routes": "api", "schemas": "api", "middleware": "api", "openapi": "api",
-    "sentences": "api", "lambda_function": "entry", "local": "dev", "local_server": "dev",
+    "sentences": "api", "answers": "answers", "requests": "answers", "lambda_function": "entry", "local": "dev", "local_server": "dev",
 }  # fmt: skip
 # bulk and api stand side by side: neither may import the other.
 SIDEWAYS = {("bulk", "api"), ("api", "bulk")}

@@ -125,9 +125,22 @@ def test_the_inference_wing_knows_nothing_of_http_bulk_jobs_or_observability() -
 
 
 def test_the_answer_builder_imports_the_inference_wing_and_nothing_of_http() -> None:
-    found = _reachable("handler.answers")
-    assert "handler.inference.predictor" in found
-    assert _in(("handler.api", "handler.bulk", "handler.observability"), found) == []
-    # Bulk jobs answer through the builder, not through the API's routes.
-    assert "handler.answers" in _edges("handler.bulk.scoring")
-    assert "handler.api.routes" not in _reachable("handler.bulk.scoring")
+    for shared in ("handler.answers", "handler.requests"):
+        found = _reachable(shared)
+        assert "handler.inference.text" in found
+        assert _in(("handler.api", "handler.bulk", "handler.observability"), found) == []
+    # Bulk jobs answer through the builder and validate with the shared request contract: nothing
+    # of the HTTP layer, and the HTTP layer nothing of bulk jobs.
+    assert {"handler.answers", "handler.requests"} <= _edges("handler.bulk.scoring")
+    bulk = [m for m in _modules() if m.startswith("handler.bulk")]
+    assert {
+        m: _in(("handler.api",), _reachable(m))
+        for m in bulk
+        if _in(("handler.api",), _reachable(m))
+    } == {}
+    api = [m for m in _modules() if m.startswith("handler.api")]
+    assert {
+        m: _in(("handler.bulk",), _reachable(m))
+        for m in api
+        if _in(("handler.bulk",), _reachable(m))
+    } == {}

@@ -16,7 +16,6 @@ from starlette.exceptions import HTTPException
 from handler import constants
 from handler.api import routes
 from handler.api.middleware import error_response, layers
-from handler.api.schemas import Limits, RequestModels, describe, request_models
 from handler.errors import (
     BY_STATUS,
     InternalError,
@@ -26,6 +25,7 @@ from handler.errors import (
 )
 from handler.inference.predictor import MAX_EXPLAINED_WORDS, LitePredictor, Predictor
 from handler.observability import logs
+from handler.requests import Limits, RequestModels, describe, request_models
 from handler.settings import Settings, load_settings
 
 DESCRIPTION = """Sentiment of IMDb-style movie reviews from an int8 TFLite model.

@@ -13,7 +13,8 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from handler.api.responses import BatchResponse, ErrorBody, HealthResponse, PredictResponse
 from handler.api.routes import REF
-from handler.api.schemas import ModelInfo, RequestModels
+from handler.api.schemas import ModelInfo
+from handler.requests import RequestModels
 
 ANSWERS = (PredictResponse, BatchResponse, HealthResponse, ModelInfo, ErrorBody)
 

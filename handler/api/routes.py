@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, ValidationError
 
 from handler import answers
-from handler.api.schemas import Limits, ModelInfo, RequestModels, describe
+from handler.api.schemas import ModelInfo
 from handler.constants import (
     BATCH_PATH,
     HEALTH_PATH,
@@ -28,6 +28,7 @@ from handler.constants import (
 from handler.errors import InvalidInputError, InvalidJsonError, UnsupportedMediaTypeError
 from handler.inference.predictor import Predictor
 from handler.observability import metrics
+from handler.requests import Limits, RequestModels, describe
 
 REF = "#/components/schemas/{model}"
 _WHY = {

@@ -15,13 +15,13 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from handler.answers import text_predictions
-from handler.api.schemas import Limits, PredictRequest, describe, request_models
 from handler.bulk.heads import head_id
 from handler.bulk.names import SCORE_BATCH
 from handler.bulk.records import Format, fields
 from handler.constants import LABELS
 from handler.inference.predictor import Predictor
 from handler.inference.text import LONE_SURROGATE
+from handler.requests import Limits, PredictRequest, describe, request_models
 from handler.settings import Settings
 
 # A record longer than this cannot hold a valid text (a code point is at most 6 bytes as a JSON

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from handler.api.app import create_app
-from handler.api.schemas import NOT_BLANK
 from handler.inference.predictor import LitePredictor
+from handler.requests import NOT_BLANK
 from handler.settings import DEFAULT_MODEL_DIR, Settings
 
 app = create_app(Settings(), LitePredictor.load(DEFAULT_MODEL_DIR))
