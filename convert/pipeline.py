@@ -16,16 +16,17 @@ from typing import Any
 import keras
 import numpy as np
 
-from convert import embeddings, lexicons, served
-from convert.baselines import compared_models, nb_lr_baseline, tfidf_baseline
-from convert.data import Imdb, load_sentences
-from convert.evaluate import evaluate
-from convert.evidence import write_keras_test_probs
-from convert.export import update_manifest
-from convert.metrics import predicted
-from convert.prepare import SEED, Encoded, Prepared, Spans, Split, spans
-from convert.timing import tflite_ms_per_review
-from convert.train import Run, evaluate_once, log
+from convert.data import lexicons
+from convert.data.imdb import Imdb, load_sentences
+from convert.data.prepare import SEED, Encoded, Prepared, Spans, Split, spans
+from convert.evaluate.metrics import predicted
+from convert.evaluate.shipped import evaluate
+from convert.evaluate.timing import tflite_ms_per_review
+from convert.export.artifacts import update_manifest
+from convert.export.evidence import write_keras_test_probs
+from convert.train import embeddings, served
+from convert.train.baselines import compared_models, nb_lr_baseline, tfidf_baseline
+from convert.train.fit import Run, evaluate_once, log
 
 
 @dataclass(frozen=True)

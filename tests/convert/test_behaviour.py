@@ -23,7 +23,7 @@ from convert.behaviour.run import (
     run,
     score_all,
 )
-from convert.data import ENV_DATA, Review, load
+from convert.data.imdb import ENV_DATA, Review, load
 from convert.paths import REPORTS_DIR
 from handler.inference.paths import MODEL_DIR, SHIPPED_MANIFEST
 
@@ -226,7 +226,7 @@ def test_the_shipped_model_does_no_worse_than_its_recorded_figures() -> None:
 def test_the_command_reports_a_previous_model_beside_the_model(monkeypatch, tmp_path) -> None:
     from convert.behaviour import __main__ as cli
     from convert.behaviour import run as run_module
-    from convert.data import Imdb
+    from convert.data.imdb import Imdb
 
     sentences = _sentences()
     reviews = [

@@ -17,11 +17,12 @@ import keras
 import numpy as np
 import pytest
 
-from convert import goals, tiny
-from convert.data import ENV_DATA, load
-from convert.evidence import KERAS_TEST_PROBS, read_keras_test_probs
-from convert.export import keras_outputs, tflite_predict, to_tflite
-from convert.metrics import Scores, agreement
+from convert.data.imdb import ENV_DATA, load
+from convert.evaluate import goals
+from convert.evaluate.metrics import Scores, agreement
+from convert.export import tiny
+from convert.export.artifacts import keras_outputs, tflite_predict, to_tflite
+from convert.export.evidence import KERAS_TEST_PROBS, read_keras_test_probs
 from convert.paths import FLOAT_MODEL, KERAS_MODEL
 from handler import constants
 from handler.inference.calibration import Head

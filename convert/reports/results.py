@@ -11,7 +11,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from convert import goals, model_card
+from convert.evaluate import goals
+from convert.reports import model_card
 from handler.constants import MODEL_CARD_FILE
 from handler.inference.paths import MODEL_DIR
 
@@ -180,7 +181,7 @@ def behaviour_rows(path: Path) -> dict[str, dict[str, float | None]]:
 
 
 def goal_values(results: dict[str, Any]) -> dict[str, float]:
-    """This model's figure for each goal of `convert.goals` that results.json holds."""
+    """This model's figure for each goal of `convert.evaluate.goals` that results.json holds."""
     man, ev = results["manifest"], results["evaluation"]
     m, sizes = man["metrics"], man["sizes_bytes"]
     agree = m["agreement_with_keras"]["int8"]

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from convert.metrics import Labels, accuracy_by_length, reliability, summary
-from convert.prepare import SEED, Split
+from convert.data.prepare import SEED, Split
+from convert.evaluate.metrics import Labels, accuracy_by_length, reliability, summary
 from handler.constants import THRESHOLD
 from handler.inference.predictor import LitePredictor
 from handler.inference.text import plain

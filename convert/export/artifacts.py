@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import tensorflow as tf
 
-from convert.metrics import Labels, Scores, agreement
+from convert.evaluate.metrics import Labels, Scores, agreement
 from convert.versions import installed
 from handler import constants
 from handler.inference.calibration import Head

@@ -19,11 +19,11 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from convert import embeddings, models, nblr
-from convert.export import Checked, export_and_check, keras_outputs, keras_predict, sample
-from convert.metrics import Labels, Scores
-from convert.prepare import SEED, Encoded, Prepared, Spans, ngram_vocabulary
-from convert.train import VERBOSE, Part, Run, best_epoch, dataset, log, train_keras
+from convert.data.prepare import SEED, Encoded, Prepared, Spans, ngram_vocabulary
+from convert.evaluate.metrics import Labels, Scores
+from convert.export.artifacts import Checked, export_and_check, keras_outputs, keras_predict, sample
+from convert.train import embeddings, models, nblr
+from convert.train.fit import VERBOSE, Part, Run, best_epoch, dataset, log, train_keras
 from handler.inference.calibration import Head
 from handler.inference.text import Encoder, TextConfig, Vocabulary
 
