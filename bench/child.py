@@ -74,7 +74,7 @@ def keras_parts(job: Job) -> tuple[Any, Callable[[list[str]], Any], Callable[[],
     import tensorflow  # noqa: F401  # as the original did; Keras imports it as its backend anyway
 
     import convert.train.models  # noqa: F401  # registers the constraint the saved model refers to
-    from convert.export.artifacts import feed
+    from convert.export.predict import feed
     from handler import constants
     from handler.inference.calibration import Head
     from handler.inference.text import Encoder, words

@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from convert.data.prepare import Encoded, Split, ngram_vocabulary  # as the served model builds them
-from convert.export.artifacts import Checked, export_and_check, sample
+from convert.export.artifacts import Checked, export_and_check
+from convert.export.predict import sample
 from convert.train import models, nblr
 from handler.inference.calibration import Head
 from handler.inference.text import Encoder, TextConfig, Vocabulary, content

@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from convert.data.prepare import SEED, Encoded, Prepared, word_encoder
 from convert.evaluate.metrics import Scores
 from convert.evaluate.timing import keras_ms_per_review
-from convert.export.artifacts import keras_predict
+from convert.export.predict import keras_predict
 from convert.train import models, nblr
 from convert.train.fit import Run, evaluate_once, log, train_keras
 from handler.inference.text import ngrams, plain

@@ -21,7 +21,8 @@ from sklearn.linear_model import LogisticRegression
 
 from convert.data.prepare import SEED, Encoded, Prepared, Spans, ngram_vocabulary
 from convert.evaluate.metrics import Labels, Scores
-from convert.export.artifacts import Checked, export_and_check, keras_outputs, keras_predict, sample
+from convert.export.artifacts import Checked, export_and_check
+from convert.export.predict import keras_outputs, keras_predict, sample
 from convert.train import embeddings, models, nblr
 from convert.train.fit import VERBOSE, Part, Run, best_epoch, dataset, log, train_keras
 from handler.inference.calibration import Head

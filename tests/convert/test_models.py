@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import pytest
 
-from convert.export.artifacts import keras_outputs, keras_predict
+from convert.export.predict import keras_outputs, keras_predict
 from convert.train import models, nblr
 
 VOCAB, GRAMS, SEQ, NGRAM = 50, 80, 30, 40

@@ -21,8 +21,9 @@ from convert.data.imdb import ENV_DATA, load
 from convert.evaluate import goals
 from convert.evaluate.metrics import Scores, agreement
 from convert.export import tiny
-from convert.export.artifacts import keras_outputs, tflite_predict, to_tflite
+from convert.export.artifacts import to_tflite
 from convert.export.evidence import KERAS_TEST_PROBS, read_keras_test_probs
+from convert.export.predict import keras_outputs, tflite_predict
 from convert.paths import FLOAT_MODEL, KERAS_MODEL
 from handler import constants
 from handler.inference.calibration import Head
