@@ -32,7 +32,7 @@ from handler.inference.paths import MODEL_DIR, SHIPPED_MANIFEST
 NOISE = 0.001  # int8 answers are exact; this allows float summation order only
 # The default tier scores this many cases of each test (seeded) and every text behaviour.json
 # quotes; a capability's sampled fail rate may stand this many standard errors above its record.
-CASES_PER_TEST = 50
+CASES_PER_TEST = 30
 SAMPLE_SEED = 2020
 SAMPLE_SIGMAS = 3
 

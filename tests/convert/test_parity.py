@@ -33,7 +33,7 @@ from handler.inference.text import Encoder, words
 
 # The default tier scores this many test reviews (seeded) through the int8 model; the full tier
 # all of them. Keras is re-run on the first KERAS_SAMPLE of them (the sample is in random order).
-PARITY_SAMPLE = 2_000
+PARITY_SAMPLE = 1_000
 KERAS_SAMPLE = 500
 SAMPLE_SEED = 13
 # A sample's accuracy may stand this many standard errors from the whole set's, no more.
@@ -83,7 +83,7 @@ def _sigmoid(logits: np.ndarray) -> np.ndarray:
 
 def test_tiny_model_passes_the_parity_contract(tiny_build: tuple[Path, Path, dict]) -> None:
     model_dir, keras_path, _ = tiny_build
-    texts, labels = tiny.synthetic_reviews(1000, seed=99)  # reviews the model never saw
+    texts, labels = tiny.synthetic_reviews(500, seed=99)  # reviews the model never saw
     encoder = Encoder.load(model_dir / constants.VOCAB_FILE)
     x = encoder.encode(texts)
     model = keras.models.load_model(keras_path)
@@ -180,8 +180,9 @@ def test_shipped_model_matches_keras_on_a_sample_of_the_test_set(test_sample) ->
     keras_p = read_keras_test_probs(KERAS_TEST_PROBS)[rows]
     int8_p = _calibrated(tflite_predict(MODEL_DIR / constants.MODEL_FILE, x), known)
     check_int8_parity(keras_p, int8_p, labels)
-    # Fine-grained answers (the int8 outputs are added and calibrated in float), no 0.5 ties.
-    assert len(np.unique(int8_p)) >= 1000
+    # Fine-grained answers (the int8 outputs are added and calibrated in float), no 0.5 ties:
+    # nearly every review of the sample gets its own probability.
+    assert len(np.unique(int8_p)) >= 0.9 * len(rows)
     assert not np.any(int8_p == 0.5)
     # The sample's accuracy is the whole set's recorded one, up to sampling error.
     recorded = manifest["metrics"]["scores"]["int8"]["accuracy"]
