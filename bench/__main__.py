@@ -143,7 +143,7 @@ def run(args: argparse.Namespace, s: Settings) -> dict[str, Any]:
             "model_dir": str(found.model_dir),
             "keras_model": str(found.keras_model),
             "float_model": str(found.float_model),
-            "model_version": found.manifest().get("model_version"),
+            "model_version": found.manifest().model_version,
             "review": {"source": sample.source, "words": sample.words, "chars": len(sample.text)},
         },
         "cold_start": started,

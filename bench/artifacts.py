@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from handler.constants import MANIFEST_FILE
+from handler.inference.manifest import FileEntry, Manifest
 
 SCORED = ("keras", "float_tflite", "int8")
 HOW_TO_MAKE = "run `make train`, or pass stand-ins made by `python -m bench.standin DIR`"
@@ -32,12 +33,12 @@ class Artifacts:
             if not path.is_file():
                 raise MissingArtifactError(f"{path} not found: {HOW_TO_MAKE}")
 
-    def manifest(self) -> dict[str, Any]:
-        return dict(json.loads((self.model_dir / MANIFEST_FILE).read_text()))
+    def manifest(self) -> Manifest:
+        return Manifest.read(self.model_dir / MANIFEST_FILE)
 
     def file(self, kind: str) -> Path:
         """The model or vocab file that the manifest names."""
-        return self.model_dir / str(self.manifest()["files"][kind]["name"])
+        return self.manifest().file_path(self.model_dir, kind)
 
     def sizes(self) -> dict[str, int]:
         """Bytes of each model file, and of the vocabulary the TFLite and Keras paths both read."""
@@ -48,9 +49,9 @@ class Artifacts:
     def accuracy(self) -> dict[str, Any]:
         """The accuracies the training run measured and wrote into the manifest."""
         manifest = self.manifest()
-        metrics = manifest.get("metrics", {})
+        metrics = manifest.metrics
         scores = {name: metrics.get("scores", {}).get(name, {}).get("accuracy") for name in SCORED}
-        return {"split": metrics.get("split"), "model_version": manifest.get("model_version"),
+        return {"split": metrics.get("split"), "model_version": manifest.model_version,
                 **scores}  # fmt: skip
 
     def float_copy(self, dest: Path) -> Path:
@@ -58,11 +59,14 @@ class Artifacts:
         manifest at load, so it gets the same vocabulary and a manifest with the float's hash."""
         dest.mkdir(parents=True, exist_ok=True)
         manifest, data = self.manifest(), self.float_model.read_bytes()
-        entry = manifest["files"]["model"]
-        (dest / str(entry["name"])).write_bytes(data)
+        name = manifest.files["model"].name
+        (dest / name).write_bytes(data)
         shutil.copyfile(self.file("vocab"), dest / self.file("vocab").name)
-        entry.update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
-        manifest["model_version"] = f"{manifest['model_version']}-float32-bench"
-        manifest["quantization"] = "none (float32 copy for the benchmark)"
-        (dest / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2))
+        model = FileEntry(name=name, sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
+        dataclasses.replace(
+            manifest,
+            model_version=f"{manifest.model_version}-float32-bench",
+            quantization="none (float32 copy for the benchmark)",
+            files={**manifest.files, "model": model},
+        ).write(dest / MANIFEST_FILE)
         return dest

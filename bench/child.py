@@ -69,6 +69,8 @@ def keras_parts(job: Job) -> tuple[Any, Callable[[list[str]], Any], Callable[[],
     """The original path, loaded: TensorFlow and the full Keras model; `fed`, texts to the model's
     inputs through the shared encoder; and a call of `model.predict` on the job's review, its
     logits through the manifest's head: the answer the service would give."""
+    from dataclasses import asdict
+
     import keras
     import numpy as np
     import tensorflow  # noqa: F401  # as the original did; Keras imports it as its backend anyway
@@ -77,10 +79,12 @@ def keras_parts(job: Job) -> tuple[Any, Callable[[list[str]], Any], Callable[[],
     from convert.export.predict import feed
     from handler import constants
     from handler.inference.calibration import Head
+    from handler.inference.manifest import Manifest
     from handler.inference.text import Encoder, words
 
     model, encoder = keras.models.load_model(job["keras_model"]), Encoder.load(Path(job["vocab"]))
-    head = Head.of(json.loads((Path(job["vocab"]).parent / constants.MANIFEST_FILE).read_text()))
+    params = Manifest.read(Path(job["vocab"]).parent / constants.MANIFEST_FILE).head
+    head = Head(**asdict(params)) if params else Head()
 
     def fed(texts: list[str]) -> Any:
         return feed(model, encoder.encode(texts))

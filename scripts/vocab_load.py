@@ -19,12 +19,13 @@ import hashlib, json, sys, time
 from pathlib import Path
 import numpy  # the import floor: what every model format needs anyway
 from ai_edge_litert import interpreter
+from handler.inference.manifest import Manifest
 from handler.inference.text import Encoder
 from handler.inference.predictor import LitePredictor
 d = Path(sys.argv[1])
-manifest = json.loads((d / "manifest.json").read_text())
+vocab_path = Manifest.read(d / "manifest.json").file_path(d, "vocab")
 start = time.perf_counter()
-data = (d / manifest["files"]["vocab"]["name"]).read_bytes()
+data = vocab_path.read_bytes()
 hashlib.sha256(data).hexdigest()
 Encoder.from_bytes(data)
 vocab = time.perf_counter() - start

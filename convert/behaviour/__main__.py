@@ -36,16 +36,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from convert.behaviour import report, suite
+    from convert.behaviour import handwritten, report, suite
     from convert.behaviour.corpus import training_sentences
     from convert.behaviour.run import lite_scorer, run
 
     start = time.perf_counter()
     try:
+        opinions = handwritten.load()
         sentences = training_sentences(load(args.data).train)
         scorer, version = lite_scorer(args.model)
         previous = lite_scorer(args.previous) if args.previous else None
-    except (DatasetError, ModelLoadError) as exc:
+    except (DatasetError, ModelLoadError, handwritten.HandwrittenError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     tests = suite.build(sentences)
@@ -54,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     scored = time.perf_counter()
     prev = report.model_figures(previous[1], run(tests, previous[0])) if previous else None
     figs = report.figures(tests, suite.fingerprint(tests), suite.SEED, model, prev)
+    figs["handwritten"] = handwritten.figures(opinions, scorer, version, previous)
     paths = report.write(figs, args.out)
     print(report.capability_table(figs))
     print(

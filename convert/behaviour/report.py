@@ -12,6 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from convert.behaviour import handwritten
 from convert.behaviour.cases import CAPABILITIES, KINDS, Test
 from convert.behaviour.run import (
     DIR_TOLERANCE,
@@ -122,6 +123,7 @@ def markdown(figs: Mapping[str, Any]) -> str:
         "",
         capability_table(figs),
         "",
+        *(handwritten.markdown(figs["handwritten"]) if figs.get("handwritten") else []),
         "## Tests and cases by capability and kind",
         "",
         "| capability | " + " | ".join(KINDS) + " |",

@@ -8,7 +8,6 @@ An earlier model folder comes from git, e.g. `git archive 92a53c4 handler/model 
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import numpy as np
 from convert.data.prepare import Split
 from convert.evaluate.metrics import summary
 from handler import constants
+from handler.inference.manifest import Manifest
 from handler.inference.runtime import TfliteModel
 from handler.inference.text import Encoder
 
@@ -49,14 +49,14 @@ def multiply_accumulates(model: Path) -> int:
 
 def _vocab(model_dir: Path) -> Encoder:
     """A model folder's vocabulary, under the name its manifest gives (JSON or arrays)."""
-    manifest = json.loads((model_dir / constants.MANIFEST_FILE).read_text())
-    return Encoder.load(model_dir / str(manifest["files"]["vocab"]["name"]))
+    manifest = Manifest.read(model_dir / constants.MANIFEST_FILE)
+    return Encoder.load(manifest.file_path(model_dir, "vocab"))
 
 
 def _raw_probabilities(model_dir: Path, split: Split) -> np.ndarray:
     """An earlier model as it served: through the service's predictor when it has a float head,
     else its graph's output, a probability."""
-    if "head" in json.loads((model_dir / constants.MANIFEST_FILE).read_text()):
+    if Manifest.read(model_dir / constants.MANIFEST_FILE).head is not None:
         from handler.inference.predictor import LitePredictor
 
         predictor = LitePredictor.load(model_dir)
@@ -100,11 +100,11 @@ def compare(
 ) -> dict[str, Any]:
     """The earlier model's accuracy, sentences and cost; the current model's cost beside it."""
     ms_before, ms_now = _ms_per_review([previous, current], test)
-    manifest = json.loads((previous / constants.MANIFEST_FILE).read_text())
+    manifest = Manifest.read(previous / constants.MANIFEST_FILE)
     return {
         "model_version": _version(previous),
         # Its own figures, measured when it was exported, for the goals table.
-        "evaluation": manifest.get("metrics", {}).get("evaluation", {}),
+        "evaluation": manifest.metrics.get("evaluation", {}),
         "model_bytes": (previous / constants.MODEL_FILE).stat().st_size,
         "test": summary(_raw_probabilities(previous, test), test.labels),
         "sentences": {
@@ -122,4 +122,4 @@ def compare(
 
 
 def _version(model_dir: Path) -> str:
-    return str(json.loads((model_dir / constants.MANIFEST_FILE).read_text())["model_version"])
+    return Manifest.read(model_dir / constants.MANIFEST_FILE).model_version

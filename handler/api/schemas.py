@@ -8,7 +8,6 @@ routes build those as plain dictionaries); `handler.api.openapi` turns them into
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
@@ -18,6 +17,7 @@ from handler.constants import MODEL_CARD_PATH
 from handler.inference.text import LONE_SURROGATE
 
 if TYPE_CHECKING:
+    from handler.inference.manifest import Manifest
     from handler.settings import Settings
 
 Label = Literal["negative", "positive"]
@@ -201,24 +201,26 @@ class ModelInfo(BaseModel):
     model_card: str | None = Field(description="path of the model card (Markdown)")
 
     @classmethod
-    def of(cls, manifest: Mapping[str, Any], limits: Limits, has_card: bool = False) -> ModelInfo:
-        metrics = manifest.get("metrics", {})
-        by_index = sorted(manifest["labels"].items(), key=lambda item: item[1])
+    def of(cls, manifest: Manifest, limits: Limits, has_card: bool = False) -> ModelInfo:
+        metrics = manifest.metrics
+        public = manifest.to_json()  # the head as the file writes it: keys sorted, lists
+        # Plain strings: pydantic checks that each one is a Label.
+        by_index: list[Any] = sorted(manifest.labels, key=manifest.labels.__getitem__)
         return cls(
-            model_version=manifest["model_version"],
-            architecture=manifest["architecture"],
-            quantization=manifest["quantization"],
+            model_version=manifest.model_version,
+            architecture=manifest.architecture,
+            quantization=manifest.quantization,
             evaluated_on=metrics.get("split", ""),
             accuracy={k: v["accuracy"] for k, v in metrics.get("scores", {}).items()},
             agreement_with_keras=metrics.get("agreement_with_keras", {}),
-            sizes_bytes=manifest.get("sizes_bytes", {}),
-            inputs=manifest["inputs"],
-            labels=[label for label, _ in by_index],
+            sizes_bytes=dict(manifest.sizes_bytes),
+            inputs=dict(manifest.inputs),
+            labels=by_index,
             sentences={
                 name: {k: v for k, v in s.items() if k != "n"}
                 for name, s in metrics.get("evaluation", {}).get("sentences", {}).items()
             },
-            head=manifest.get("head", {}),
+            head=public.get("head", {}),
             limits=limits,
             model_card=MODEL_CARD_PATH if has_card else None,
         )

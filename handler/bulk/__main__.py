@@ -2,7 +2,9 @@
 
 INPUT is `.jsonl`/`.ndjson` (one `{"id": ..., "text": ...}` a line) or `.csv` (a header with a
 `text` column, optionally `id`). OUTPUT gets one answer line per record, in order: the lines an
-AWS bulk job writes. Interrupted (Ctrl-C), the same command carries on where it stopped.
+AWS bulk job writes. Interrupted (Ctrl-C), the same command carries on where it stopped. A text
+may have up to 100,000 characters by default (SENTIMENT_BULK_MAX_TEXT_CHARS); the rules are
+in docs/api-contract.md, "Bulk jobs".
 """
 
 from __future__ import annotations

@@ -30,7 +30,9 @@ from typing import Any, Final
 from urllib.parse import unquote_plus
 
 import boto3
+from botocore.config import Config
 
+from handler.bulk.heads import HEAD_BYTES
 from handler.bulk.names import ENV_BUCKET, IN_PREFIX, OUT_PREFIX
 from handler.bulk.records import format_of, header, lines_of, scan
 from handler.bulk.scoring import Answerer, Entry, Tally, limits_of, summary, tally
@@ -40,6 +42,16 @@ from handler.settings import load_settings
 READ_CHUNK: Final = 8 * 1024 * 1024
 # A CSV header travels in every batch's input, whose whole payload Step Functions caps at 256 KiB.
 MAX_HEADER_BYTES: Final = 8 * 1024
+# S3's throttling (503 SlowDown), its 500s and timeouts are retried here, call by call, by
+# botocore's standard mode: 5 attempts with jittered exponential backoff (at most 1+2+4+8 s of
+# sleep), and a retry quota per container that stops retrying while S3 keeps failing. A call
+# then gives up within about 2 minutes (5 x (5 s connect + 20 s read) + 15 s), well inside the
+# function's 15 minutes for the three or so calls of a batch. Past that the call raises, the
+# batch fails as a whole and the state machine's Retry runs it again (infra/bulk.py); it rewrites
+# the same part, so no loop of our own is added to multiply the attempts.
+S3_CONFIG: Final = Config(
+    retries={"mode": "standard", "total_max_attempts": 5}, connect_timeout=5, read_timeout=20
+)
 
 
 class PlanError(ValueError):
@@ -48,7 +60,7 @@ class PlanError(ValueError):
 
 @cache
 def _s3() -> Any:
-    return boto3.client("s3")
+    return boto3.client("s3", config=S3_CONFIG)
 
 
 @cache
@@ -162,8 +174,10 @@ def _entries(
             for r in run:
                 yield Entry(r["i"], r["n"], body[r["s"] - start : r["e"] - start])
             run = []
-        if item is not None:  # too long: answered with an error, never read
-            yield Entry(item["i"], item["n"], None)
+        if item is not None:  # too long: answered with an error; only its head is read, for its id
+            end = min(item["e"], item["s"] + HEAD_BYTES) - 1
+            head = _s3().get_object(Bucket=bucket, Key=key, Range=f"bytes={item['s']}-{end}")
+            yield Entry(item["i"], item["n"], None, head["Body"].read())
 
 
 def summarize(bucket: str, job: str, started: str) -> dict[str, Any]:

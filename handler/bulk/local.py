@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from handler.bulk.heads import HEAD_BYTES
 from handler.bulk.names import CHUNK, SCORE_BATCH
 from handler.bulk.records import Format, format_of, header, scan
 from handler.bulk.scoring import Answerer, Entry, limits_of, max_record_bytes
@@ -80,8 +81,10 @@ def _entries(path: Path, fmt: Format, skip: int, limit: int) -> Iterator[tuple[l
             if fmt == "csv" and record.n == 0:
                 columns = header(raw)
                 continue
-            if position >= skip:
-                yield columns, Entry(position, record.n, raw if len(raw) <= limit else None)
+            if position >= skip and len(raw) <= limit:
+                yield columns, Entry(position, record.n, raw)
+            elif position >= skip:
+                yield columns, Entry(position, record.n, None, raw[:HEAD_BYTES])
             position += 1
 
 

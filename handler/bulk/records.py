@@ -144,7 +144,7 @@ def _json_fields(line: str, n: int) -> Fields:
         return Fields(n, None, ("invalid_json", "the line is not JSON"))
     if not isinstance(value, dict):
         return Fields(n, None, ("validation_error", "the line is not a JSON object"))
-    ident, problem = _id(value.get(ID), n)
+    ident, problem = valid_id(value.get(ID), n)
     if problem:
         return Fields(ident, None, problem)
     if TEXT not in value:
@@ -165,7 +165,7 @@ def _csv_fields(line: str, n: int, columns: Sequence[str]) -> Fields:
     if len(row) != len(columns):
         return Fields(n, None, ("invalid_csv", f"the row has {len(row)} of {len(columns)} fields"))
     values = dict(zip(columns, row, strict=True))
-    ident, problem = _id(values.get(ID) or None, n)
+    ident, problem = valid_id(values.get(ID) or None, n)
     return Fields(ident, None, problem) if problem else Fields(ident, values[TEXT])
 
 
@@ -178,7 +178,8 @@ def _csv_row(text: str) -> list[str]:
     return rows[0]
 
 
-def _id(value: object, n: int) -> tuple[int | str, tuple[str, str] | None]:
+def valid_id(value: object, n: int) -> tuple[int | str, tuple[str, str] | None]:
+    """A record's id (`n` when it has none) and the problem with the one it has, if any."""
     if value is None:
         return n, None
     if isinstance(value, bool) or not isinstance(value, int | str):

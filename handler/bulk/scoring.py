@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from handler.api.routes import describe, prediction
 from handler.api.schemas import Limits, PredictRequest, request_models
+from handler.bulk.heads import head_id
 from handler.bulk.names import SCORE_BATCH
 from handler.bulk.records import Format, fields
 from handler.constants import LABELS
@@ -29,16 +30,21 @@ SLACK_BYTES = 4096
 
 
 class Entry(NamedTuple):
-    """One record to answer: its position in the file's records, its `n`, its bytes (None: too long)."""
+    """One record to answer: its position in the file's records, its `n`, its bytes (None: too long).
+
+    A record too long to read has its first bytes (`heads.HEAD_BYTES`) in `head`, for its id.
+    """
 
     position: int
     n: int
     raw: bytes | None
+    head: bytes = b""
 
 
 def limits_of(settings: Settings) -> Limits:
-    """The request limits the API applies with these settings."""
-    return Limits.of(settings, max_explained_words=0)
+    """The API's request limits with these settings, but the bulk job's own text limit."""
+    limits = Limits.of(settings, max_explained_words=0)
+    return limits.model_copy(update={"max_text_chars": settings.bulk_max_text_chars})
 
 
 def max_record_bytes(limits: Limits) -> int:
@@ -59,7 +65,9 @@ class Answerer:
         texts: dict[int, list[tuple[int, str]]] = {}  # score group -> (index in out, text)
         for entry in entries:
             if entry.raw is None:
-                out.append(_error(entry.n, "validation_error", f"over {self.max_bytes} bytes"))
+                ident = head_id(entry.head, entry.n, fmt, columns)
+                message = f"the record is over {self.max_bytes} bytes"
+                out.append(_error(ident, "payload_too_large", message))
                 continue
             found = fields(entry.raw, entry.n, fmt, columns)
             if found.error or found.text is None:

@@ -8,10 +8,10 @@ from the manifest and checked at load, so a swapped or damaged file stops the se
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -19,8 +19,10 @@ import numpy.typing as npt
 from handler import constants
 from handler.errors import ModelLoadError, ModelUnavailableError
 from handler.inference.calibration import Head
+from handler.inference.manifest import Manifest
 from handler.inference.runtime import ModelRuntimeError, TfliteModel
 from handler.inference.text import Encoder, TextConfig, words
+from handler.inference.word_lists import word_list_fingerprints
 
 # Occlusion scores one variant of the text per word; the cap bounds that batch (and the latency).
 MAX_EXPLAINED_WORDS = 200
@@ -38,7 +40,7 @@ class Predictor(Protocol):
     def model_version(self) -> str: ...
 
     @property
-    def manifest(self) -> Mapping[str, Any]: ...
+    def manifest(self) -> Manifest: ...
 
     def predict(self, texts: Sequence[str]) -> list[Answer]:
         """The answer for each text, in order, from one model call."""
@@ -52,10 +54,10 @@ class Predictor(Protocol):
 class LitePredictor:
     """The shipped int8 model on LiteRT; one interpreter per container, shared by all requests."""
 
-    def __init__(self, manifest: Mapping[str, Any], encoder: Encoder, model: bytes) -> None:
+    def __init__(self, manifest: Manifest, encoder: Encoder, model: bytes) -> None:
         self._manifest, self._encoder, self._model = manifest, encoder, model
         self._runtime = TfliteModel(model)
-        self._head = Head.of(manifest)
+        self._head = Head(**asdict(manifest.head)) if manifest.head else Head()
         self._steps = self._runtime.output_steps
 
     @classmethod
@@ -67,11 +69,7 @@ class LitePredictor:
         try:
             predictor = cls(manifest, encoder, model)
         except ModelRuntimeError as exc:
-            raise ModelLoadError(f"{model_dir / _name(manifest, 'model')}: {exc}") from exc
-        except (TypeError, ValueError) as exc:
-            raise ModelLoadError(
-                f"{model_dir / constants.MANIFEST_FILE}: not a head this service can read ({exc})"
-            ) from None
+            raise ModelLoadError(f"{manifest.file_path(model_dir, 'model')}: {exc}") from exc
         _check_inputs(predictor._runtime, manifest, model_dir)
         outputs = len(predictor._steps)
         if any(
@@ -86,10 +84,10 @@ class LitePredictor:
 
     @property
     def model_version(self) -> str:
-        return str(self._manifest["model_version"])
+        return self._manifest.model_version
 
     @property
-    def manifest(self) -> Mapping[str, Any]:
+    def manifest(self) -> Manifest:
         return self._manifest
 
     def predict(self, texts: Sequence[str]) -> list[Answer]:
@@ -132,30 +130,23 @@ class LitePredictor:
             raise ModelUnavailableError() from exc
 
 
-def _read_manifest(path: Path) -> dict[str, Any]:
-    try:
-        manifest = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        raise ModelLoadError(f"{path}: model manifest not found") from None
-    except (OSError, ValueError) as exc:
-        raise ModelLoadError(f"{path}: cannot read the manifest ({exc})") from None
-    for key in ("model_version", "files", "inputs", "labels", "text", "vocab_sizes"):
-        if key not in manifest:
-            raise ModelLoadError(f"{path}: the manifest has no '{key}'")
-    return dict(manifest)
+def _read_manifest(path: Path) -> Manifest:
+    manifest = Manifest.read(path)
+    # An earlier model's manifest records no fingerprints (`make compare` loads one): it is
+    # served as before. One that records them must match, or its features would not mean what
+    # the model learned.
+    if manifest.fingerprints is not None:
+        differing = manifest.differing_word_lists(word_list_fingerprints())
+        if differing:
+            raise ModelLoadError(
+                f"{path}: the code's word lists differ from the model's: {', '.join(differing)}"
+            )
+    return manifest
 
 
-def _name(manifest: Mapping[str, Any], kind: str) -> str:
-    return str(manifest["files"][kind]["name"])
-
-
-def _verified_file(model_dir: Path, manifest: Mapping[str, Any], kind: str) -> bytes:
-    try:
-        entry = manifest["files"][kind]
-        path: Path = model_dir / str(entry["name"])
-        expected = str(entry["sha256"])
-    except (KeyError, TypeError):
-        raise ModelLoadError(f"{model_dir / constants.MANIFEST_FILE}: no files.{kind}") from None
+def _verified_file(model_dir: Path, manifest: Manifest, kind: str) -> bytes:
+    path = manifest.file_path(model_dir, kind)
+    expected = manifest.files[kind].sha256
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -168,29 +159,29 @@ def _verified_file(model_dir: Path, manifest: Mapping[str, Any], kind: str) -> b
     return data
 
 
-def _encoder(model_dir: Path, manifest: Mapping[str, Any], vocab: bytes) -> Encoder:
-    path = model_dir / _name(manifest, "vocab")
+def _encoder(model_dir: Path, manifest: Manifest, vocab: bytes) -> Encoder:
+    path = manifest.file_path(model_dir, "vocab")
     try:
         encoder = Encoder.from_bytes(vocab)
-        expected = TextConfig(**manifest["text"])
     except (ValueError, TypeError, KeyError) as exc:
         raise ModelLoadError(f"{path}: not a vocabulary this service can read ({exc})") from None
     lengths = {"words": encoder.config.seq_len, "ngrams": encoder.config.ngram_len}
     sizes = {"words": len(encoder.words), "ngrams": len(encoder.grams or ())}
-    if encoder.config != expected:
+    if encoder.config != TextConfig(**asdict(manifest.text)):
         raise ModelLoadError(f"{path}: its text settings differ from the manifest's")
-    if {name: lengths[name] for name in encoder.input_names} != manifest["inputs"]:
+    if {name: lengths[name] for name in encoder.input_names} != dict(manifest.inputs):
         raise ModelLoadError(f"{path}: its inputs differ from the manifest's")
-    if any(sizes[name] != size for name, size in manifest["vocab_sizes"].items() if size):
+    if any(sizes[name] != size for name, size in manifest.vocab_sizes.items() if size):
         raise ModelLoadError(f"{path}: its vocabulary sizes differ from the manifest's")
     return encoder
 
 
-def _check_inputs(runtime: TfliteModel, manifest: Mapping[str, Any], model_dir: Path) -> None:
-    inputs: Mapping[str, int] = manifest["inputs"]
+def _check_inputs(runtime: TfliteModel, manifest: Manifest, model_dir: Path) -> None:
     found = {name: runtime.input_length(name) for name in runtime.input_names}
-    if found != dict(inputs):
-        path = model_dir / _name(manifest, "model")
-        raise ModelLoadError(f"{path}: model inputs {found} differ from the manifest's {inputs}")
-    if dict(manifest["labels"]) != {label: i for i, label in enumerate(constants.LABELS)}:
+    if found != dict(manifest.inputs):
+        path = manifest.file_path(model_dir, "model")
+        raise ModelLoadError(
+            f"{path}: model inputs {found} differ from the manifest's {dict(manifest.inputs)}"
+        )
+    if dict(manifest.labels) != {label: i for i, label in enumerate(constants.LABELS)}:
         raise ModelLoadError(f"{model_dir / constants.MANIFEST_FILE}: unexpected labels")

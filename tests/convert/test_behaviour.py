@@ -27,6 +27,7 @@ from convert.behaviour.run import (
 )
 from convert.data.imdb import ENV_DATA, Review, load
 from convert.paths import REPORTS_DIR
+from handler.inference.manifest import Manifest
 from handler.inference.paths import MODEL_DIR, SHIPPED_MANIFEST
 
 NOISE = 0.001  # int8 answers are exact; this allows float summation order only
@@ -213,7 +214,7 @@ def shipped_suite() -> tuple[dict, list[Check]]:
     if not path:
         pytest.skip(f"{ENV_DATA} is not set: the behavioural suite reads the training reviews")
     recorded = json.loads((REPORTS_DIR / report.JSON_NAME).read_text())
-    version = json.loads(SHIPPED_MANIFEST.read_text())["model_version"]
+    version = Manifest.read(SHIPPED_MANIFEST).model_version
     if recorded["model"]["model_version"] != version:
         pytest.fail(
             f"{report.JSON_NAME} records {recorded['model']['model_version']}, the shipped model is "

@@ -10,7 +10,7 @@ re-run on part of the sample to show they are still that model's outputs.
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import os
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from convert.export.predict import keras_outputs, tflite_predict
 from convert.paths import FLOAT_MODEL, KERAS_MODEL
 from handler import constants
 from handler.inference.calibration import Head
+from handler.inference.manifest import Manifest
 from handler.inference.paths import MODEL_DIR, SHIPPED_MANIFEST
 from handler.inference.text import Encoder, words
 
@@ -103,7 +104,7 @@ def test_manifest_records_what_the_files_are(tiny_build: tuple[Path, Path, dict]
     import hashlib
 
     model_dir, _, manifest = tiny_build
-    on_disk = json.loads((model_dir / constants.MANIFEST_FILE).read_text())
+    on_disk = Manifest.read(model_dir / constants.MANIFEST_FILE).to_json()
     assert on_disk == manifest
     for entry in manifest["files"].values():
         data = (model_dir / entry["name"]).read_bytes()
@@ -162,15 +163,17 @@ def test_set(test_reviews: list[Review]) -> Encoded:
     return _encoded(test_reviews)
 
 
-def _shipped_manifest() -> dict:
-    manifest = json.loads(SHIPPED_MANIFEST.read_text())
-    if manifest["architecture"].startswith("tiny"):
+def _shipped_manifest() -> Manifest:
+    manifest = Manifest.read(SHIPPED_MANIFEST)
+    if manifest.architecture.startswith("tiny"):
         pytest.fail("handler/model holds the tiny fixture model, not the trained one")
     return manifest
 
 
 def _calibrated(logits: np.ndarray, known: np.ndarray) -> np.ndarray:
-    return Head.of(json.loads(SHIPPED_MANIFEST.read_text())).probabilities(logits, known)
+    params = Manifest.read(SHIPPED_MANIFEST).head
+    head = Head(**dataclasses.asdict(params)) if params else Head()
+    return head.probabilities(logits, known)
 
 
 @pytest.mark.dataset
@@ -185,7 +188,7 @@ def test_shipped_model_matches_keras_on_a_sample_of_the_test_set(test_sample) ->
     assert len(np.unique(int8_p)) >= 0.9 * len(rows)
     assert not np.any(int8_p == 0.5)
     # The sample's accuracy is the whole set's recorded one, up to sampling error.
-    recorded = manifest["metrics"]["scores"]["int8"]["accuracy"]
+    recorded = manifest.metrics["scores"]["int8"]["accuracy"]
     error = SAMPLE_SIGMAS * np.sqrt(recorded * (1 - recorded) / len(rows))
     assert Scores.of(int8_p, labels).accuracy == pytest.approx(recorded, abs=error)
 
@@ -203,9 +206,9 @@ def test_shipped_model_matches_keras_on_the_full_test_set(test_set) -> None:
     # Fine-grained answers (the int8 outputs are added and calibrated in float), no 0.5 ties.
     assert len(np.unique(int8_p)) >= 1000
     assert not np.any(int8_p == 0.5)
-    assert len(np.unique(int8_p)) == manifest["metrics"]["distinct_probabilities"]
+    assert len(np.unique(int8_p)) == manifest.metrics["distinct_probabilities"]
     # The manifest's figures are the ones these files produce, not typed-in numbers.
-    recorded = manifest["metrics"]["scores"]
+    recorded = manifest.metrics["scores"]
     assert Scores.of(int8_p, labels).accuracy == pytest.approx(
         recorded["int8"]["accuracy"], abs=1e-9
     )

@@ -6,7 +6,6 @@ committed artifacts instead (test_parity.py).
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from convert.data.imdb import ENV_DATA, load, sentences_folder
 from convert.pipeline import Paths, run_all
 from handler import constants
+from handler.inference.manifest import Manifest
 from handler.inference.paths import SHIPPED_MANIFEST
 
 pytestmark = [pytest.mark.slow, pytest.mark.dataset]
@@ -33,10 +33,10 @@ def test_served_model_retrains_to_the_shipped_quality(tmp_path: Path) -> None:
         sentences=sentences_folder(path),
     )
     run_all(load(path, with_unsup=True), paths, with_compared=False)
-    manifest = json.loads((tmp_path / "model" / constants.MANIFEST_FILE).read_text())
-    shipped = json.loads(SHIPPED_MANIFEST.read_text())
-    got = manifest["metrics"]["scores"]["int8"]["accuracy"]
-    want = shipped["metrics"]["scores"]["int8"]["accuracy"]
+    metrics = Manifest.read(tmp_path / "model" / constants.MANIFEST_FILE).metrics
+    shipped = Manifest.read(SHIPPED_MANIFEST).metrics
+    got = metrics["scores"]["int8"]["accuracy"]
+    want = shipped["scores"]["int8"]["accuracy"]
     # Seeds are fixed, but threaded float sums on CPU are not bit-reproducible.
     assert got == pytest.approx(want, abs=0.005)
-    assert manifest["metrics"]["agreement_with_keras"]["int8"]["label_agreement"] >= 0.995
+    assert metrics["agreement_with_keras"]["int8"]["label_agreement"] >= 0.995

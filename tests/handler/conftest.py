@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from handler import constants
 from handler.api.app import create_app
 from handler.errors import ModelUnavailableError
+from handler.inference.manifest import Manifest
 from handler.inference.predictor import Answer, LitePredictor
 from handler.settings import DEFAULT_MODEL_DIR, Settings
 
@@ -70,7 +72,7 @@ class FakePredictor:
         self.probability: float | None = None
 
     model_version = "fake-1"
-    manifest: Mapping[str, Any] = json.loads((DEFAULT_MODEL_DIR / "manifest.json").read_text())
+    manifest = Manifest.read(DEFAULT_MODEL_DIR / constants.MANIFEST_FILE)
 
     def _answer(self, text: str) -> Answer:
         words = text.split()

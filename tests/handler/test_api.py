@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from handler import constants
+from handler.inference.manifest import Manifest
 from handler.inference.runtime import ModelRuntimeError, TfliteModel
 from handler.inference.text import Encoder, tokenize, words
 from handler.settings import DEFAULT_MODEL_DIR
@@ -80,10 +81,10 @@ def _runtime() -> TfliteModel:
 def _log_odds(text_tokens, known_words):
     """Calibrated log-odds of `text_tokens` through the head for `known_words` known words, with
     the head's weights read from the manifest by hand and a runtime of its own."""
-    head = json.loads((DEFAULT_MODEL_DIR / constants.MANIFEST_FILE).read_text()).get("head", {})
-    short = known_words < head.get("short_words", 0)
-    weights = np.asarray(head.get("short_weights" if short else "weights", [1.0]), np.float64)
-    bias = float(head.get("short_bias" if short else "bias", 0.0))
+    head = Manifest.read(DEFAULT_MODEL_DIR / constants.MANIFEST_FILE).head
+    short = known_words < head.short_words
+    weights = np.asarray(head.short_weights if short else head.weights, np.float64)
+    bias = head.short_bias if short else head.bias
     runtime = _runtime()
     outputs = runtime.predict(ENCODER.encode_words([text_tokens]))[0].astype(np.float64)
     weights = np.broadcast_to(weights, outputs.shape)
@@ -97,11 +98,7 @@ MIXED = "great plot, awful ending; truly awful"
 def _at_the_short_boundary() -> str:
     """MIXED plus distinct known words up to exactly the head's `short_words` known words: the
     text takes the long-text weights, and every text with a word deleted would take the short."""
-    short_words = (
-        json.loads((DEFAULT_MODEL_DIR / constants.MANIFEST_FILE).read_text())
-        .get("head", {})
-        .get("short_words", 0)
-    )
+    short_words = Manifest.read(DEFAULT_MODEL_DIR / constants.MANIFEST_FILE).head.short_words
     present = set(tokenize(MIXED))
     fill = [w for w in ENCODER.words.tokens if tokenize(w) == [w] and w not in present]
     text = f"{MIXED}. {' '.join(fill[: max(short_words - known_count(MIXED), 0)])}"
@@ -165,7 +162,7 @@ def test_health_and_model_info(client, predictor):
         "model_version": predictor.model_version,
     }
     info = client.get("/v1/model").json()
-    manifest = predictor.manifest
+    manifest = predictor.manifest.to_json()  # as the file holds it
     assert info["model_version"] == manifest["model_version"]
     assert info["inputs"] == manifest["inputs"]
     assert info["labels"] == ["negative", "positive"]

@@ -8,18 +8,23 @@ function wrote, and check the answers against the local CLI's, byte for byte.
 from __future__ import annotations
 
 import json
+import types
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.endpoint
 import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from handler.bulk import aws, local
 from handler.bulk.names import ENV_BUCKET
-from tests.handler.bulk_files import csv_file, jsonl
+from handler.bulk.scoring import tally
+from tests.handler.bulk_files import OVER_SIZE, csv_file, jsonl, long_csv, long_reviews
 from tests.handler.conftest import EVENTS
 
 BUCKET = "bulk-bucket"
@@ -80,8 +85,8 @@ def _local(tmp_path: Path, name: str, data: bytes) -> bytes:
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        # A line too long to hold any valid text is refused without being read.
-        ("reviews.jsonl", jsonl(150)[0] + b'{"id": "huge", "text": "' + b"x" * 130_000 + b'"}\n'),
+        # A line too long to hold any valid text is refused without being read (but its head).
+        ("reviews.jsonl", jsonl(150)[0] + b'{"id": "huge", "text": "' + b"x" * OVER_SIZE + b'"}\n'),
         ("reviews.csv", csv_file(100)),
     ],
 )
@@ -175,3 +180,137 @@ def test_no_event_or_result_carries_review_text(s3: Any) -> None:
     results = [aws.handler(event, None) for event in _batches(s3, plan)]
     for payload in (plan, *results, *_batches(s3, plan)):
         assert secret not in json.dumps(payload)
+
+
+def _summarize(job: str) -> dict[str, Any]:
+    return aws.handler(
+        {"action": "summarize", "job": job, "started": datetime.now(UTC).isoformat()}, None
+    )
+
+
+@pytest.mark.parametrize(("name", "make"), [("long.jsonl", long_reviews), ("long.csv", long_csv)])
+def test_long_reviews_and_over_size_lines_get_the_local_clis_answers(
+    s3: Any, tmp_path: Path, name: str, make
+) -> None:
+    data, expected = make()
+    plan = _plan(s3, f"in/{name}", data)
+    for event in _batches(s3, plan):
+        aws.handler(event, None)
+    answers = _answers(s3, plan["job"])
+    assert answers == _local(tmp_path, name, data)
+    ids = [str(json.loads(line)["id"]) for line in answers.splitlines()]
+    assert ids == list(expected)
+    codes = [code for code in expected.values() if code != "label"]
+    summary = _summarize(plan["job"])
+    assert summary["errors"] == {code: codes.count(code) for code in sorted(set(codes))}
+    assert sum(summary["labels"].values()) == len(expected) - len(codes)
+
+
+# What S3 answers when it throttles, and when it fails inside (both retryable, per S3's docs).
+SLOW_DOWN = (503, "SlowDown")
+INTERNAL = (500, "InternalError")
+
+
+class _Body:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self.data
+
+
+class Faults:
+    """S3's error as the answer to the next `times` calls of `operation`.
+
+    botocore runs every `before-send` hook and takes the first answer, so moto still serves the
+    call: a faulted PUT has stored its object, as S3 may have done when it answers 500.
+    """
+
+    def __init__(self, operation: str, error: tuple[int, str], times: int) -> None:
+        self.status, self.code = error
+        self.left, self.seen = times, 0
+        aws._s3().meta.events.register_first(f"before-send.s3.{operation}", self)
+
+    def __call__(self, request: Any, **_: Any) -> AWSResponse | None:
+        if not self.left:
+            return None
+        self.left -= 1
+        self.seen += 1
+        body = f"<Error><Code>{self.code}</Code><Message>injected</Message></Error>".encode()
+        return AWSResponse(request.url, self.status, {}, _Body(body))
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """botocore's backoff sleeps, recorded instead of slept."""
+    slept: list[float] = []
+    monkeypatch.setattr(botocore.endpoint, "time", types.SimpleNamespace(sleep=slept.append))
+    return slept
+
+
+ATTEMPTS = aws.S3_CONFIG.retries["total_max_attempts"]
+
+
+def test_s3_throttling_and_500s_are_retried_and_the_batch_writes_the_same_part(
+    s3: Any, sleeps: list[float]
+) -> None:
+    plan = _plan(s3, "in/reviews.jsonl", jsonl(150)[0])
+    batch = _batches(s3, plan)[1]
+    clean = aws.handler(batch, None)
+    expected = s3.get_object(Bucket=BUCKET, Key=clean["part"])["Body"].read()
+    s3.delete_object(Bucket=BUCKET, Key=clean["part"])
+    faults = [
+        Faults("GetObject", SLOW_DOWN, ATTEMPTS - 1),
+        Faults("PutObject", INTERNAL, ATTEMPTS - 1),
+    ]
+    assert aws.handler(batch, None) == clean
+    assert [f.seen for f in faults] == [ATTEMPTS - 1] * 2
+    assert s3.get_object(Bucket=BUCKET, Key=clean["part"])["Body"].read() == expected
+    # Backoff within the budget: at most 1 + 2 + 4 + 8 s a call, against a 15-minute function.
+    assert len(sleeps) == 2 * (ATTEMPTS - 1)
+    assert max(sleeps) <= 8
+    assert sum(sleeps) <= 2 * 15
+
+
+@pytest.mark.parametrize(
+    ("operation", "error"), [("GetObject", SLOW_DOWN), ("PutObject", INTERNAL)]
+)
+def test_an_s3_fault_past_the_retries_fails_the_batch_and_a_rerun_writes_the_same_bytes(
+    s3: Any, tmp_path: Path, sleeps: list[float], operation: str, error: tuple[int, str]
+) -> None:
+    data = jsonl(150)[0]
+    plan = _plan(s3, "in/reviews.jsonl", data)
+    batches = _batches(s3, plan)
+    fault = Faults(operation, error, ATTEMPTS)
+    with pytest.raises(ClientError) as raised:  # the batch fails: Step Functions retries it
+        aws.handler(batches[0], None)
+    assert raised.value.response["Error"]["Code"] == error[1]
+    assert fault.seen == ATTEMPTS  # bounded: no more calls than botocore's attempts
+    for event in batches:  # the retry, and the other batches
+        aws.handler(event, None)
+    assert _answers(s3, plan["job"]) == _local(tmp_path, "reviews.jsonl", data)
+
+
+def test_a_rerun_after_a_partial_failure_counts_no_review_twice(
+    s3: Any, tmp_path: Path, sleeps: list[float]
+) -> None:
+    data = jsonl(150)[0]
+    plan = _plan(s3, "in/reviews.jsonl", data)
+    batches = _batches(s3, plan)
+    Faults("GetObject", SLOW_DOWN, ATTEMPTS)
+    with pytest.raises(ClientError):
+        aws.handler(batches[1], None)
+    for event in (batches[0], batches[2]):
+        aws.handler(event, None)
+    partial = _summarize(plan["job"])
+    assert partial["missing"] == len(batches[1]["Items"])
+    # Step Functions retries the failed batch, and may run one that had written its part again
+    # (a timeout after the write); summarize may run twice.
+    for event in (batches[1], batches[0]):
+        aws.handler(event, None)
+    _summarize(plan["job"])
+    summary = _summarize(plan["job"])
+    clean = tally(_local(tmp_path, "reviews.jsonl", data).splitlines())
+    assert (summary["records"], summary["answered"], summary["missing"]) == (150, 150, 0)
+    assert summary["labels"] == dict(clean.labels)
+    assert summary["errors"] == dict(sorted(clean.errors.items()))

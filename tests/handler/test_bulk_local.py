@@ -16,9 +16,21 @@ from fastapi.testclient import TestClient
 from handler.api.app import create_app
 from handler.bulk import local
 from handler.bulk.__main__ import EXIT_INTERRUPTED, main
-from handler.settings import Settings
+from handler.bulk.scoring import limits_of, max_record_bytes
+from handler.constants import ENV_BULK_MAX_TEXT_CHARS
+from handler.errors import SettingsError
+from handler.settings import Settings, load_settings
 from scripts.paths import REPO_ROOT
-from tests.handler.bulk_files import csv_file, jsonl
+from tests.handler.bulk_files import (
+    AT_BULK,
+    OVER_API,
+    OVER_SIZE,
+    csv_file,
+    jsonl,
+    long_csv,
+    long_reviews,
+    review,
+)
 
 # Small chunks, so a few hundred records make several (the model call costs the same per text).
 CHUNK = 64
@@ -154,3 +166,57 @@ def test_ctrl_c_stops_the_cli_and_the_same_command_carries_on(tmp_path: Path, fr
     finished = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, timeout=120)
     assert finished.returncode == 0, finished.stderr.decode()[-2000:]
     assert out.read_bytes() == fresh
+
+
+def _outcomes(answers: bytes) -> dict[str, str]:
+    """{id as text: "label" or the error's code} for every answer line."""
+    found = {}
+    for line in answers.splitlines():
+        answer = json.loads(line)
+        found[str(answer["id"])] = answer["error"]["code"] if "error" in answer else "label"
+    return found
+
+
+@pytest.mark.parametrize(("name", "make"), [("long.jsonl", long_reviews), ("long.csv", long_csv)])
+def test_long_reviews_are_answered_and_over_size_lines_keep_their_ids(
+    tmp_path: Path, name: str, make
+) -> None:
+    data, expected = make()
+    source, out = tmp_path / name, tmp_path / "answers.jsonl"
+    source.write_bytes(data)
+    assert main([str(source), str(out), "--workers", "1", "--quiet"]) == 0
+    assert _outcomes(out.read_bytes()) == expected
+    errors = [json.loads(line).get("error") for line in out.read_bytes().splitlines()]
+    too_large = [e["message"] for e in errors if e and e["code"] == "payload_too_large"]
+    over = list(expected.values()).count("payload_too_large")
+    assert too_large == ["the record is over 1204096 bytes"] * over
+
+
+def test_a_long_review_gets_the_apis_answer_for_the_same_text(tmp_path: Path, predictor) -> None:
+    texts = [review(OVER_API), review(AT_BULK, seed=5)]
+    source, out = tmp_path / "long.jsonl", tmp_path / "answers.jsonl"
+    source.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts))
+    local.run(source, out, workers=1)
+    # The API with a limit as high as the bulk job's: the same request model, the same model call.
+    client = TestClient(create_app(Settings(max_text_chars=AT_BULK), predictor))
+    for text, line in zip(texts, out.read_bytes().splitlines(), strict=True):
+        answer = json.loads(line)
+        body = client.post("/v1/predict", json={"text": text}).json()
+        assert {k: body[k] for k in answer if k != "id"} == {
+            k: v for k, v in answer.items() if k != "id"
+        }
+
+
+def test_the_bulk_text_limit_is_its_own_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV_BULK_MAX_TEXT_CHARS, raising=False)
+    settings = load_settings()
+    assert (settings.max_text_chars, limits_of(settings).max_text_chars) == (10_000, 100_000)
+    assert max_record_bytes(limits_of(settings)) < OVER_SIZE
+    monkeypatch.setenv(ENV_BULK_MAX_TEXT_CHARS, "200000")
+    raised = limits_of(load_settings())
+    assert raised.max_text_chars == 200_000
+    assert max_record_bytes(raised) > OVER_SIZE  # the byte limit grows with it
+    # Past this, a batch of texts at the limit could outlast the job function's 15 minutes.
+    monkeypatch.setenv(ENV_BULK_MAX_TEXT_CHARS, "200001")
+    with pytest.raises(SettingsError, match=ENV_BULK_MAX_TEXT_CHARS):
+        load_settings()

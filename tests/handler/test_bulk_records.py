@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
+from handler.bulk.heads import HEAD_BYTES, head_id
 from handler.bulk.records import (
     FormatError,
     fields,
@@ -146,3 +148,55 @@ def test_no_error_message_quotes_the_record() -> None:
         found = fields(line, 1, "jsonl", [])
         assert found.error is not None
         assert secret not in " ".join(found.error)
+
+
+_TEXT = b'"text": "' + b"x" * (2 * HEAD_BYTES) + b'"}\n'
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b'{"id": "r7", ' + _TEXT, "r7"),
+        (b'  {"stars": 9, "tags": ["a", {"b": null}], "id": -12, ' + _TEXT, -12),
+        (b'{"id": "caf\\u00e9 \\ud83d\\ude00", ' + _TEXT, "café 😀"),
+        (b'{"id" : "r7" }' + b" " * HEAD_BYTES, "r7"),  # as json.loads reads it
+        (b"{" + _TEXT[:-2] + b', "id": "late"}', 42),  # only reading the whole line finds it
+        (b'{"id": "' + b"i" * 257 + b'", ' + _TEXT, 42),  # an id the record may not have
+        (b'{"id": true, ' + _TEXT, 42),
+        (b'{"id": 1.5, ' + _TEXT, 42),
+        (b'{"id": 2e400, ' + _TEXT, 42),
+        (b'{"id": null, ' + _TEXT, 42),
+        (b'["r7", ' + _TEXT, 42),
+        (b'\xff{"id": "r7", ' + _TEXT, 42),
+        (b'{"id": "r7"' + b" " * HEAD_BYTES + b', "text": "x"}', 42),  # no end in sight
+        (b'{"note": "' + b"n" * HEAD_BYTES + b'", "id": "r7", ' + _TEXT, 42),
+    ],
+)
+def test_an_over_size_jsonl_line_keeps_the_id_at_its_head(head: bytes, expected: object) -> None:
+    assert head_id(head, 42, "jsonl", []) == expected
+
+
+def test_an_id_cut_by_the_end_of_the_head_is_not_taken_for_a_shorter_one() -> None:
+    for line in (b'{"id": 12345, "text": "x"}', b'{"id": "r12345", "text": "x"}'):
+        comma = line.index(b",")
+        assert head_id(line[: line.index(b"345")], 42, "jsonl", []) == 42
+        assert head_id(line[:comma], 42, "jsonl", []) == 42  # the delimiter after it is out
+        assert head_id(line[: comma + 1], 42, "jsonl", []) == json.loads(line)["id"]
+
+
+@pytest.mark.parametrize(
+    ("head", "columns", "expected"),
+    [
+        (b'c7,"a long, ""quoted""\nreview', ["id", "text"], "c7"),
+        (b'"c,7",x,"a long review', ["id", "source", "text"], "c,7"),
+        (b'imdb,c7,"a long review', ["source", "id", "text"], "c7"),
+        (b',"a long review', ["id", "text"], 42),  # an empty id: no id, as a whole row reads it
+        (b'"a long review', ["text", "id"], 42),
+        (b'c7,"a long review', ["key", "text"], 42),
+        (b"c7", ["id", "text"], 42),  # the id may go on after the head
+    ],
+)
+def test_an_over_size_csv_row_keeps_the_id_at_its_head(
+    head: bytes, columns: list[str], expected: object
+) -> None:
+    assert head_id(head, 42, "csv", columns) == expected

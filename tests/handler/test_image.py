@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from handler import constants, lambda_function
+from handler.inference.manifest import Manifest
 from handler.inference.paths import MODEL_DIR, SHIPPED_MANIFEST
 from scripts.paths import HANDLER_DIR, REPO_ROOT, REQUIREMENTS
 from tests.handler.conftest import EVENTS, LAMBDA_CONTEXT
@@ -191,9 +192,9 @@ def test_dockerfile_copies_everything_the_entry_point_imports_and_reads():
     files, _ = _imported_by_the_entry()
     assert all(path.is_relative_to(HANDLER) for path in files), files
     # The model the default settings read, and every file its manifest names, are under handler/.
-    manifest = json.loads(SHIPPED_MANIFEST.read_text())
-    for entry in manifest["files"].values():
-        assert (MODEL_DIR / entry["name"]).is_file()
+    manifest = Manifest.read(SHIPPED_MANIFEST)
+    for kind in manifest.files:
+        assert manifest.file_path(MODEL_DIR, kind).is_file()
     assert lambda_function.app is not None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import threading
@@ -11,8 +12,13 @@ import pytest
 
 from handler import constants
 from handler.errors import ModelLoadError
+from handler.inference import marks
 from handler.inference import predictor as predictor_module
+from handler.inference import text as text_module
+from handler.inference.calibration import Head
+from handler.inference.manifest import HeadParams, Manifest
 from handler.inference.marks import CONCESSIONS, CONTRASTS, NEGATIONS
+from handler.inference.paths import SHIPPED_MANIFEST
 from handler.inference.predictor import MAX_EXPLAINED_WORDS, Answer, LitePredictor
 from handler.inference.runtime import TfliteModel
 from handler.inference.text import OOV_ID, Encoder, TextConfig, Vocabulary, tokenize, words
@@ -73,7 +79,7 @@ def test_corrupt_file_fails_the_sha256_check(model_copy, name):
 
 def _rewrite_manifest(model_copy, change):
     path = model_copy / constants.MANIFEST_FILE
-    manifest = json.loads(path.read_text())
+    manifest = Manifest.read(path).to_json()
     change(manifest)
     path.write_text(json.dumps(manifest))
 
@@ -236,7 +242,10 @@ def linear(monkeypatch) -> LitePredictor:
     monkeypatch.setattr(LinearRuntime, "tokens", vocabulary.tokens)
     monkeypatch.setattr(LinearRuntime, "calls", 0)
     monkeypatch.setattr(predictor_module, "TfliteModel", LinearRuntime)
-    return LitePredictor({"model_version": "linear-1", "head": HEAD}, encoder, b"")
+    shipped = Manifest.read(SHIPPED_MANIFEST)
+    head = HeadParams(**{k: tuple(v) if isinstance(v, list) else v for k, v in HEAD.items()})
+    manifest = dataclasses.replace(shipped, model_version="linear-1", head=head)
+    return LitePredictor(manifest, encoder, b"")
 
 
 def _z(counts: dict[str, int], head_of: int) -> float:
@@ -310,5 +319,53 @@ def test_a_head_that_does_not_fit_the_outputs_is_refused_at_load(model_copy):
 
 def test_a_head_with_unknown_keys_is_refused_at_load(model_copy):
     _rewrite_manifest(model_copy, lambda m: m["head"].update(temperature=2.0))
-    with pytest.raises(ModelLoadError, match=r"manifest\.json: not a head this service can read"):
+    with pytest.raises(ModelLoadError, match=r"manifest\.json: field 'head\.temperature' is not"):
         LitePredictor.load(model_copy)
+
+
+def test_a_manifest_missing_a_field_is_refused_naming_it(model_copy):
+    _rewrite_manifest(model_copy, lambda m: m.pop("vocab_sizes"))
+    with pytest.raises(ModelLoadError, match=r"manifest\.json: field 'vocab_sizes' is missing"):
+        LitePredictor.load(model_copy)
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "changed"),
+    [
+        (marks, "NEGATIONS", "negations"),
+        (marks, "PRONOUNS", "pronouns"),
+        (text_module, "STOPWORDS", "stopwords"),
+    ],
+)
+def test_a_word_list_the_model_was_not_trained_with_is_refused_naming_it(
+    model_copy, monkeypatch, module, name, changed
+):
+    monkeypatch.setattr(module, name, getattr(module, name) | {"meh"})
+    with pytest.raises(
+        ModelLoadError, match=rf"manifest\.json: the code's word lists differ .*: {changed}$"
+    ):
+        LitePredictor.load(model_copy)
+
+
+def test_every_changed_word_list_is_named(model_copy, monkeypatch):
+    monkeypatch.setattr(marks, "CONTRASTS", marks.CONTRASTS - {"yet"})
+    monkeypatch.setattr(marks, "IDENTITY_WORDS", marks.IDENTITY_WORDS | {"meh"})
+    with pytest.raises(ModelLoadError, match=r": contrasts, identity_words$"):
+        LitePredictor.load(model_copy)
+
+
+def test_an_earlier_manifest_without_fingerprints_still_loads(model_copy, monkeypatch):
+    # Such a model cannot say which lists it was trained on; `make compare` loads one as it was.
+    _rewrite_manifest(model_copy, lambda m: m.pop("fingerprints"))
+    monkeypatch.setattr(marks, "NEGATIONS", marks.NEGATIONS | {"meh"})
+    assert LitePredictor.load(model_copy).manifest.fingerprints is None
+
+
+def test_a_manifest_without_a_head_gets_the_identity_head(model_copy):
+    _rewrite_manifest(model_copy, lambda m: m.pop("head"))
+    assert LitePredictor.load(model_copy)._head == Head()
+
+
+def test_the_shipped_manifest_is_what_the_predictor_holds(predictor):
+    assert predictor.manifest == Manifest.read(SHIPPED_MANIFEST)
+    assert predictor.model_version == predictor.manifest.model_version

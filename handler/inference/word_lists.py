@@ -1,0 +1,57 @@
+"""The word lists the model's features depend on, and their fingerprints.
+
+Each list decides what a text becomes before the model sees it (a stopword is dropped, a
+negation marks the words after it, an identity word becomes a placeholder), so editing one
+changes what the shipped model reads. `convert/` records each list's fingerprint in the
+manifest; the predictor refuses a model whose fingerprints are not the code's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+
+from handler.inference import marks, text
+
+WordList = Iterable[str] | Mapping[str, object]
+
+
+def fingerprint(words: WordList) -> str:
+    """sha256 of a word list (a set, sorted) or table (keys sorted) as canonical JSON."""
+    value = dict(words) if isinstance(words, Mapping) else sorted(words)
+    canonical = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def word_lists() -> dict[str, WordList]:
+    """Every word list the features depend on, as the code holds it now.
+
+    The names and places that become `_name_` are not here: they ship in the vocabulary file,
+    whose sha256 the manifest already pins.
+    """
+    return {
+        "stopwords": text.STOPWORDS,
+        "punctuation": text.PUNCTUATION,
+        "negations": marks.NEGATIONS,
+        "contrasts": marks.CONTRASTS,
+        "concessions": marks.CONCESSIONS,
+        "clause_end": marks.CLAUSE_END,
+        "sentence_end": marks.SENTENCE_END,
+        "identity_words": marks.IDENTITY_WORDS,
+        "pronouns": marks.PRONOUNS,
+        "rating_scales": marks._RATING_SCALES,
+        "placeholders": {
+            "identity": marks.IDENTITY,
+            "pronoun": marks.PRONOUN,
+            "number": marks.NUMBER,
+            "name": marks.NAME,
+            "negated": marks.NOT,
+            "overridden": marks.OVERRIDDEN,
+        },
+    }
+
+
+def word_list_fingerprints() -> dict[str, str]:
+    """The code's current fingerprint of each word list, by name: what a manifest records."""
+    return {name: fingerprint(words) for name, words in sorted(word_lists().items())}

@@ -1,0 +1,26 @@
+"""The word lists the features depend on: each fingerprint follows its own list alone."""
+
+from __future__ import annotations
+
+from handler.inference import marks, text
+from handler.inference.word_lists import fingerprint, word_list_fingerprints, word_lists
+
+
+def test_a_fingerprint_depends_on_the_words_not_their_order():
+    assert fingerprint(["b", "a"]) == fingerprint(frozenset("ab")) != fingerprint(["a"])
+    assert fingerprint({"x": 1, "y": 2}) == fingerprint({"y": 2, "x": 1}) != fingerprint({"x": 1})
+
+
+def test_a_changed_word_list_changes_its_fingerprint_only(monkeypatch):
+    before = word_list_fingerprints()
+    monkeypatch.setattr(marks, "NEGATIONS", frozenset({"not"}))
+    after = word_list_fingerprints()
+    assert {k for k in before if before[k] != after[k]} == {"negations"}
+
+
+def test_every_list_the_features_read_is_fingerprinted():
+    lists = word_lists()
+    assert lists["stopwords"] is text.STOPWORDS
+    for name in ("NEGATIONS", "CONTRASTS", "CONCESSIONS", "IDENTITY_WORDS", "PRONOUNS"):
+        assert lists[name.lower()] is getattr(marks, name)
+    assert set(word_list_fingerprints()) == set(lists)
