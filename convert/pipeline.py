@@ -23,13 +23,16 @@ from convert.data.prepare import SEED, Encoded, Prepared, Spans, Split, spans
 from convert.evaluate.metrics import predicted
 from convert.evaluate.shipped import evaluate
 from convert.evaluate.timing import tflite_ms_per_review
-from convert.export.artifacts import update_manifest
+from convert.export.artifacts import with_metrics
 from convert.export.evidence import write_keras_test_probs
 from convert.export.served import export as export_served
 from convert.train import embeddings, served
 from convert.train.baselines import compared_models, nb_lr_baseline, tfidf_baseline
 from convert.train.fit import Run, evaluate_once, log
 from convert.train.served import Trained
+from handler import constants
+from handler.inference.manifest import Manifest
+from handler.inference.predictor import LitePredictor
 from handler.inference.text import Encoder
 
 
@@ -66,10 +69,12 @@ def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, A
     trained, manifest, probs = _served(inputs, encoder, emb_matrix, paths)
     for run in trained.runs:
         runs[run.name] = run
-    evaluation = _evaluation(inputs, runs, encoder, paths.model_dir)
-    manifest = update_manifest(paths.model_dir, evaluation=_manifest_part(evaluation))
+    evaluation = _evaluation(inputs, runs, manifest, paths.model_dir)
+    # Written once, with the evaluation in it: the export left the manifest to this point.
+    manifest = with_metrics(manifest, evaluation=_manifest_part(evaluation))
+    manifest.write(paths.model_dir / constants.MANIFEST_FILE)
     extra = {
-        "manifest": manifest,
+        "manifest": manifest.to_json(),
         "evaluation": evaluation,
         "confusion_int8": confusion(probs["int8"], data.test.labels),
         "word2vec": w2v,
@@ -124,7 +129,7 @@ def _word_vectors(
 
 def _served(
     inputs: Inputs, encoder: Encoder, emb_matrix: npt.NDArray[np.float32], paths: Paths
-) -> tuple[Trained, dict[str, Any], dict[str, npt.NDArray[np.float64]]]:
+) -> tuple[Trained, Manifest, dict[str, npt.NDArray[np.float64]]]:
     """Train, mix and export the served model; its one test-set look is the int8 file's."""
     data = inputs.data
     # Each split through the served encoder once; every step below reads these arrays.
@@ -153,14 +158,21 @@ def _served(
 
 
 def _evaluation(
-    inputs: Inputs, runs: dict[str, Run], encoder: Encoder, model_dir: Path
+    inputs: Inputs, runs: dict[str, Run], manifest: Manifest, model_dir: Path
 ) -> dict[str, Any]:
-    """The shipped files judged through the service's predictor, and their speed."""
+    """The written model and vocabulary judged through the service's predictor, and their speed.
+
+    The predictor is built on the manifest in hand, which is written only after this.
+    """
     data = inputs.data
     baseline = runs["nb_lr"].test_probs
     assert baseline is not None
+    encoder = Encoder.load(manifest.file_path(model_dir, "vocab"))
+    predictor = LitePredictor(
+        manifest, encoder, manifest.file_path(model_dir, "model").read_bytes()
+    )
     evaluation = evaluate(
-        model_dir,
+        predictor,
         data.test,
         inputs.sentences,
         data.val,
@@ -168,7 +180,7 @@ def _evaluation(
     )
     evaluation["ms_per_review"] = {
         "int8_single": tflite_ms_per_review(
-            model_dir / "sentiment.tflite", encoder, data.test.tokens
+            manifest.file_path(model_dir, "model"), encoder, data.test.tokens
         ),
     }
     return evaluation

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -118,14 +117,13 @@ def probes(predictor: LitePredictor) -> dict[str, list[dict[str, Any]]]:
 
 
 def evaluate(
-    model_dir: Path,
+    predictor: LitePredictor,
     test: Split,
     sentence_sets: dict[str, Split],
     val: Split,
     baseline: dict[str, np.ndarray],
 ) -> dict[str, Any]:
     """Everything reports/results.md shows about the shipped model beyond the test accuracy."""
-    predictor = LitePredictor.load(model_dir)
     test_p = probabilities(predictor, test)
     return {
         "test": {**summary(test_p, test.labels), "reliability": reliability(test_p, test.labels)},

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -15,6 +14,7 @@ from convert.export.predict import sample
 from convert.train.fit import log
 from convert.train.served import Trained
 from handler.inference.calibration import Head
+from handler.inference.manifest import Manifest
 from handler.inference.text import Encoder
 
 CALIBRATION_SAMPLES = 500  # training reviews that set the int8 ranges
@@ -31,10 +31,11 @@ def export(
     model_dir: Path,
     keras_path: Path,
     float_path: Path,
-) -> tuple[dict[str, Any], dict[str, npt.NDArray[np.float64]]]:
+) -> tuple[Manifest, dict[str, npt.NDArray[np.float64]]]:
     """The one test-set look for the served model: Keras, float TFLite and int8 side by side.
 
     `test` must carry its known-word counts (`Encoded.of(..., known=True)`): they pick the head.
+    The manifest comes back unwritten: the pipeline adds the evaluation, then writes it once.
     """
     assert test.known is not None, "the test split needs its known-word counts"
     manifest, probs = export_and_check(

@@ -15,6 +15,7 @@ from convert.data.prepare import Encoded, Split, ngram_vocabulary  # as the serv
 from convert.export.artifacts import Checked, export_and_check
 from convert.export.predict import sample
 from convert.train import models, nblr
+from handler import constants
 from handler.inference.calibration import Head
 from handler.inference.text import Encoder, TextConfig, Vocabulary, content
 
@@ -76,4 +77,5 @@ def build(
         architecture="tiny-cnn-ngram",
         training={"data": "synthetic", "seed": seed},
     )
-    return manifest
+    manifest.write(out_dir / constants.MANIFEST_FILE)
+    return manifest.to_json()
