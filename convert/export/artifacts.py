@@ -194,8 +194,17 @@ def write_artifacts(
         "versions": library_versions(),
         "fingerprints": word_list_fingerprints(),
     }
-    # Through JSON and the reader's checks, so the value is what readers of the file will get.
-    return Manifest.from_json(json.loads(json.dumps(manifest)), source=str(out_dir))
+    # Through the reader's checks, so the value is what readers of the file will get.
+    return Manifest.from_json(_as_json(manifest), source=str(out_dir))
+
+
+def _as_json(value: Any) -> Any:
+    """`value` with tuples as lists, as JSON holds them (the reader takes lists only)."""
+    if isinstance(value, Mapping):
+        return {k: _as_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_json(v) for v in value]
+    return value
 
 
 def _lengths(encoder: Encoder) -> list[int]:
