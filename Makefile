@@ -12,7 +12,7 @@ SERVE_PY := .venv-serve/bin/python
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
 export IMDB_DATA ?= $(abspath ../shared/data/aclImdb.tar.gz)
 
-.PHONY: setup setup-serve setup-train setup-infra serve test test-slow lint loadtest explore train results behaviour compare bench synth deploy destroy clean scan
+.PHONY: setup setup-serve setup-train setup-infra serve test test-full test-slow lint loadtest explore train results behaviour compare bench synth deploy destroy clean scan
 
 setup:  ## the whole locked Python environment in .venv (every dependency group)
 	@scripts/bootstrap
@@ -39,10 +39,15 @@ lint: setup
 	$(PY) -m mypy
 
 # node_modules first (the CDK CLI test needs it), so npm's progress shows here, not inside pytest.
-test: setup node_modules/.package-lock.json  ## lint, type-check and the default test tiers (browser included)
+test: setup node_modules/.package-lock.json  ## lint, type-check and the default test tiers (browser included; not full, not slow)
 	@scripts/install-browser
 	$(MAKE) --no-print-directory lint
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow and not full"
+
+# The default tier checks the shipped model on seeded samples; this runs the same checks on
+# everything (the 25,000 test reviews, every case of the behavioural suite).
+test-full: setup  ## the full tier: parity on the whole test set, the whole behavioural suite
+	$(PY) -m pytest -m full
 
 # The test syncs checkov's own environment (build/scan-venv, the lock's scan group) itself.
 scan: setup  ## checkov on the synthesized templates, against the acknowledgements in infra/policy_scan.py

@@ -75,8 +75,8 @@ def keras_parts(job: Job) -> tuple[Any, Callable[[list[str]], Any], Callable[[],
     import numpy as np
     import tensorflow  # noqa: F401  # as the original did; Keras imports it as its backend anyway
 
-    import convert.models  # noqa: F401  # registers the constraint the saved model refers to
-    from convert.export import feed
+    import convert.train.models  # noqa: F401  # registers the constraint the saved model refers to
+    from convert.export.predict import feed
     from handler import constants
     from handler.inference.calibration import Head
     from handler.inference.manifest import Manifest

@@ -7,8 +7,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from convert.data import ENV_DATA
-from convert.prepare import SEED
+from convert.data.imdb import ENV_DATA
+from convert.data.prepare import SEED
 from handler.settings import Settings
 
 MAX_CHARS: int = Settings.model_fields["max_text_chars"].default
@@ -49,7 +49,7 @@ def choose(batch_size: int) -> Sample:
         rotations = [" ".join(words[i % len(words) :] + words[: i % len(words)])
                      for i in range(batch_size)]  # fmt: skip
         return Sample(FIXED_REVIEW, rotations, "fixed review in bench/review.py")
-    from convert.data import load  # reads only the archive; no TensorFlow
+    from convert.data.imdb import load  # reads only the archive; no TensorFlow
 
     test = sorted(load(Path(data)).test, key=lambda r: (len(r.text.split()), r.id))
     median = test[len(test) // 2]

@@ -20,8 +20,8 @@ def build(out_dir: Path) -> Artifacts:
     """Train the tiny model; its artifacts under `out_dir`, named as a training run names them."""
     import keras  # TensorFlow only here, so the benchmark's own process never imports it
 
-    from convert import tiny
-    from convert.export import to_tflite
+    from convert.export import tiny
+    from convert.export.artifacts import to_tflite
 
     found = Artifacts(*(out_dir / p.name for p in (MODEL_DIR, KERAS_MODEL, FLOAT_MODEL)))
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -14,8 +14,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from convert.data import ENV_DATA, ENV_SENTENCES, DatasetError
-from convert.evidence import KERAS_TEST_PROBS
+from convert.data.imdb import ENV_DATA, ENV_SENTENCES, DatasetError
+from convert.export.evidence import KERAS_TEST_PROBS
 from convert.paths import FLOAT_MODEL, KERAS_MODEL, REPORTS_DIR
 from handler.inference.paths import MODEL_DIR
 
@@ -28,8 +28,8 @@ def explore(args: argparse.Namespace) -> int:
 
     matplotlib.use("Agg")  # reports are written on headless machines; never open a window
 
-    from convert.data import load
-    from convert.explore import write_report
+    from convert.data.imdb import load
+    from convert.explore.report import write_report
 
     start = time.perf_counter()
     report = write_report(load(args.data), args.out)
@@ -39,9 +39,9 @@ def explore(args: argparse.Namespace) -> int:
 
 def train(args: argparse.Namespace) -> int:
     """Train every compared model and the served one; export it to handler/model; write results."""
-    from convert.data import load, sentences_folder
+    from convert.data.imdb import load, sentences_folder
     from convert.pipeline import Paths, run_all
-    from convert.report import render, ship_card
+    from convert.reports.results import render, ship_card
 
     paths = Paths(
         model_dir=args.model_dir,
@@ -61,10 +61,10 @@ def compare(args: argparse.Namespace) -> int:
     """Measure an earlier model beside the shipped one (accuracy, sentences, MACs, ms); redraw."""
     import json
 
-    from convert.compare import compare as measure
-    from convert.data import load, load_sentences, sentences_folder
-    from convert.prepare import Split
-    from convert.report import render, ship_card
+    from convert.data.imdb import load, load_sentences, sentences_folder
+    from convert.data.prepare import Split
+    from convert.evaluate.compare import compare as measure
+    from convert.reports.results import render, ship_card
 
     imdb = load(args.data)
     sets = load_sentences(args.sentences or sentences_folder(args.data))
@@ -85,7 +85,7 @@ def compare(args: argparse.Namespace) -> int:
 
 def results(args: argparse.Namespace) -> int:
     """Redraw reports/results.md and its figures from reports/results.json."""
-    from convert.report import render
+    from convert.reports.results import render
 
     print(f"wrote {render(args.out / 'results.json', args.out)}")
     return 0

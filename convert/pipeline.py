@@ -15,17 +15,25 @@ from typing import Any
 
 import keras
 import numpy as np
+import numpy.typing as npt
 
-from convert import embeddings, lexicons, served
-from convert.baselines import compared_models, nb_lr_baseline, tfidf_baseline
-from convert.data import Imdb, load_sentences
-from convert.evaluate import evaluate
-from convert.evidence import write_keras_test_probs
-from convert.export import update_manifest
-from convert.metrics import predicted
-from convert.prepare import SEED, Encoded, Prepared, Spans, Split, spans
-from convert.timing import tflite_ms_per_review
-from convert.train import Run, evaluate_once, log
+from convert.data import lexicons
+from convert.data.imdb import Imdb, load_sentences
+from convert.data.prepare import SEED, Encoded, Prepared, Spans, Split, spans
+from convert.evaluate.metrics import predicted
+from convert.evaluate.shipped import evaluate
+from convert.evaluate.timing import tflite_ms_per_review
+from convert.export.artifacts import with_metrics
+from convert.export.evidence import write_keras_test_probs
+from convert.export.served import export as export_served
+from convert.train import embeddings, served
+from convert.train.baselines import compared_models, nb_lr_baseline, tfidf_baseline
+from convert.train.fit import Run, evaluate_once, log
+from convert.train.served import Trained
+from handler import constants
+from handler.inference.manifest import Manifest
+from handler.inference.predictor import LitePredictor
+from handler.inference.text import Encoder
 
 
 @dataclass(frozen=True)
@@ -38,10 +46,51 @@ class Paths:
     sentences: Path
 
 
+@dataclass
+class Inputs:
+    """What every model is trained and judged on, made once from the dataset."""
+
+    data: Prepared
+    spans: Spans
+    aliases: dict[str, str]  # names and places the reviews write as proper nouns -> placeholders
+    sentences: dict[str, Split]
+
+
 def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, Any]:
     """Everything behind reports/results.md; writes results.json for the report renderer."""
     started = time.perf_counter()
     keras.utils.set_random_seed(SEED)
+    inputs = _inputs(imdb, paths.sentences)
+    data = inputs.data
+    runs: dict[str, Run] = {}
+    for run in (nb_lr_baseline(data), tfidf_baseline(data)):
+        runs[run.name] = run
+    encoder, emb_matrix, w2v = _word_vectors(imdb, inputs)
+    trained, manifest, probs = _served(inputs, encoder, emb_matrix, paths)
+    for run in trained.runs:
+        runs[run.name] = run
+    evaluation = _evaluation(inputs, runs, manifest, paths.model_dir)
+    # Written once, with the evaluation in it: the export left the manifest to this point.
+    manifest = with_metrics(manifest, evaluation=_manifest_part(evaluation))
+    manifest.write(paths.model_dir / constants.MANIFEST_FILE)
+    extra = {
+        "manifest": manifest.to_json(),
+        "evaluation": evaluation,
+        "confusion_int8": confusion(probs["int8"], data.test.labels),
+        "word2vec": w2v,
+        "train_seconds": time.perf_counter() - started,
+    }
+    _write_results(paths.results, runs, extra)
+    if with_compared:
+        for run in compared_models(data, emb_matrix):
+            runs[run.name] = run
+        extra["train_seconds"] = time.perf_counter() - started
+        _write_results(paths.results, runs, extra)
+    return extra
+
+
+def _inputs(imdb: Imdb, sentences: Path) -> Inputs:
+    """Splits, spans (weak-labelled lexicon examples among them), aliases and sentence sets."""
     fit_reviews, val_reviews = imdb.split_validation()  # once: the spans need the reviews too
     data = Prepared.of(fit_reviews, val_reviews, imdb.test)
     fit_spans = spans(fit_reviews, served.SERVED.spans_per_review)
@@ -49,39 +98,49 @@ def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, A
         texts, labels = lexicons.lexicon_examples()
         fit_spans = fit_spans + Split(texts, np.array(labels, np.int64), ["lexicon"] * len(labels))
     span_data = Spans(fit_spans, spans(val_reviews, 1, seed=SEED + 1))
-    # Names and places the training reviews write as proper nouns become placeholders.
     aliases = lexicons.proper_nouns([r.text for r in fit_reviews], lexicons.name_candidates())
     sentence_sets = {
         name: Split.of_texts(texts, labels)
-        for name, (texts, labels) in load_sentences(paths.sentences).items()
+        for name, (texts, labels) in load_sentences(sentences).items()
     }
     log(
         f"data: fit {len(data.fit)}, validation {len(data.val)}, test {len(data.test)}, "
         f"spans {len(span_data.fit)} + {len(span_data.val)}, {len(aliases):,} names and places"
     )
-    runs: dict[str, Run] = {}
-    for run in (nb_lr_baseline(data), tfidf_baseline(data)):
-        runs[run.name] = run
+    return Inputs(data, span_data, aliases, sentence_sets)
 
+
+def _word_vectors(
+    imdb: Imdb, inputs: Inputs
+) -> tuple[Encoder, npt.NDArray[np.float32], dict[str, Any]]:
+    """The served encoder, its word2vec embedding rows, and how many vectors cover it."""
+    data = inputs.data
     unsup = Split.of_texts([r.text for r in imdb.unsup], [0] * len(imdb.unsup))
-    base = served.featurizer(aliases)
+    base = served.featurizer(inputs.aliases)
     w2v = embeddings.pretrain(
         [base.content_features(t) for t in (*data.fit.tokens, *data.val.tokens, *unsup.tokens)]
     )
     del unsup
-    encoder = served.build_encoder(data, aliases)
+    encoder = served.build_encoder(data, inputs.aliases)
     emb_matrix, coverage = embeddings.matrix(encoder.words, w2v)
     log(f"word2vec: {len(w2v.wv):,} vectors, {coverage:.1%} of the served vocabulary covered")
+    return encoder, emb_matrix, {"vectors": len(w2v.wv), "coverage": coverage}
 
+
+def _served(
+    inputs: Inputs, encoder: Encoder, emb_matrix: npt.NDArray[np.float32], paths: Paths
+) -> tuple[Trained, Manifest, dict[str, npt.NDArray[np.float64]]]:
+    """Train, mix and export the served model; its one test-set look is the int8 file's."""
+    data = inputs.data
     # Each split through the served encoder once; every step below reads these arrays.
     fit, val = Encoded.of(encoder, data.fit), Encoded.of(encoder, data.val)
     test = Encoded.of(encoder, data.test, known=True)
-    trained = served.train(fit, val, span_data, emb_matrix, encoder)
+    trained = served.train(fit, val, inputs.spans, emb_matrix, encoder)
     # The short-text head is fitted on the Amazon and Yelp sentences; IMDb's are test data.
-    dev_short = sentence_sets["amazon"] + sentence_sets["yelp"]
+    dev_short = inputs.sentences["amazon"] + inputs.sentences["yelp"]
     head = served.with_short_head(trained, Encoded.of(encoder, dev_short))
     log(f"head: {head}")
-    manifest, probs = served.export(
+    manifest, probs = export_served(
         trained,
         encoder,
         fit,
@@ -94,39 +153,37 @@ def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, A
     )
     del fit, val, test
     write_keras_test_probs(probs["keras"], paths.keras_test_probs)
-    served_run = trained.runs[-1]
-    evaluate_once(served_run, probs["int8"].astype(np.float32), data.test)
-    for run in trained.runs:
-        runs[run.name] = run
+    evaluate_once(trained.runs[-1], probs["int8"].astype(np.float32), data.test)
+    return trained, manifest, probs
+
+
+def _evaluation(
+    inputs: Inputs, runs: dict[str, Run], manifest: Manifest, model_dir: Path
+) -> dict[str, Any]:
+    """The written model and vocabulary judged through the service's predictor, and their speed.
+
+    The predictor is built on the manifest in hand, which is written only after this.
+    """
+    data = inputs.data
     baseline = runs["nb_lr"].test_probs
     assert baseline is not None
+    encoder = Encoder.load(manifest.file_path(model_dir, "vocab"))
+    predictor = LitePredictor(
+        manifest, encoder, manifest.file_path(model_dir, "model").read_bytes()
+    )
     evaluation = evaluate(
-        paths.model_dir,
+        predictor,
         data.test,
-        sentence_sets,
+        inputs.sentences,
         data.val,
         {"NB-LR baseline": baseline},
     )
     evaluation["ms_per_review"] = {
         "int8_single": tflite_ms_per_review(
-            paths.model_dir / "sentiment.tflite", encoder, data.test.tokens
+            manifest.file_path(model_dir, "model"), encoder, data.test.tokens
         ),
     }
-    manifest = update_manifest(paths.model_dir, evaluation=_manifest_part(evaluation))
-    extra = {
-        "manifest": manifest,
-        "evaluation": evaluation,
-        "confusion_int8": confusion(probs["int8"], data.test.labels),
-        "word2vec": {"vectors": len(w2v.wv), "coverage": coverage},
-        "train_seconds": time.perf_counter() - started,
-    }
-    _write_results(paths.results, runs, extra)
-    if with_compared:
-        for run in compared_models(data, emb_matrix):
-            runs[run.name] = run
-        extra["train_seconds"] = time.perf_counter() - started
-        _write_results(paths.results, runs, extra)
-    return extra
+    return evaluation
 
 
 def _manifest_part(evaluation: dict[str, Any]) -> dict[str, Any]:

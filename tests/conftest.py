@@ -1,9 +1,65 @@
-"""Settings every test run needs, whichever way pytest is started (make test, CI, a bare pytest)."""
+"""Settings every test run needs, whichever way pytest is started (make test, CI, a bare pytest),
+and the default tier's budget of rows scored through the LiteRT runtime."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
 
 # Before anything imports aws_cdk: its jsii runtime would print a boxed Node 20 end-of-life banner
 # into the test output. The Makefile sets the same; the value names the one silenced major version.
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+# The default tier must finish in minutes on a 2-core machine, and scoring through the int8
+# interpreter is what made it slow (37,000+ rows: the whole test set and the whole behavioural
+# suite). Those full runs are marked `full`; a session that runs none of them, nor `slow`, may
+# score at most this many rows in this process. Rows scored in subprocesses (the bench's child,
+# CLI runs through `subprocess`) are not seen here.
+RUNTIME_ROW_BUDGET = 10_000
+_UNBUDGETED = ("full", "slow")
+_rows = {"scored": 0}
+_restore = pytest.StashKey[tuple[Any, Any]]()
+_budgeted = pytest.StashKey[bool]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from handler.inference.runtime import TfliteModel
+
+    original = TfliteModel.predict
+
+    def counted(self: TfliteModel, inputs: Mapping[str, Any]) -> Any:
+        # Every TFLite file through the service's runtime counts (float twins too, a few hundred
+        # rows): an upper bound on the int8 rows, kept simple.
+        _rows["scored"] += len(next(iter(inputs.values()), ()))
+        return original(self, inputs)
+
+    TfliteModel.predict = counted  # type: ignore[method-assign]
+    config.stash[_restore] = (TfliteModel, original)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    model, original = config.stash[_restore]
+    model.predict = original
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    session.config.stash[_budgeted] = not any(
+        item.get_closest_marker(name) for item in session.items for name in _UNBUDGETED
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if session.config.stash.get(_budgeted, False) and _rows["scored"] > RUNTIME_ROW_BUDGET:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    budgeted = config.stash.get(_budgeted, False)
+    line = f"rows scored through the LiteRT runtime in this process: {_rows['scored']:,}"
+    if budgeted:
+        line += f" (default tier budget {RUNTIME_ROW_BUDGET:,})"
+    over = budgeted and _rows["scored"] > RUNTIME_ROW_BUDGET
+    terminalreporter.write_line(line + (": OVER BUDGET, session failed" if over else ""), red=over)

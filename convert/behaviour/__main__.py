@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from convert.data import DatasetError, load
+from convert.data.imdb import DatasetError, load
 from convert.paths import REPORTS_DIR
 from handler.errors import ModelLoadError
 from handler.inference.paths import MODEL_DIR

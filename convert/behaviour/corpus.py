@@ -1,6 +1,6 @@
 """Real sentences for the perturbation tests: from the IMDb *training* reviews only.
 
-The test split is met once per final model (convert/prepare.py), so the suite, which is rerun on
+The test split is met once per final model (convert/data/prepare.py), so the suite, which is rerun on
 every model, never reads it; nor the labelled sentence sets, which are held-out checks.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from convert.data import Review
-from convert.prepare import sentences
+from convert.data.imdb import Review
+from convert.data.prepare import sentences
 
 # One sentence, as on the page: long enough to say something, short enough to be typed.
 MIN_WORDS, MAX_WORDS = 4, 30

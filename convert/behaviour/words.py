@@ -75,6 +75,13 @@ def _polar(templates: Sequence[str], polarity: str) -> list[str]:
 
 
 def vocabulary(seed: int, sentences: Sequence[str], n: int) -> list[Test]:
+    # Each test draws from its own seeded generator (rng_for), so building them in parts
+    # changes no case.
+    return [*_opinion_words(seed, n), *_degree_words(seed, n), *_codas(seed, sentences, n)]
+
+
+def _opinion_words(seed: int, n: int) -> list[Test]:
+    """Positive, negative and neutral words alone in short statements."""
     out = []
     for polarity, label, word in (("pos", POSITIVE, "positive"), ("neg", NEGATIVE, "negative")):
         name = f"{word} words in short opinions"
@@ -99,6 +106,12 @@ def vocabulary(seed: int, sentences: Sequence[str], n: int) -> list[Test]:
             mft(rng_for(seed, name), [(x, NEUTRAL) for x in _NEUTRAL], SLOTS, n),
         )
     )
+    return out
+
+
+def _degree_words(seed: int, n: int) -> list[Test]:
+    """Intensifiers and reducers must not move an opinion the wrong way."""
+    out = []
     name = "intensifiers"
     out.append(
         Test(
@@ -137,6 +150,12 @@ def vocabulary(seed: int, sentences: Sequence[str], n: int) -> list[Test]:
             ),
         )
     )
+    return out
+
+
+def _codas(seed: int, sentences: Sequence[str], n: int) -> list[Test]:
+    """A clearly positive or negative sentence added to a real review sentence."""
+    out = []
     for codas, direction, word in (
         (lx.POSITIVE_CODAS, UP, "positive"),
         (lx.NEGATIVE_CODAS, DOWN, "negative"),

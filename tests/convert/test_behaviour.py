@@ -1,5 +1,6 @@
 """The behavioural suite: its generators and evaluators on a fake model, and the shipped model's
-figures held to what reports/behaviour.json records."""
+figures held to what reports/behaviour.json records: on a seeded sample of each test's cases in
+the default tier, on every case in the `full` tier (`make test-full`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import os
 import random
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -23,12 +25,17 @@ from convert.behaviour.run import (
     run,
     score_all,
 )
-from convert.data import ENV_DATA, Review, load
+from convert.data.imdb import ENV_DATA, Review, load
 from convert.paths import REPORTS_DIR
 from handler.inference.manifest import Manifest
 from handler.inference.paths import MODEL_DIR, SHIPPED_MANIFEST
 
 NOISE = 0.001  # int8 answers are exact; this allows float summation order only
+# The default tier scores this many cases of each test (seeded) and every text behaviour.json
+# quotes; a capability's sampled fail rate may stand this many standard errors above its record.
+CASES_PER_TEST = 30
+SAMPLE_SEED = 2020
+SAMPLE_SIGMAS = 3
 
 
 def _sentences(count: int = 3000) -> list[str]:
@@ -200,8 +207,9 @@ def test_the_report_shows_both_models(tests, tmp_path) -> None:
     assert json.loads(js.read_text())["suite"]["cases"] == sum(len(t.cases) for t in tests)
 
 
-@pytest.mark.dataset
-def test_the_shipped_model_does_no_worse_than_its_recorded_figures() -> None:
+@pytest.fixture(scope="module")
+def shipped_suite() -> tuple[dict, list[Check]]:
+    """The suite built from the training reviews, checked to be the one behaviour.json measured."""
     path = os.environ.get(ENV_DATA)
     if not path:
         pytest.skip(f"{ENV_DATA} is not set: the behavioural suite reads the training reviews")
@@ -212,11 +220,83 @@ def test_the_shipped_model_does_no_worse_than_its_recorded_figures() -> None:
             f"{report.JSON_NAME} records {recorded['model']['model_version']}, the shipped model is "
             f"{version}: rerun `make behaviour`"
         )
-    start = time.perf_counter()
     tests = suite.build(training_sentences(load(path).train))
     if suite.fingerprint(tests) != recorded["suite"]["fingerprint"]:
         pytest.fail(f"the suite is not the one {report.JSON_NAME} measured: rerun `make behaviour`")
     assert sum(len(t.cases) for t in tests) >= 10_000
+    return recorded, tests
+
+
+def _sampled(tests: list[Check]) -> list[Check]:
+    """CASES_PER_TEST cases of each test, seeded by the test's name (in their suite order)."""
+    out = []
+    for t in tests:
+        rng = random.Random(f"{SAMPLE_SEED}:{t.name}")
+        keep = sorted(rng.sample(range(len(t.cases)), min(CASES_PER_TEST, len(t.cases))))
+        out.append(replace(t, cases=tuple(t.cases[i] for i in keep)))
+    return out
+
+
+def _sampling_error(recorded: dict, capability: str, drawn: int) -> float:
+    """SAMPLE_SIGMAS standard errors of a capability's mean fail rate over its tests, each test's
+    cases drawn without replacement at its recorded rate."""
+    rows = [r for r in recorded["model"]["tests"] if r["capability"] == capability]
+    variance = (
+        sum(
+            r["fail_rate"] * (1 - r["fail_rate"]) / drawn * (r["cases"] - drawn) / (r["cases"] - 1)
+            for r in rows
+        )
+        / len(rows) ** 2
+    )
+    return float(SAMPLE_SIGMAS * variance**0.5)
+
+
+@pytest.mark.dataset
+def test_the_shipped_model_gives_its_recorded_answers_and_no_worse_rates_on_a_sample(
+    shipped_suite,
+) -> None:
+    recorded, tests = shipped_suite
+    start = time.perf_counter()
+    scorer, _ = lite_scorer(MODEL_DIR)
+    # Every answer behaviour.json quotes (the worst failures of each test) comes out the same.
+    quoted = {
+        text: p
+        for row in recorded["model"]["tests"]
+        for ex in row["examples"]
+        for text, p in ((ex["text"], ex["p"]), (ex.get("original"), ex.get("p_original")))
+        if text is not None
+    }
+    assert len(quoted) >= 100
+    fresh = dict(zip(quoted, scorer(list(quoted)), strict=True))
+    moved = {
+        text: (p, round(fresh[text], 4))
+        for text, p in quoted.items()
+        if abs(fresh[text] - p) > 5.1e-5
+    }
+    assert not moved, moved
+    # Each capability's fail rate on the sample is its recorded rate, up to sampling error.
+    sampled = _sampled(tests)
+    rates = capability_rates(run(sampled, scorer))
+    worse = {
+        cap: (rate, recorded["model"]["capabilities"][cap])
+        for cap, rate in rates.items()
+        if rate
+        > recorded["model"]["capabilities"][cap]
+        + _sampling_error(recorded, cap, CASES_PER_TEST)
+        + NOISE
+    }
+    assert not worse, worse
+    texts = len({x for t in sampled for x in t.texts()})
+    print(
+        f"behaviour sample: {texts} texts + {len(quoted)} quoted, {time.perf_counter() - start:.0f} s"
+    )
+
+
+@pytest.mark.dataset
+@pytest.mark.full
+def test_the_shipped_model_does_no_worse_than_its_recorded_figures(shipped_suite) -> None:
+    recorded, tests = shipped_suite
+    start = time.perf_counter()
     scorer, _ = lite_scorer(MODEL_DIR)
     rates = capability_rates(run(tests, scorer))
     worse = report.regressions(recorded, rates, NOISE)
@@ -227,7 +307,7 @@ def test_the_shipped_model_does_no_worse_than_its_recorded_figures() -> None:
 def test_the_command_reports_a_previous_model_beside_the_model(monkeypatch, tmp_path) -> None:
     from convert.behaviour import __main__ as cli
     from convert.behaviour import run as run_module
-    from convert.data import Imdb
+    from convert.data.imdb import Imdb
 
     sentences = _sentences()
     reviews = [

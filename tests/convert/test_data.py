@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from convert import data
-from convert.data import DatasetError, Imdb, Review, load
+from convert.data import imdb as data
+from convert.data.imdb import DatasetError, Imdb, Review, load
 from tests.convert.review_fixtures import STARS, tar_gz, write_aclimdb
 
 PER_CLASS = 3

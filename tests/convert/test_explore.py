@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from convert import __main__ as cli
-from convert import data
-from convert.data import Imdb, load
-from convert.explore import write_report
+from convert.data import imdb as data
+from convert.data.imdb import Imdb, load
+from convert.explore.report import write_report
 from convert.paths import REPORTS_DIR
 from scripts.paths import REPO_ROOT
 from tests.convert.review_fixtures import write_aclimdb
@@ -87,8 +87,8 @@ def test_report_is_deterministic(dataset: Path, report: Path, tmp_path: Path) ->
     # A fresh process with another string-hash seed: set and dict orders that leak into the
     # output would differ there, though never within one process.
     script = (
-        "import sys; from pathlib import Path; from convert.data import load; "
-        "from convert.explore import write_report; "
+        "import sys; from pathlib import Path; from convert.data.imdb import load; "
+        "from convert.explore.report import write_report; "
         f"write_report(load(sys.argv[1], per_class={PER_CLASS}), Path(sys.argv[2]))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT)}

@@ -1,8 +1,8 @@
-"""The word lists training takes from PyPI (convert/lexicons.py)."""
+"""The word lists training takes from PyPI (convert/data/lexicons.py)."""
 
 from __future__ import annotations
 
-from convert import lexicons
+from convert.data import lexicons
 from handler.inference.marks import NAME
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import f1_score
 
-from convert.metrics import (
+from convert.evaluate.metrics import (
     Scores,
     accuracy_by_length,
     agreement,

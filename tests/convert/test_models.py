@@ -7,8 +7,8 @@ import keras
 import numpy as np
 import pytest
 
-from convert import models, nblr
-from convert.export import keras_outputs, keras_predict
+from convert.export.predict import keras_outputs, keras_predict
+from convert.train import models, nblr
 
 VOCAB, GRAMS, SEQ, NGRAM = 50, 80, 30, 40
 rng = np.random.default_rng(0)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from convert.data import Review
-from convert.prepare import Encoded, Split, ngram_vocabulary, sentences, spans
-from convert.tiny import synthetic_reviews
+from convert.data.imdb import Review
+from convert.data.prepare import Encoded, Split, ngram_vocabulary, sentences, spans
+from convert.export.tiny import synthetic_reviews
 from handler.inference.text import Encoder, TextConfig, Vocabulary, plain
 
 

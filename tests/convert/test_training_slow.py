@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from convert.data import ENV_DATA, load, sentences_folder
+from convert.data.imdb import ENV_DATA, load, sentences_folder
 from convert.pipeline import Paths, run_all
 from handler import constants
 from handler.inference.manifest import Manifest

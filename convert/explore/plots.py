@@ -17,7 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from wordcloud import WordCloud
 
-from convert.explore_stats import ClassStats, Coverage, IntArray
+from convert.explore.stats import ClassStats, Coverage, IntArray
 
 DPI = 100
 CLASS_NAMES = ("negative", "positive")

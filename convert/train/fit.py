@@ -15,9 +15,9 @@ import numpy as np
 import numpy.typing as npt
 import tensorflow as tf
 
-from convert.export import feed, keras_predict
-from convert.metrics import Scores
-from convert.prepare import Encoded, Labels, Split
+from convert.data.prepare import Encoded, Labels, Split
+from convert.evaluate.metrics import Scores
+from convert.export.predict import feed, keras_predict
 from handler.inference.text import TextConfig
 
 # A progress bar per epoch on a terminal; one line per epoch in a log file.

@@ -1,5 +1,8 @@
 """Keras -> float32 TFLite (the baseline) -> full-integer int8 TFLite, and the manifest beside them.
 
+The export writes the model and vocabulary files and builds their `Manifest`; the caller writes
+the manifest once, when every figure it records is known (`Manifest.write`).
+
 The int8 converter is restricted to builtin int8 kernels, so an op without one fails the export
 loudly instead of silently falling back to float.
 """
@@ -11,7 +14,7 @@ import json
 import platform
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +23,16 @@ import numpy as np
 import numpy.typing as npt
 import tensorflow as tf
 
-from convert.metrics import Labels, Scores, agreement
+from convert.evaluate.metrics import Labels, Scores, agreement
+from convert.export.predict import Inputs, input_names, keras_outputs, tflite_predict
 from convert.versions import installed
 from handler import constants
 from handler.inference.calibration import Head
+from handler.inference.manifest import Manifest
 from handler.inference.runtime import TfliteModel
 from handler.inference.text import Encoder
 from handler.inference.vocab_file import canonical_json
-
-Inputs = Mapping[str, npt.NDArray[np.int32]]
+from handler.inference.word_lists import word_list_fingerprints
 
 
 def to_tflite(model: keras.Model, calibration: Inputs | None = None) -> bytes:
@@ -63,54 +67,6 @@ def _representative(
         yield {name: calibration[name][i : i + 1] for name in names}
 
 
-def sample(inputs: Inputs, n: int, seed: int = 0) -> dict[str, npt.NDArray[np.int32]]:
-    """A seeded subset of rows, the same rows from every input."""
-    total = len(next(iter(inputs.values())))
-    rows = np.sort(np.random.default_rng(seed).choice(total, size=min(n, total), replace=False))
-    return {k: v[rows] for k, v in inputs.items()}
-
-
-def input_names(model: keras.Model) -> list[str]:
-    """The model's input names as the text pipeline names them ("words", "ngrams")."""
-    return [t.name.split(":")[0] for t in model.inputs]
-
-
-def feed(model: keras.Model, inputs: Inputs) -> Any:
-    """Inputs keyed as the model names them (a single array for a one-input model)."""
-    names = input_names(model)
-    return {k: inputs[k] for k in names} if len(names) > 1 else inputs[names[0]]
-
-
-def keras_outputs(
-    model: keras.Model, inputs: Inputs, batch_size: int = 512
-) -> npt.NDArray[np.float32]:
-    """Every output of the model: one row per input row, one column per output."""
-    out = model.predict(feed(model, inputs), batch_size=batch_size, verbose=0)
-    parts = out if isinstance(out, list) else [out]
-    return np.stack([np.asarray(p, np.float32).reshape(-1) for p in parts], axis=1)
-
-
-def keras_predict(
-    model: keras.Model, inputs: Inputs, batch_size: int = 512
-) -> npt.NDArray[np.float32]:
-    """A one-output model's output per row (P(positive) for the trained models)."""
-    out: npt.NDArray[np.float32] = keras_outputs(model, inputs, batch_size)[:, 0]
-    return out
-
-
-def tflite_predict(
-    model: bytes | Path, inputs: Inputs, batch_size: int = 512
-) -> npt.NDArray[np.float32]:
-    """What the service's runtime returns: one row per input row, one column per output."""
-    runtime = TfliteModel(model)
-    n = len(next(iter(inputs.values())))
-    parts = [
-        runtime.predict({k: v[i : i + batch_size] for k, v in inputs.items()})
-        for i in range(0, n, batch_size)
-    ]
-    return np.concatenate(parts) if parts else np.zeros((0, 1), np.float32)
-
-
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -143,12 +99,13 @@ def export_and_check(
     float_path: Path,
     architecture: str,
     training: Mapping[str, Any],
-) -> tuple[dict[str, Any], dict[str, npt.NDArray[np.float64]]]:
+) -> tuple[Manifest, dict[str, npt.NDArray[np.float64]]]:
     """Keras export graph -> float TFLite -> int8 TFLite, all three scored on `checked`.
 
     The one path for the tiny fixture model and the served one: the files the handler ships,
     the Keras model and its float twin as evidence, and a manifest whose figures are the ones
-    these files produce. Returns (manifest, calibrated probabilities of each variant).
+    these files produce. Returns (manifest, calibrated probabilities of each variant); the
+    manifest is not written yet.
     """
     float_model = to_tflite(model)
     int8_model = to_tflite(model, calibration_rows)
@@ -200,8 +157,9 @@ def write_artifacts(
     training: Mapping[str, Any],
     sizes: Mapping[str, int],
     head: Head,
-) -> dict[str, Any]:
-    """Write what the handler ships: the int8 model, the vocabularies and the manifest."""
+) -> Manifest:
+    """Write the int8 model and the vocabularies the handler ships; return the manifest that pins
+    them, with the fingerprints of the word lists the features were built from."""
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / constants.MODEL_FILE).write_bytes(int8_model)
     vocab_sha = encoder.save(out_dir / constants.VOCAB_FILE)
@@ -234,11 +192,19 @@ def write_artifacts(
         "sizes_bytes": dict(sizes),
         "training": training,
         "versions": library_versions(),
+        "fingerprints": word_list_fingerprints(),
     }
-    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-    (out_dir / constants.MANIFEST_FILE).write_text(text)
-    written: dict[str, Any] = json.loads(text)  # as readers will see it (lists, not tuples)
-    return written
+    # Through the reader's checks, so the value is what readers of the file will get.
+    return Manifest.from_json(_as_json(manifest), source=str(out_dir))
+
+
+def _as_json(value: Any) -> Any:
+    """`value` with tuples as lists, as JSON holds them (the reader takes lists only)."""
+    if isinstance(value, Mapping):
+        return {k: _as_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_json(v) for v in value]
+    return value
 
 
 def _lengths(encoder: Encoder) -> list[int]:
@@ -246,10 +212,6 @@ def _lengths(encoder: Encoder) -> list[int]:
     return [c.seq_len, c.ngram_len] if c.ngram_len else [c.seq_len]
 
 
-def update_manifest(model_dir: Path, **parts: Any) -> dict[str, Any]:
-    """Add evaluation figures to the manifest (the model and vocabulary files are unchanged)."""
-    path = model_dir / constants.MANIFEST_FILE
-    manifest: dict[str, Any] = json.loads(path.read_text())
-    manifest["metrics"].update(parts)
-    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return manifest
+def with_metrics(manifest: Manifest, **parts: Any) -> Manifest:
+    """The manifest with more figures under `metrics` (the files it pins are unchanged)."""
+    return replace(manifest, metrics={**manifest.metrics, **parts})

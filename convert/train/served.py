@@ -1,4 +1,5 @@
-"""The served model: its configuration, its training, its calibration and its export.
+"""The served model: its configuration, its training and its calibration (`convert.export.served`
+exports it).
 
 A CNN over word2vec-initialised content words and a naive-Bayes-weighted logistic regression
 over 1-3-grams of every word, each trained on whole reviews and on short spans cut from them,
@@ -9,8 +10,8 @@ weights and a bias per length class mixes and calibrates them in float (`handler
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import keras
@@ -19,17 +20,15 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from convert import embeddings, models, nblr
-from convert.export import Checked, export_and_check, keras_outputs, keras_predict, sample
-from convert.metrics import Labels, Scores
-from convert.prepare import SEED, Encoded, Prepared, Spans, ngram_vocabulary
-from convert.train import VERBOSE, Part, Run, best_epoch, dataset, log, train_keras
+from convert.data.prepare import SEED, Encoded, Prepared, Spans, ngram_vocabulary
+from convert.evaluate.metrics import Labels, Scores
+from convert.export.predict import keras_outputs, keras_predict
+from convert.train import embeddings, models, nblr
+from convert.train.fit import VERBOSE, Part, Run, best_epoch, dataset, log, train_keras
 from handler.inference.calibration import Head
 from handler.inference.text import Encoder, TextConfig, Vocabulary
 
-CALIBRATION_SAMPLES = 500  # training reviews that set the int8 ranges
 HEAD_C = 1e4
-ARCHITECTURE = "cnn-ngram-spans"
 
 
 @dataclass(frozen=True)
@@ -137,24 +136,7 @@ def train(
     short = span_encoder(encoder, s)
     fit_spans = Encoded.of(short, spans.fit)
     size = len(encoder.grams or ())
-
-    def cnn() -> keras.Model:
-        m = models.cnn_branch(len(encoder.words), s.embed_dim, s.filters, s.widths, seed=SEED)
-        m.get_layer("word_embedding").set_weights([emb_matrix])
-        return m
-
-    def ngram(reviews: Encoded, span_part: Encoded, c: float) -> keras.Model:
-        x = sparse.vstack(
-            [
-                nblr.binary_matrix(reviews.inputs["ngrams"], size),
-                nblr.binary_matrix(span_part.inputs["ngrams"], size),
-            ]
-        ).tocsr()
-        y = np.concatenate([reviews.labels, span_part.labels])
-        w = np.concatenate([np.ones(len(reviews)), np.full(len(span_part), s.span_weight)])
-        nb = nblr.fit(x, y, c, ratio_rows=len(reviews), sample_weight=w)
-        return models.ngram_branch(nblr.keras_table(nb), nb.bias)
-
+    cnn = _cnn_builder(encoder, emb_matrix, s)
     span_config = {"spans_per_review": s.spans_per_review, "span_weight": s.span_weight}
     cnn_run, cnn_model = train_keras(
         "served_cnn_branch",
@@ -166,12 +148,71 @@ def train(
         epochs=s.cnn_epochs,
         extra=[Part(fit_spans.inputs["words"], fit_spans.labels, s.span_weight)],
     )
-    x_val = val.inputs
+    ngram_run, ngram_c, ngram_model = _choose_ngram(fit, fit_spans, val, size, span_config, s)
+    export = models.for_export(cnn_model, ngram_model, s.seq_len, s.ngram_len)
+    head, mix = _mixed(export, val, s)
+    if s.refit:
+        epochs = best_epoch(cnn_run)
+        start = time.perf_counter()
+        # All training reviews and their spans: the encodings above, concatenated, not redone.
+        full, full_spans = fit + val, fit_spans + Encoded.of(short, spans.val)
+        cnn_model = cnn()
+        _fit_for(cnn_model, full, full_spans, s, epochs)
+        ngram_model = _ngram_branch(full, full_spans, ngram_c, size, s)
+        export = models.for_export(cnn_model, ngram_model, s.seq_len, s.ngram_len)
+        mix.config["refit"] = (
+            f"both branches retrained on all training reviews: the CNN for {epochs} epochs, "
+            f"the n-gram regression with C={ngram_c}; the head kept"
+        )
+        log(f"served: refit on {len(full)} reviews in {time.perf_counter() - start:.0f}s")
+    mix.seconds = cnn_run.seconds + ngram_run.seconds
+    mix.params = int(export.count_params())
+    return Trained([cnn_run, ngram_run, mix], export, head)
+
+
+def _cnn_builder(
+    encoder: Encoder, emb_matrix: npt.NDArray[np.float32], s: ServedConfig
+) -> Callable[[], keras.Model]:
+    """A fresh CNN branch with the word2vec rows as its embedding, each time it is called."""
+
+    def cnn() -> keras.Model:
+        m = models.cnn_branch(len(encoder.words), s.embed_dim, s.filters, s.widths, seed=SEED)
+        m.get_layer("word_embedding").set_weights([emb_matrix])
+        return m
+
+    return cnn
+
+
+def _ngram_branch(
+    reviews: Encoded, span_part: Encoded, c: float, size: int, s: ServedConfig
+) -> keras.Model:
+    """The NB-weighted regression over reviews and their spans (spans weighted below), as a graph."""
+    x = sparse.vstack(
+        [
+            nblr.binary_matrix(reviews.inputs["ngrams"], size),
+            nblr.binary_matrix(span_part.inputs["ngrams"], size),
+        ]
+    ).tocsr()
+    y = np.concatenate([reviews.labels, span_part.labels])
+    w = np.concatenate([np.ones(len(reviews)), np.full(len(span_part), s.span_weight)])
+    nb = nblr.fit(x, y, c, ratio_rows=len(reviews), sample_weight=w)
+    return models.ngram_branch(nblr.keras_table(nb), nb.bias)
+
+
+def _choose_ngram(
+    fit: Encoded,
+    fit_spans: Encoded,
+    val: Encoded,
+    size: int,
+    span_config: dict[str, Any],
+    s: ServedConfig,
+) -> tuple[Run, float, keras.Model]:
+    """The n-gram branch at each C of the grid; the one best on validation, its C and its run."""
     start = time.perf_counter()
     tried = []
     for c in nblr.C_GRID:
-        branch = ngram(fit, fit_spans, c)
-        scores = Scores.of(keras_predict(branch, x_val), val.labels)
+        branch = _ngram_branch(fit, fit_spans, c, size, s)
+        scores = Scores.of(keras_predict(branch, val.inputs), val.labels)
         log(f"served_ngram_branch: C={c} validation accuracy {scores.accuracy:.4f}")
         tried.append((scores.accuracy, c, scores, branch))
     _, ngram_c, ngram_val, ngram_model = max(tried, key=lambda t: t[0])
@@ -187,34 +228,22 @@ def train(
         seconds=time.perf_counter() - start,
         params=size + 1,
     )
-    export = models.for_export(cnn_model, ngram_model, s.seq_len, s.ngram_len)
+    return ngram_run, ngram_c, ngram_model
+
+
+def _mixed(export: keras.Model, val: Encoded, s: ServedConfig) -> tuple[Head, Run]:
+    """The long-text head and the mixed model's run, scored on the validation reviews."""
     # The long-text head sees only validation reviews: it weighs the branches where they differ.
-    weights, bias = fit_head(keras_outputs(export, x_val), val.labels)
+    weights, bias = fit_head(keras_outputs(export, val.inputs), val.labels)
     head = Head(weights=weights, bias=bias, short_words=s.short_words)
     mix = Run(
         "served_cnn_ngram",
         {**asdict(s), "head": "2 weights and a bias fitted on the validation reviews"},
     )
-    val_p = head.probabilities(keras_outputs(export, x_val), np.full(len(val), s.short_words))
+    val_p = head.probabilities(keras_outputs(export, val.inputs), np.full(len(val), s.short_words))
     mix.val = Scores.of(val_p, val.labels)
     log(f"served: mixed validation accuracy {mix.val.accuracy:.4f}, head {weights}, {bias}")
-    if s.refit:
-        epochs = best_epoch(cnn_run)
-        start = time.perf_counter()
-        # All training reviews and their spans: the encodings above, concatenated, not redone.
-        full, full_spans = fit + val, fit_spans + Encoded.of(short, spans.val)
-        cnn_model = cnn()
-        _fit_for(cnn_model, full, full_spans, s, epochs)
-        ngram_model = ngram(full, full_spans, ngram_c)
-        export = models.for_export(cnn_model, ngram_model, s.seq_len, s.ngram_len)
-        mix.config["refit"] = (
-            f"both branches retrained on all training reviews: the CNN for {epochs} epochs, "
-            f"the n-gram regression with C={ngram_c}; the head kept"
-        )
-        log(f"served: refit on {len(full)} reviews in {time.perf_counter() - start:.0f}s")
-    mix.seconds = cnn_run.seconds + ngram_run.seconds
-    mix.params = int(export.count_params())
-    return Trained([cnn_run, ngram_run, mix], export, head)
+    return head, mix
 
 
 def _fit_for(
@@ -238,41 +267,3 @@ def with_short_head(trained: Trained, short: Encoded) -> Head:
     nothing with IMDb) with the final branches."""
     weights, bias = fit_head(keras_outputs(trained.model, short.inputs), short.labels)
     return replace(trained.head, short_weights=weights, short_bias=bias)
-
-
-def export(
-    trained: Trained,
-    encoder: Encoder,
-    fit: Encoded,
-    val: Encoded,
-    test: Encoded,
-    head: Head,
-    model_dir: Path,
-    keras_path: Path,
-    float_path: Path,
-) -> tuple[dict[str, Any], dict[str, npt.NDArray[np.float64]]]:
-    """The one test-set look for the served model: Keras, float TFLite and int8 side by side.
-
-    `test` must carry its known-word counts (`Encoded.of(..., known=True)`): they pick the head.
-    """
-    assert test.known is not None, "the test split needs its known-word counts"
-    manifest, probs = export_and_check(
-        trained.model,
-        encoder,
-        calibration_rows=sample(fit.inputs, CALIBRATION_SAMPLES, SEED),
-        checked=Checked("test (25,000 reviews)", test.inputs, test.labels, test.known),
-        head=head,
-        model_dir=model_dir,
-        keras_path=keras_path,
-        float_path=float_path,
-        architecture=ARCHITECTURE,
-        training={
-            "runs": {r.name: r.config for r in trained.runs},
-            "seed": SEED,
-            "fit_reviews": len(fit),
-            "validation_reviews": len(val),
-        },
-    )
-    for name, p in probs.items():
-        log(f"export: TEST {name} accuracy {Scores.of(p, test.labels).accuracy:.4f}")
-    return manifest, probs

@@ -13,12 +13,12 @@ import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from convert import models, nblr
-from convert.export import keras_predict
-from convert.metrics import Scores
-from convert.prepare import SEED, Encoded, Prepared, word_encoder
-from convert.timing import keras_ms_per_review
-from convert.train import Run, evaluate_once, log, train_keras
+from convert.data.prepare import SEED, Encoded, Prepared, word_encoder
+from convert.evaluate.metrics import Scores
+from convert.evaluate.timing import keras_ms_per_review
+from convert.export.predict import keras_predict
+from convert.train import models, nblr
+from convert.train.fit import Run, evaluate_once, log, train_keras
 from handler.inference.text import ngrams, plain
 
 RNN_VOCAB, RNN_SEQ_LEN, RNN_EPOCHS = 30_000, 400, 3

@@ -9,7 +9,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from convert.export import keras_predict
+from convert.export.predict import keras_predict
 from handler.inference.runtime import TfliteModel
 from handler.inference.text import Encoder
 

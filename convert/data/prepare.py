@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from tqdm import tqdm
 
-from convert.data import Review
+from convert.data.imdb import Review
 from handler.inference.text import (
     Encoder,
     TextConfig,

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from convert import explore_plots as plots
-from convert import explore_stats as st
-from convert.data import Imdb
+from convert.data.imdb import Imdb
+from convert.explore import plots
+from convert.explore import stats as st
 from handler.inference.text import TextConfig
 
 REPORT_NAME = "exploration.md"

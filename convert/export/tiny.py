@@ -11,9 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from convert import models, nblr
-from convert.export import Checked, export_and_check, sample
-from convert.prepare import Encoded, Split, ngram_vocabulary  # as the served model builds them
+from convert.data.prepare import Encoded, Split, ngram_vocabulary  # as the served model builds them
+from convert.export.artifacts import Checked, export_and_check
+from convert.export.predict import sample
+from convert.train import models, nblr
+from handler import constants
 from handler.inference.calibration import Head
 from handler.inference.text import Encoder, TextConfig, Vocabulary, content
 
@@ -75,4 +77,5 @@ def build(
         architecture="tiny-cnn-ngram",
         training={"data": "synthetic", "seed": seed},
     )
-    return manifest
+    manifest.write(out_dir / constants.MANIFEST_FILE)
+    return manifest.to_json()

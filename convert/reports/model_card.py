@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-SENTENCE_NAMES = {"amazon": "Amazon phones", "yelp": "Yelp restaurants", "imdb": "IMDb sentences"}
-
-
-def _pct(x: float) -> str:
-    return f"{x * 100:.2f}%"
+from convert.reports.names import SENTENCE_NAMES
+from convert.reports.names import pct as _pct
 
 
 def _front_matter(man: dict[str, Any], ev: dict[str, Any]) -> list[str]:
@@ -61,11 +58,26 @@ def _behaviour(results: dict[str, Any]) -> list[str]:
 
 
 def render(results: dict[str, Any]) -> str:
+    """The card's Markdown, section by section, from the figures in results.json."""
     man, ev = results["manifest"], results["evaluation"]
-    sizes, sent = man["sizes_bytes"], ev["sentences"]
-    test = ev["test"]
     lines = [
         *_front_matter(man, ev),
+        *_summary(man),
+        *_training(),
+        *_evaluation(ev),
+        *_fairness(),
+        *_behaviour(results),
+        "",
+        *_failure_modes(ev["probes"]),
+        *_usage(),
+    ]
+    return "\n".join(lines)
+
+
+def _summary(man: dict[str, Any]) -> list[str]:
+    """What the model is, what it is for and what it is not for."""
+    sizes = man["sizes_bytes"]
+    return [
         "",
         f"# Model card: {man['model_version']}",
         "",
@@ -98,6 +110,12 @@ def render(results: dict[str, Any]) -> str:
         "When no word of a text is known to the model, the API says so (`words_used: 0`) and the "
         "page says it cannot judge, rather than showing a probability.",
         "",
+    ]
+
+
+def _training() -> list[str]:
+    """The data, the splits and each training choice, in the order they apply."""
+    return [
         "## Training data and protocol",
         "",
         "- IMDb Large Movie Review Dataset (Maas et al. 2011): 25,000 training reviews, 25,000 test "
@@ -123,6 +141,13 @@ def render(results: dict[str, Any]) -> str:
         "- The IMDb test reviews and the IMDb labelled sentences (cut from test reviews) were looked "
         "at once per final model.",
         "",
+    ]
+
+
+def _evaluation(ev: dict[str, Any]) -> list[str]:
+    """Accuracy and calibration on the test reviews and each sentence set."""
+    test, sent = ev["test"], ev["sentences"]
+    return [
         "## Evaluation",
         "",
         "| data | accuracy | macro F1 | calibration error | answers within 0.1 of 0.5 |",
@@ -138,6 +163,12 @@ def render(results: dict[str, Any]) -> str:
         "More in [results.md](results.md): every compared model, accuracy by review length, the "
         "reliability diagram and how faithful the explanations are.",
         "",
+    ]
+
+
+def _fairness() -> list[str]:
+    """Why identity words, names, places and numbers move nothing, and what that costs."""
+    return [
         "## Fairness: identity words and names move nothing",
         "",
         "A neutral statement about a person or a group must keep its answer whatever race, "
@@ -152,14 +183,18 @@ def render(results: dict[str, Any]) -> str:
         "changing a name, a place or a number moves nothing. The cost: the model cannot tell "
         '"a French film" from "an Italian film", nor an actor it likes from one it does not '
         "by name.",
-        *_behaviour(results),
-        "",
+    ]
+
+
+def _failure_modes(probes: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """The shipped model's answers to each probe, then what each failure mode comes from."""
+    lines = [
         "## Failure modes, with the shipped model's answers",
         "",
         "| kind | text | P(positive) | words used |",
         "|---|---|---|---|",
     ]
-    for kind, rows in ev["probes"].items():
+    for kind, rows in probes.items():
         for r in rows:
             text = r["text"].replace("|", "\\|")
             lines.append(f"| {kind} | {text} | {r['probability']:.3f} | {r['words_used']} |")
@@ -175,6 +210,13 @@ def render(results: dict[str, Any]) -> str:
         'used in reviews ("bad" is often in "not bad").',
         "- **Other languages** share few words with the vocabulary; the answer is near the prior.",
         "",
+    ]
+    return lines
+
+
+def _usage() -> list[str]:
+    """A request against the local server, and what to cite."""
+    return [
         "## How to use",
         "",
         "```sh",
@@ -191,4 +233,3 @@ def render(results: dict[str, Any]) -> str:
         "KDD 2015. Sida Wang and Christopher Manning, *Baselines and Bigrams*, ACL 2012.",
         "",
     ]
-    return "\n".join(lines)

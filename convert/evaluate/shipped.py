@@ -9,13 +9,12 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from convert.metrics import Labels, accuracy_by_length, reliability, summary
-from convert.prepare import SEED, Split
+from convert.data.prepare import SEED, Split
+from convert.evaluate.metrics import Labels, accuracy_by_length, reliability, summary
 from handler.constants import THRESHOLD
 from handler.inference.predictor import LitePredictor
 from handler.inference.text import plain
@@ -118,14 +117,13 @@ def probes(predictor: LitePredictor) -> dict[str, list[dict[str, Any]]]:
 
 
 def evaluate(
-    model_dir: Path,
+    predictor: LitePredictor,
     test: Split,
     sentence_sets: dict[str, Split],
     val: Split,
     baseline: dict[str, np.ndarray],
 ) -> dict[str, Any]:
     """Everything reports/results.md shows about the shipped model beyond the test accuracy."""
-    predictor = LitePredictor.load(model_dir)
     test_p = probabilities(predictor, test)
     return {
         "test": {**summary(test_p, test.labels), "reliability": reliability(test_p, test.labels)},

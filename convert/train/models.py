@@ -119,7 +119,7 @@ def cnn_branch(
 
 
 def ngram_branch(weights: npt.NDArray[np.float32], bias: float) -> keras.Model:
-    """The n-gram logistic regression (convert.nblr) as a graph: one embedding weight per n-gram,
+    """The n-gram logistic regression (convert.train.nblr) as a graph: one embedding weight per n-gram,
     summed over a text's distinct n-grams, plus the bias; outputs P(positive).
 
     A sum over a zero padding row, so the input may be any length.

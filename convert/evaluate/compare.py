@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from convert.metrics import summary
-from convert.prepare import Split
+from convert.data.prepare import Split
+from convert.evaluate.metrics import summary
 from handler import constants
 from handler.inference.manifest import Manifest
 from handler.inference.runtime import TfliteModel

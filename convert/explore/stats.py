@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from convert.data import Imdb, Review
+from convert.data.imdb import Imdb, Review
 from handler.inference.text import ngrams, normalise, tokenize
 
 NGRAM_ORDER = 3

@@ -1,0 +1,1 @@
+"""The dataset: the IMDb archive, the labelled sentences, splits, spans and word lists."""

@@ -1,0 +1,1 @@
+"""Judging the models: metrics, goals, the shipped files through the service, comparisons."""

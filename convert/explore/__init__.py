@@ -1,0 +1,1 @@
+"""The data-exploration report: its numbers, its figures and its Markdown."""

@@ -1,0 +1,1 @@
+"""Keras -> TFLite: the inference helpers, the int8 export and its manifest, the stored evidence."""

@@ -1,0 +1,1 @@
+"""reports/results.md, its figures and the model card, drawn from reports/results.json."""
