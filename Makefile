@@ -14,7 +14,7 @@ export IMDB_DATA ?= $(abspath ../shared/data/aclImdb.tar.gz)
 
 .PHONY: setup setup-serve setup-train setup-infra serve test test-full test-slow lint loadtest explore train results behaviour compare bench synth deploy destroy clean scan
 
-setup:  ## the whole locked Python environment in .venv (every dependency group)
+setup:  ## the locked Python environment in .venv (every default dependency group)
 	@scripts/bootstrap
 
 setup-serve:  ## only what serving needs, in .venv-serve: the image's packages and uvicorn

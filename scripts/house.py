@@ -35,16 +35,22 @@ FLAT = {
 SIDEWAYS = {("bulk", "api"), ("api", "bulk")}
 
 
-def _modules(repo: Path) -> dict[str, Path]:
+def modules(repo: Path, packages: tuple[str, ...] = PACKAGES) -> dict[str, Path]:
+    """Every module of `packages` under `repo`, by dotted name, with its file."""
     found = {}
-    for package in PACKAGES:
+    for package in packages:
         for path in sorted((repo / package).rglob("*.py")):
             parts = path.relative_to(repo).with_suffix("").parts
             found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
     return found
 
 
-def _imports(module: str, path: Path, known: dict[str, Path]) -> set[str]:
+def imported_names(module: str, path: Path) -> set[str]:
+    """Every name `module` imports: top level, inside functions and under TYPE_CHECKING alike.
+
+    `from handler.observability import logs` names both the package and the module
+    handler.observability.logs, so a caller keeps whichever of them is a module it knows.
+    """
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text())):
@@ -56,7 +62,7 @@ def _imports(module: str, path: Path, known: dict[str, Path]) -> set[str]:
                 prefix = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
                 base = f"{prefix}.{base}".rstrip(".")
             names |= {base, *(f"{base}.{alias.name}" for alias in node.names)}
-    return {name for name in names if name in known and name != module}
+    return names
 
 
 def wing(module: str) -> str:
@@ -96,8 +102,11 @@ def _manifest_parses(path: Path) -> Iterator[int]:
 
 def measure(repo: Path) -> dict[str, object]:
     """Every figure, as plain data."""
-    known = _modules(repo)
-    graph = {module: _imports(module, path, known) for module, path in known.items()}
+    known = modules(repo)
+    graph = {
+        module: {n for n in imported_names(module, path) if n in known and n != module}
+        for module, path in known.items()
+    }
 
     @cache
     def floor(module: str) -> int:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import ast
 from functools import cache
 from pathlib import Path
 
+from scripts.house import imported_names, modules
 from scripts.paths import REPO_ROOT
 
 PACKAGES = ("handler", "convert", "infra", "bench")
@@ -16,30 +16,11 @@ RUNTIME = frozenset({"aws_lambda_powertools", "ai_edge_litert", "tflite_runtime"
 
 @cache
 def _modules() -> dict[str, Path]:
-    found = {}
-    for package in PACKAGES:
-        for path in (REPO_ROOT / package).rglob("*.py"):
-            parts = path.relative_to(REPO_ROOT).with_suffix("").parts
-            found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
-    return found
+    return modules(REPO_ROOT, PACKAGES)
 
 
 def _imports(module: str) -> set[str]:
-    """Every name `module` imports: top level, inside functions and under TYPE_CHECKING alike."""
-    path = _modules()[module]
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                prefix = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                base = f"{prefix}.{base}".rstrip(".")
-            # `from handler.observability import logs` imports the module handler.observability.logs.
-            names |= {base, *(f"{base}.{alias.name}" for alias in node.names)}
-    return names
+    return imported_names(module, _modules()[module])
 
 
 def _edges(module: str) -> set[str]:

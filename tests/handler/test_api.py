@@ -204,7 +204,7 @@ def test_without_a_card_file_there_is_no_card_route_and_no_link(make_client, fak
 
 
 def test_the_shipped_model_card_is_served(client):
-    # The card travels in the model folder (convert/report.py writes it there), so the image has it.
+    # The card travels in the model folder (convert/reports/results.py writes it there), so the image has it.
     response = client.get("/v1/model/card")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/markdown")

@@ -265,7 +265,7 @@ def test_dockerignore_keeps_handler_and_nothing_else():
     assert sent("handler/requirements.txt")
     for outside in (
         "tests/handler/test_image.py",
-        "convert/train.py",
+        "convert/train/served.py",
         ".venv/bin/python",
         "uv.lock",
     ):
