@@ -65,8 +65,27 @@ class BulkJobs(Construct):
         self, scope: Construct, construct_id: str, *, settings: Settings, topic: sns.ITopic
     ) -> None:
         super().__init__(scope, construct_id)
+        self.bucket = self._bucket()
+        self.role, self.function_logs = function_role_and_logs(self, "Function")
+        self.function = self._function(settings)
+        self.alias = lambda_.Alias(
+            self, "Live", alias_name=LIVE_ALIAS, version=self.function.current_version
+        )
+        self._grant_function()
+        self.state_machine = self._state_machine()
+        self.rule = self._trigger()
+        self.alarms = job_alarms(self, self.state_machine, topic)
+        self.widgets = job_widgets(self.state_machine, self.alias)
+        output = CfnOutput(
+            self, "BucketName", value=self.bucket.bucket_name, description="Bulk jobs: in/ and out/"
+        )
+        output.override_logical_id(OUTPUT_BUCKET)
+        self._acknowledge()
+
+    def _bucket(self) -> s3.Bucket:
+        """in/ and out/, both expiring; S3 tells EventBridge of every new object."""
         # Not versioned: a job's files are rewritten whole by a rerun, and expire anyway.
-        self.bucket = private_bucket(
+        bucket = private_bucket(
             self,
             "Bucket",
             lifecycle_rules=[
@@ -80,14 +99,16 @@ class BulkJobs(Construct):
         )
         # Plain CloudFormation, not `event_bridge_enabled`: that adds a custom resource (and
         # its Lambda function) for a setting the bucket resource takes directly.
-        cfn_bucket = self.bucket.node.default_child
+        cfn_bucket = bucket.node.default_child
         assert isinstance(cfn_bucket, s3.CfnBucket)
         cfn_bucket.add_property_override(
             "NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled", True
         )
+        return bucket
 
-        self.role, self.function_logs = function_role_and_logs(self, "Function")
-        self.function = lambda_.DockerImageFunction(
+    def _function(self, settings: Settings) -> lambda_.DockerImageFunction:
+        """The service's image, started at the bulk job's entry point."""
+        return lambda_.DockerImageFunction(
             self,
             "Function",
             code=image_code(settings, cmd=[ENTRY_POINT]),
@@ -98,12 +119,10 @@ class BulkJobs(Construct):
             log_group=self.function_logs,
             environment={ENV_LOG_LEVEL: "INFO", ENV_BUCKET: self.bucket.bucket_name},
         )
-        self.alias = lambda_.Alias(
-            self, "Live", alias_name=LIVE_ALIAS, version=self.function.current_version
-        )
-        self._grant_function()
 
-        self.state_machine = sfn.StateMachine(
+    def _state_machine(self) -> sfn.StateMachine:
+        """Plan, the distributed Map over the batches, summary; logged without execution data."""
+        machine = sfn.StateMachine(
             self,
             "Jobs",
             definition_body=sfn.DefinitionBody.from_chainable(self._definition()),
@@ -118,12 +137,16 @@ class BulkJobs(Construct):
         )
         # The Map reads the plan the function wrote, and only that (its reader takes the bucket
         # by name, so aws-cdk-lib grants nothing by itself).
-        self.state_machine.add_to_role_policy(
+        machine.add_to_role_policy(
             iam.PolicyStatement(
                 actions=["s3:GetObject"], resources=[self.bucket.arn_for_objects(f"{OUT_PREFIX}*")]
             )
         )
-        self.rule = events.Rule(
+        return machine
+
+    def _trigger(self) -> events.Rule:
+        """A job for each file put under in/."""
+        return events.Rule(
             self,
             "FileArrived",
             description="Starts a bulk job for each file put under in/",
@@ -137,13 +160,6 @@ class BulkJobs(Construct):
             ),
             targets=[targets.SfnStateMachine(self.state_machine)],
         )
-        self.alarms = job_alarms(self, self.state_machine, topic)
-        self.widgets = job_widgets(self.state_machine, self.alias)
-        output = CfnOutput(
-            self, "BucketName", value=self.bucket.bucket_name, description="Bulk jobs: in/ and out/"
-        )
-        output.override_logical_id(OUTPUT_BUCKET)
-        self._acknowledge()
 
     def _acknowledge(self) -> None:
         """cdk-nag's findings on the bucket, the function's role and the state machine."""
