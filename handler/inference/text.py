@@ -374,8 +374,9 @@ class Encoder:
         """Either format `save` writes."""
         if vocab_file.is_arrays(data):
             found = vocab_file.parse(data)
-            grams = found.grams
-            return cls(TextConfig(**found.config), Vocabulary(found.words), grams, found.aliases)
+            encoder = cls(TextConfig(**found.config), Vocabulary(found.words), found.grams)
+            encoder.aliases = found.aliases  # parsed for this encoder alone: no copy needed
+            return encoder
         return cls.from_json(json.loads(data))
 
     @classmethod
