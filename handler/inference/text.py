@@ -18,15 +18,18 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 
 from handler.inference import vocab_file
 from handler.inference.grams import GramIndex
 from handler.inference.marks import mark
 from handler.inference.vocab_file import canonical_json
+
+# Annotations only: numpy.typing costs a cold start about a millisecond to import.
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 PAD_ID = 0
 OOV_ID = 1

@@ -16,12 +16,15 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 
 from handler.inference.grams import GramIndex
+
+# Annotations only: numpy.typing costs a cold start about a millisecond to import.
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 _MAGIC = b"PK\x03\x04"  # a zip archive, as numpy writes one
 
