@@ -170,7 +170,7 @@ def _verified_file(model_dir: Path, manifest: Manifest, kind: str) -> bytes:
 def _encoder(model_dir: Path, manifest: Manifest, vocab: bytes) -> Encoder:
     path = manifest.file_path(model_dir, "vocab")
     try:
-        encoder = Encoder.from_bytes(vocab)
+        encoder = Encoder.from_bytes(vocab, verified=True)  # _verified_file checked its sha256
     except (ValueError, TypeError, KeyError) as exc:
         raise ModelLoadError(f"{path}: not a vocabulary this service can read ({exc})") from None
     lengths = {"words": encoder.config.seq_len, "ngrams": encoder.config.ngram_len}

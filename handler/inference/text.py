@@ -373,10 +373,10 @@ class Encoder:
         )
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> Encoder:
-        """Either format `save` writes."""
+    def from_bytes(cls, data: bytes, *, verified: bool = False) -> Encoder:
+        """Either format `save` writes; `verified`: every byte was checked against a sha256."""
         if vocab_file.is_arrays(data):
-            found = vocab_file.parse(data)
+            found = vocab_file.parse(data, verified=verified)
             encoder = cls(TextConfig(**found.config), Vocabulary(found.words), found.grams)
             encoder.aliases = found.aliases  # parsed for this encoder alone: no copy needed
             return encoder
