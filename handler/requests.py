@@ -74,8 +74,11 @@ def _replace_lone_surrogates(value: object) -> object:
 
 class _Strict(BaseModel):
     # Strict: "true" is not a boolean and 1 is not a string. Unknown fields are refused so a typo
-    # such as "txt" fails loudly instead of being ignored.
-    model_config = ConfigDict(strict=True, extra="forbid", regex_engine="python-re")
+    # such as "txt" fails loudly instead of being ignored. Validators are built at first use:
+    # only `request_models`' subclasses validate, and a cold start answers before any batch.
+    model_config = ConfigDict(
+        strict=True, extra="forbid", regex_engine="python-re", defer_build=True
+    )
 
 
 class PredictRequest(_Strict):

@@ -11,9 +11,13 @@ gives the same ids as the string lookup it replaces (`tests/handler/test_grams.p
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
+
+# Annotations only: numpy.typing costs a cold start about a millisecond to import.
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 OOV_ID = 1
 _RESERVED = 2

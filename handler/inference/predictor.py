@@ -11,10 +11,9 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import numpy as np
-import numpy.typing as npt
 
 from handler import constants
 from handler.errors import ModelLoadError, ModelUnavailableError
@@ -23,6 +22,10 @@ from handler.inference.manifest import Manifest
 from handler.inference.runtime import ModelRuntimeError, TfliteModel
 from handler.inference.text import Encoder, Features, TextConfig, words
 from handler.inference.word_lists import word_list_fingerprints
+
+# Annotations only: numpy.typing costs a cold start about a millisecond to import.
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 # Occlusion scores one variant of the text per word; the cap bounds that batch (and the latency).
 MAX_EXPLAINED_WORDS = 200
@@ -167,7 +170,7 @@ def _verified_file(model_dir: Path, manifest: Manifest, kind: str) -> bytes:
 def _encoder(model_dir: Path, manifest: Manifest, vocab: bytes) -> Encoder:
     path = manifest.file_path(model_dir, "vocab")
     try:
-        encoder = Encoder.from_bytes(vocab)
+        encoder = Encoder.from_bytes(vocab, verified=True)  # _verified_file checked its sha256
     except (ValueError, TypeError, KeyError) as exc:
         raise ModelLoadError(f"{path}: not a vocabulary this service can read ({exc})") from None
     lengths = {"words": encoder.config.seq_len, "ngrams": encoder.config.ngram_len}

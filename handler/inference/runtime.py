@@ -9,10 +9,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import numpy.typing as npt
+
+# Annotations only: numpy.typing costs a cold start about a millisecond to import.
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 try:  # LiteRT is the maintained successor of tflite_runtime (which stopped at 2.14).
     from ai_edge_litert.interpreter import Interpreter

@@ -18,15 +18,18 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 
 from handler.inference import vocab_file
 from handler.inference.grams import GramIndex
 from handler.inference.marks import mark
 from handler.inference.vocab_file import canonical_json
+
+# Annotations only: numpy.typing costs a cold start about a millisecond to import.
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 PAD_ID = 0
 OOV_ID = 1
@@ -370,12 +373,13 @@ class Encoder:
         )
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> Encoder:
-        """Either format `save` writes."""
+    def from_bytes(cls, data: bytes, *, verified: bool = False) -> Encoder:
+        """Either format `save` writes; `verified`: every byte was checked against a sha256."""
         if vocab_file.is_arrays(data):
-            found = vocab_file.parse(data)
-            grams = found.grams
-            return cls(TextConfig(**found.config), Vocabulary(found.words), grams, found.aliases)
+            found = vocab_file.parse(data, verified=verified)
+            encoder = cls(TextConfig(**found.config), Vocabulary(found.words), found.grams)
+            encoder.aliases = found.aliases  # parsed for this encoder alone: no copy needed
+            return encoder
         return cls.from_json(json.loads(data))
 
     @classmethod

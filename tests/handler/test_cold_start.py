@@ -35,8 +35,6 @@ print("RESULT " + json.dumps([status, sorted(set(sys.modules) - floor)]))
 NEEDED = {
     "unicodedata",  # the text pipeline's NFKC
     "encodings.cp437",  # zipfile's names, reading the vocabulary (.npz)
-    "numpy.typing",  # the inference modules' array annotations
-    "numpy._typing._add_docstring",
     "starlette.middleware.cors",  # the deployed function answers the page's origin
     "aws_lambda_powertools.logging.correlation_paths",  # each log line's correlation id
 }

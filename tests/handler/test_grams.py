@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -41,3 +44,19 @@ def test_the_array_file_round_trips_and_is_byte_stable(tmp_path):
     texts = ["a b c, not good", "Carlos dd is not good", ""]
     for key, value in encoder.encode(texts).items():
         np.testing.assert_array_equal(back.encode(texts)[key], value)
+
+
+def test_the_array_file_reader_keeps_np_load_checks():
+    data = bytearray(vocab_file.dump({"seq_len": 6}, ["good", "bad"], GramIndex.of(["a"]), {}))
+    assert vocab_file.parse(bytes(data)).words == ["good", "bad"]
+    # Aligned, as np.load's copies are: numpy copies a misaligned array on every searchsorted.
+    assert all(a.flags.aligned for a in vocab_file._arrays(bytes(data), False).values())
+    data[data.index(b"good\nbad")] ^= 1  # one flipped bit in a member: its CRC-32 differs
+    with pytest.raises(ValueError, match="CRC-32"):
+        vocab_file.parse(bytes(data))
+    # The service checks the file's sha256 first, so CRC-32s are skipped only for it.
+    assert vocab_file.parse(bytes(data), verified=True).words == ["food", "bad"]
+    pickled = io.BytesIO()
+    np.savez(pickled, config=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(ValueError, match="object array"):
+        vocab_file.parse(pickled.getvalue())

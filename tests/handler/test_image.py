@@ -136,6 +136,8 @@ def _dockerfile() -> tuple[list[tuple[list[str], str]], str]:
     assert re.search(
         r"^RUN pip install [^\n]*--require-hashes[^\n]*-r /tmp/requirements.txt", text, re.M
     )
+    # The handler's bytecode is compiled into the image: Lambda cannot write it at a cold start.
+    assert re.search(r"^RUN python3 -m compileall [^\n]*/handler\"?$", text, re.M)
     copies = [
         (line.split()[1:-1], line.split()[-1]) for line in re.findall(r"^COPY\s.*$", text, re.M)
     ]
