@@ -79,8 +79,9 @@ def keras_parts(job: Job) -> tuple[Any, Callable[[list[str]], Any], Callable[[],
     from convert.export.predict import feed
     from handler import constants
     from handler.inference.calibration import Head
+    from handler.inference.encoder import Encoder
     from handler.inference.manifest import Manifest
-    from handler.inference.text import Encoder, words
+    from handler.inference.text import words
 
     model, encoder = keras.models.load_model(job["keras_model"]), Encoder.load(Path(job["vocab"]))
     params = Manifest.read(Path(job["vocab"]).parent / constants.MANIFEST_FILE).head
@@ -120,9 +121,9 @@ def warm_lite(job: Job) -> Job:
     them; each alone). Then the interpreter alone (one thread, as served) on batches."""
     from bench.stats import latency, throughput, time_interleaved
     from handler import constants
+    from handler.inference.encoder import Encoder
     from handler.inference.predictor import LitePredictor
     from handler.inference.runtime import TfliteModel
-    from handler.inference.text import Encoder
 
     # The service logs one line per request; here that would only fill the pipe to /dev/null.
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115

@@ -31,9 +31,9 @@ from convert.train.baselines import compared_models, nb_lr_baseline, tfidf_basel
 from convert.train.fit import Run, evaluate_once, log
 from convert.train.served import Trained
 from handler import constants
+from handler.inference.encoder import Encoder
 from handler.inference.manifest import Manifest
 from handler.inference.predictor import LitePredictor
-from handler.inference.text import Encoder
 
 
 @dataclass(frozen=True)

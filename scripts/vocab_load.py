@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy  # the import floor: what every model format needs anyway
 from ai_edge_litert import interpreter
 from handler.inference.manifest import Manifest
-from handler.inference.text import Encoder
+from handler.inference.encoder import Encoder
 from handler.inference.predictor import LitePredictor
 d = Path(sys.argv[1])
 vocab_path = Manifest.read(d / "manifest.json").file_path(d, "vocab")

@@ -17,16 +17,8 @@ import numpy.typing as npt
 from tqdm import tqdm
 
 from convert.data.imdb import Review
-from handler.inference.text import (
-    Encoder,
-    TextConfig,
-    Vocabulary,
-    content,
-    ngrams,
-    plain,
-    sentence_spans,
-    words,
-)
+from handler.inference.encoder import Encoder, TextConfig, Vocabulary
+from handler.inference.text import content, ngrams, plain, sentence_spans, words
 
 SEED = 7
 Labels = npt.NDArray[np.int64]

@@ -17,9 +17,9 @@ import numpy as np
 from convert.data.prepare import Split
 from convert.evaluate.metrics import summary
 from handler import constants
+from handler.inference.encoder import Encoder
 from handler.inference.manifest import Manifest
 from handler.inference.runtime import TfliteModel
-from handler.inference.text import Encoder
 
 TIMED_REVIEWS = 300
 ROUNDS = 5

@@ -10,8 +10,8 @@ import keras
 import numpy as np
 
 from convert.export.predict import keras_predict
+from handler.inference.encoder import Encoder
 from handler.inference.runtime import TfliteModel
-from handler.inference.text import Encoder
 
 SAMPLE = 512
 

@@ -141,7 +141,7 @@ def discriminative(ratios: dict[str, float], label: int, k: int = TOP_K) -> list
 
 def coverage(train: Counter[str], test: Counter[str], sizes: Sequence[int]) -> list[Coverage]:
     """Share of token occurrences a top-n training vocabulary keeps (the rest become OOV)."""
-    # Same order as handler.inference.text.Vocabulary.build, so these are the vocabularies training gets.
+    # Same order as handler.inference.encoder.Vocabulary.build, so these are the vocabularies training gets.
     order = sorted(train, key=lambda t: (-train[t], t))
     train_total, test_total = sum(train.values()) or 1, sum(test.values()) or 1
     out = []

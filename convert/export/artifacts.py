@@ -28,9 +28,9 @@ from convert.export.predict import Inputs, input_names, keras_outputs, tflite_pr
 from convert.versions import installed
 from handler import constants
 from handler.inference.calibration import Head
+from handler.inference.encoder import Encoder
 from handler.inference.manifest import Manifest
 from handler.inference.runtime import TfliteModel
-from handler.inference.text import Encoder
 from handler.inference.vocab_file import canonical_json
 from handler.inference.word_lists import word_list_fingerprints
 

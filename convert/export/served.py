@@ -14,8 +14,8 @@ from convert.export.predict import sample
 from convert.train.fit import log
 from convert.train.served import Trained
 from handler.inference.calibration import Head
+from handler.inference.encoder import Encoder
 from handler.inference.manifest import Manifest
-from handler.inference.text import Encoder
 
 CALIBRATION_SAMPLES = 500  # training reviews that set the int8 ranges
 ARCHITECTURE = "cnn-ngram-spans"

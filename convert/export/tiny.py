@@ -17,7 +17,8 @@ from convert.export.predict import sample
 from convert.train import models, nblr
 from handler import constants
 from handler.inference.calibration import Head
-from handler.inference.text import Encoder, TextConfig, Vocabulary, content
+from handler.inference.encoder import Encoder, TextConfig, Vocabulary
+from handler.inference.text import content
 
 POSITIVE = "great wonderful loved brilliant superb moving beautiful excellent enjoyable masterpiece".split()
 NEGATIVE = "awful boring hated terrible dull waste poor worst stupid mess".split()

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 from gensim.models import Word2Vec
 
-from handler.inference.text import Vocabulary
+from handler.inference.encoder import Vocabulary
 
 DIM = 100
 INIT_STD = 0.05

@@ -26,7 +26,7 @@ from convert.export.predict import keras_outputs, keras_predict
 from convert.train import embeddings, models, nblr
 from convert.train.fit import VERBOSE, Part, Run, best_epoch, dataset, log, train_keras
 from handler.inference.calibration import Head
-from handler.inference.text import Encoder, TextConfig, Vocabulary
+from handler.inference.encoder import Encoder, TextConfig, Vocabulary
 
 HEAD_C = 1e4
 

@@ -54,7 +54,7 @@ class HeadParams:
 
 @dataclass(frozen=True)
 class TextSettings:
-    """How text becomes inputs (`handler.inference.text.TextConfig`: same fields, defaults)."""
+    """How text becomes inputs (`handler.inference.encoder.TextConfig`: same fields, defaults)."""
 
     seq_len: int = 400
     ngram_len: int = 0

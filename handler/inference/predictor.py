@@ -18,9 +18,10 @@ import numpy as np
 from handler import constants
 from handler.errors import ModelLoadError, ModelUnavailableError
 from handler.inference.calibration import Head
+from handler.inference.encoder import Encoder, Features, TextConfig
 from handler.inference.manifest import Manifest
 from handler.inference.runtime import ModelRuntimeError, TfliteModel
-from handler.inference.text import Encoder, Features, TextConfig, words
+from handler.inference.text import words
 from handler.inference.word_lists import word_list_fingerprints
 
 # Annotations only: numpy.typing costs a cold start about a millisecond to import.

@@ -28,9 +28,10 @@ from convert.export.predict import keras_outputs, tflite_predict
 from convert.paths import FLOAT_MODEL, KERAS_MODEL
 from handler import constants
 from handler.inference.calibration import Head
+from handler.inference.encoder import Encoder
 from handler.inference.manifest import Manifest
 from handler.inference.paths import MODEL_DIR, SHIPPED_MANIFEST
-from handler.inference.text import Encoder, words
+from handler.inference.text import words
 
 # The default tier scores this many test reviews (seeded) through the int8 model; the full tier
 # all of them. Keras is re-run on the first KERAS_SAMPLE of them (the sample is in random order).

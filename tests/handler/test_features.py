@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from handler.inference import text as text_module
+from handler.inference import encoder as encoder_module
+from handler.inference.encoder import Encoder
 from handler.inference.predictor import LitePredictor
-from handler.inference.text import Encoder, words
+from handler.inference.text import words
 
 REVIEW = "Not a bad film, but the plot was dull. I didn't hate the acting, though."
 
@@ -16,13 +17,13 @@ REVIEW = "Not a bad film, but the plot was dull. I didn't hate the acting, thoug
 def marked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
     """Every token list `mark()` is called on, in order."""
     calls: list[tuple[str, ...]] = []
-    original = text_module.mark
+    original = encoder_module.mark
 
     def counted(tokens, aliases, stopwords):  # type: ignore[no-untyped-def]
         calls.append(tuple(tokens))
         return original(tokens, aliases, stopwords)
 
-    monkeypatch.setattr(text_module, "mark", counted)
+    monkeypatch.setattr(encoder_module, "mark", counted)
     return calls
 
 

@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from handler.inference import vocab_file
+from handler.inference.encoder import Encoder, TextConfig, Vocabulary
 from handler.inference.grams import GramIndex
-from handler.inference.text import Encoder, TextConfig, Vocabulary, ngrams
+from handler.inference.text import ngrams
 
 WORDS = st.sampled_from("a b c dd e not_good _name_".split())
 VOCAB = Vocabulary(["a", "b", "a b", "b a", "a b c", "dd", "not_good", "dd not_good _name_"])

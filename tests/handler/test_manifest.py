@@ -10,9 +10,9 @@ import pytest
 from handler import constants
 from handler.errors import ModelLoadError
 from handler.inference.calibration import Head
+from handler.inference.encoder import TextConfig
 from handler.inference.manifest import FileEntry, HeadParams, Manifest, TextSettings
 from handler.inference.paths import SHIPPED_MANIFEST as SHIPPED
-from handler.inference.text import TextConfig
 from handler.inference.word_lists import word_list_fingerprints
 
 

@@ -16,12 +16,13 @@ from handler.inference import marks
 from handler.inference import predictor as predictor_module
 from handler.inference import text as text_module
 from handler.inference.calibration import Head
+from handler.inference.encoder import OOV_ID, Encoder, TextConfig, Vocabulary
 from handler.inference.manifest import HeadParams, Manifest
 from handler.inference.marks import CONCESSIONS, CONTRASTS, NEGATIONS
 from handler.inference.paths import SHIPPED_MANIFEST
 from handler.inference.predictor import MAX_EXPLAINED_WORDS, Answer, LitePredictor
 from handler.inference.runtime import TfliteModel
-from handler.inference.text import OOV_ID, Encoder, TextConfig, Vocabulary, tokenize, words
+from handler.inference.text import tokenize, words
 
 
 def test_shipped_model_loads_and_scores_in_range(predictor):

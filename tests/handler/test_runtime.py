@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from handler import constants
+from handler.inference.encoder import Encoder
 from handler.inference.paths import MODEL_DIR
 from handler.inference.runtime import (
     ModelRuntimeError,
@@ -16,7 +17,6 @@ from handler.inference.runtime import (
     _input_name,
     _output_position,
 )
-from handler.inference.text import Encoder
 
 MODEL = MODEL_DIR / constants.MODEL_FILE
 TEXTS = ["a wonderful, moving film", "dull and far too long", "the plot", "not bad at all"]

@@ -12,17 +12,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from handler import constants
-from handler.inference.text import (
-    STOPWORDS,
-    Encoder,
-    TextConfig,
-    Vocabulary,
-    content,
-    ngrams,
-    normalise,
-    tokenize,
-    words,
-)
+from handler.inference.encoder import Encoder, TextConfig, Vocabulary
+from handler.inference.text import STOPWORDS, content, ngrams, normalise, tokenize, words
 from handler.settings import DEFAULT_MODEL_DIR
 
 ENCODER = Encoder.load(DEFAULT_MODEL_DIR / constants.VOCAB_FILE)
@@ -83,7 +74,7 @@ SCRIPT = """
 import json, sys
 from handler import constants
 from handler.settings import DEFAULT_MODEL_DIR
-from handler.inference.text import Encoder
+from handler.inference.encoder import Encoder
 encoder = Encoder.load(DEFAULT_MODEL_DIR / constants.VOCAB_FILE)
 texts = json.loads(sys.stdin.read())
 print(json.dumps({k: v.tolist() for k, v in encoder.encode(texts).items()}))

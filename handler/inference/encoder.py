@@ -1,0 +1,275 @@
+"""A text's features as model inputs: vocabularies, the encoder's settings, and the `Encoder`.
+
+The text pipeline (`handler.inference.text`) turns a text into tokens and sentences; this module
+turns tokens into the two fixed-length int32 arrays the model reads, in one pass per text
+(`Features`), with vocabularies saved in the vocabulary file, never built from `hash()`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from handler.inference import vocab_file
+from handler.inference.grams import GramIndex
+from handler.inference.marks import mark
+from handler.inference.text import STOPWORDS, ngrams, plain, words
+from handler.inference.vocab_file import canonical_json
+
+# Annotations only: numpy.typing costs a cold start about a millisecond to import.
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+PAD_ID = 0
+OOV_ID = 1
+_RESERVED = ("<pad>", "<oov>")
+
+
+class Vocabulary:
+    """A frozen token -> id map; ids 0 and 1 are padding and out-of-vocabulary."""
+
+    def __init__(self, tokens: Sequence[str]) -> None:
+        self.tokens: tuple[str, ...] = tuple(tokens)
+        # dict(zip(...)) builds the index in C: a third faster than a comprehension, which
+        # matters at cold start with 300,000 n-grams.
+        self._index = dict(
+            zip(self.tokens, range(len(_RESERVED), len(self.tokens) + len(_RESERVED)), strict=True)
+        )
+        if len(self._index) != len(self.tokens):
+            raise ValueError("vocabulary tokens must be unique")
+
+    @classmethod
+    def build(
+        cls, token_lists: Iterable[Iterable[str]], max_size: int, min_count: int = 1
+    ) -> Vocabulary:
+        """Most frequent tokens first, ties broken alphabetically so the result is reproducible.
+
+        Args:
+            max_size: total ids including the two reserved ones.
+        """
+        counts: Counter[str] = Counter()
+        for tokens in token_lists:
+            counts.update(tokens)
+        ranked = sorted(
+            (t for t, c in counts.items() if c >= min_count), key=lambda t: (-counts[t], t)
+        )
+        return cls(ranked[: max(0, max_size - len(_RESERVED))])
+
+    def __len__(self) -> int:
+        return len(self.tokens) + len(_RESERVED)
+
+    def id(self, token: str) -> int:
+        return self._index.get(token, OOV_ID)
+
+    def ids(self, tokens: Iterable[str]) -> list[int]:
+        get = self._index.get
+        return [get(t, OOV_ID) for t in tokens]
+
+
+Side = Literal["pre", "post"]
+
+
+@dataclass(frozen=True)
+class TextConfig:
+    """How a review becomes model inputs; saved with the vocabularies and in the manifest."""
+
+    seq_len: int = 400
+    ngram_len: int = 0  # 0: the model has no n-gram input
+    ngram_order: int = 3
+    padding: Side = "pre"  # pre-padding keeps real tokens next to a recurrent layer's final state
+    truncating: Side = "post"  # keep the beginning of over-long reviews
+    ngram_stopwords: bool = False  # n-grams over every word (True) or over content words only
+    marks: bool = (
+        False  # negation scope, overridden clauses and placeholders (handler.inference.marks)
+    )
+
+
+def fit(ids: Sequence[int], length: int, padding: Side, truncating: Side) -> list[int]:
+    """Pad with PAD_ID or truncate `ids` to exactly `length` items."""
+    if len(ids) > length:
+        ids = ids[:length] if truncating == "post" else ids[len(ids) - length :]
+    pad = [PAD_ID] * (length - len(ids))
+    return [*pad, *ids] if padding == "pre" else [*ids, *pad]
+
+
+@dataclass(frozen=True)
+class Features:
+    """One text as the model reads it, built once (`Encoder.featurize`): its tokens, its words,
+    one feature per word (marked or not), and the content words with their features."""
+
+    tokens: tuple[str, ...]  # as `words()` split them, clause punctuation included
+    words: list[str]
+    marked: list[str]
+    content_words: list[str]
+    content: list[str]  # the features of `content_words`: what the word branch reads
+
+    def without(self, word: str) -> tuple[str, ...]:
+        """The tokens with every copy of `word` deleted (an explanation's variant)."""
+        return tuple(t for t in self.tokens if t != word)
+
+
+class Encoder:
+    """Turns text into the model's int32 inputs; the same object serves training and the API."""
+
+    def __init__(
+        self,
+        config: TextConfig,
+        words: Vocabulary,
+        grams: Vocabulary | GramIndex | None = None,
+        aliases: Mapping[str, str] | None = None,
+    ) -> None:
+        if config.ngram_len and grams is None:
+            raise ValueError("config asks for n-grams but no n-gram vocabulary was given")
+        self.config, self.words, self.grams = config, words, grams
+        self.aliases: Mapping[str, str] = dict(aliases or {})
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        return ("words", "ngrams") if self.config.ngram_len else ("words",)
+
+    def featurize(self, tokens: Sequence[str]) -> Features:
+        """Everything the model reads of `tokens`, from one pass (one `mark()` call)."""
+        found = plain(tokens)
+        marked = mark(tokens, self.aliases, STOPWORDS) if self.config.marks else found
+        content = [(w, f) for w, f in zip(found, marked, strict=True) if w not in STOPWORDS]
+        return Features(
+            tuple(tokens), found, marked, [w for w, _ in content], [f for _, f in content]
+        )
+
+    def features(self, tokens: Sequence[str]) -> tuple[list[str], list[str]]:
+        """(the words of `tokens`, one feature per word): the word itself, or marked."""
+        found = self.featurize(tokens)
+        return found.words, found.marked
+
+    def content_features(self, tokens: Sequence[str]) -> list[str]:
+        """The features of the content words: what the word branch reads."""
+        return self.featurize(tokens).content
+
+    def ngram_source(self, tokens: Sequence[str]) -> list[str]:
+        """The features the n-gram branch forms its n-grams over."""
+        return self._ngram_source(self.featurize(tokens))
+
+    def word_ids(self, tokens: Sequence[str]) -> list[int]:
+        """Ids of the content words among `tokens`, padded or cut to `seq_len`."""
+        return self._word_ids(self.featurize(tokens))
+
+    def ngram_ids(self, tokens: Sequence[str]) -> list[int]:
+        """Distinct known n-grams in first-seen order (a set: NB-style features are binary)."""
+        return self._ngram_ids(self.featurize(tokens))
+
+    def known_words(self, tokens: Sequence[str]) -> list[str]:
+        """The content words the model has a weight for (word embedding or n-gram unigram)."""
+        return self.known(self.featurize(tokens))
+
+    def known(self, features: Features) -> list[str]:
+        """The content words of `features` the model has a weight for (word or n-gram unigram)."""
+        named = features.content
+        in_words = self.words.ids(named)
+        in_grams = self.grams.ids(named) if self.grams is not None else [OOV_ID] * len(named)
+        return [
+            w
+            for w, a, b in zip(features.content_words, in_words, in_grams, strict=True)
+            if a != OOV_ID or b != OOV_ID
+        ]
+
+    def _ngram_source(self, features: Features) -> list[str]:
+        return features.marked if self.config.ngram_stopwords else features.content
+
+    def _word_ids(self, features: Features) -> list[int]:
+        c = self.config
+        return fit(self.words.ids(features.content), c.seq_len, c.padding, c.truncating)
+
+    def _ngram_ids(self, features: Features) -> list[int]:
+        assert self.grams is not None
+        source, order = self._ngram_source(features), self.config.ngram_order
+        if isinstance(self.grams, GramIndex) and order <= 3:
+            found = self.grams.gram_ids(source, order)
+        else:
+            found = self.grams.ids(ngrams(source, order))
+        seen = dict.fromkeys(found)
+        seen.pop(OOV_ID, None)
+        return fit(list(seen), self.config.ngram_len, "post", "post")
+
+    def encode_features(self, texts: Sequence[Features]) -> dict[str, npt.NDArray[np.int32]]:
+        """Texts already featurized -> {input name: int32 array (len, length)}."""
+        out = {
+            "words": np.array([self._word_ids(f) for f in texts], dtype=np.int32).reshape(
+                -1, self.config.seq_len
+            )
+        }
+        if self.config.ngram_len:
+            out["ngrams"] = np.array([self._ngram_ids(f) for f in texts], dtype=np.int32).reshape(
+                -1, self.config.ngram_len
+            )
+        return out
+
+    def encode_words(self, word_lists: Sequence[Sequence[str]]) -> dict[str, npt.NDArray[np.int32]]:
+        """Texts already split by `words()` -> {input name: int32 array (len, length)}."""
+        return self.encode_features([self.featurize(t) for t in word_lists])
+
+    def encode(self, texts: Sequence[str]) -> dict[str, npt.NDArray[np.int32]]:
+        """A batch of texts -> {input name: int32 array of shape (len(texts), length)}."""
+        return self.encode_words([words(t) for t in texts])
+
+    # -- persistence -------------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        obj: dict[str, Any] = {
+            "config": asdict(self.config),
+            "words": list(self.words.tokens),
+            "ngrams": _gram_tokens(self.grams),
+            "reserved": list(_RESERVED),
+        }
+        if self.aliases:
+            obj["aliases"] = dict(sorted(self.aliases.items()))
+        return obj
+
+    def save(self, path: Path) -> str:
+        """Write the vocabularies (arrays for a `.npz` path, else canonical JSON); returns the
+        file's sha256."""
+        if path.suffix == ".npz":
+            grams = self.grams
+            if isinstance(grams, Vocabulary):
+                grams = GramIndex.of(grams.tokens)
+            data = vocab_file.dump(asdict(self.config), self.words.tokens, grams, self.aliases)
+        else:
+            data = canonical_json(self.to_json())
+        path.write_bytes(data)
+        return hashlib.sha256(data).hexdigest()
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> Encoder:
+        grams = obj.get("ngrams")
+        return cls(
+            TextConfig(**obj["config"]),
+            Vocabulary(obj["words"]),
+            Vocabulary(grams) if grams is not None else None,
+            obj.get("aliases"),
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, verified: bool = False) -> Encoder:
+        """Either format `save` writes; `verified`: every byte was checked against a sha256."""
+        if vocab_file.is_arrays(data):
+            found = vocab_file.parse(data, verified=verified)
+            encoder = cls(TextConfig(**found.config), Vocabulary(found.words), found.grams)
+            encoder.aliases = found.aliases  # parsed for this encoder alone: no copy needed
+            return encoder
+        return cls.from_json(json.loads(data))
+
+    @classmethod
+    def load(cls, path: Path) -> Encoder:
+        return cls.from_bytes(path.read_bytes())
+
+
+def _gram_tokens(grams: Vocabulary | GramIndex | None) -> list[str] | None:
+    if grams is None:
+        return None
+    return list(grams.tokens)
