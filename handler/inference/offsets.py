@@ -18,12 +18,16 @@ import re
 import unicodedata
 from collections import defaultdict
 
+import numpy as np
+
 from handler.inference.text import LINE_BREAK, LONE_SURROGATE, TOKEN, fold
 
 Span = tuple[int, int]
-# A whitespace-free run with a character beyond ASCII in it (or such a whitespace character and
-# the runs it joins); what lies between two is ASCII, folded in one go.
-_NOT_ASCII = re.compile(r"\S*[^\x00-\x7f]\S*")
+# Whitespace-free runs, and in the whitespace between them ASCII stretches and single other
+# characters. Plain scans: a pattern that searched for a run around a non-ASCII character
+# backtracked over every ASCII run, quadratic in its length.
+_RUN = re.compile(r"\S+")
+_GAP = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
 
 
 class _Folded:
@@ -45,6 +49,17 @@ class _Folded:
         self.starts.extend(range(at, at + len(text)))
         self.ends.extend(range(at + 1, at + len(text) + 1))
 
+    def add_gap(self, gap: str, at: int) -> None:
+        """What lies between two non-ASCII runs: ASCII, and whitespace beyond it (U+00A0, ...)."""
+        if gap.isascii():
+            self.add_ascii(gap, at)
+            return
+        for part in _GAP.finditer(gap):
+            if part.group().isascii():
+                self.add_ascii(part.group(), at + part.start())
+            else:
+                self.add_run(part.group(), at + part.start())
+
     def add_run(self, run: str, at: int) -> None:
         cuts = [i for i, c in enumerate(run) if i == 0 or not unicodedata.combining(c)]
         pieces = [run[a:b] for a, b in zip(cuts, [*cuts[1:], len(run)], strict=True)]
@@ -61,27 +76,31 @@ def word_spans(text: str) -> list[tuple[str, Span]]:
     of the characters it was read from."""
     safe = LONE_SURROGATE.sub(" ", text)  # one for one, as `normalise` does
     found, last = _Folded(), 0
-    for run in _NOT_ASCII.finditer(safe):
-        found.add_ascii(safe[last : run.start()], last)
+    for run in _RUN.finditer(safe):
+        if run.group().isascii():
+            continue  # folded with the ASCII around it
+        found.add_gap(safe[last : run.start()], last)
         found.add_run(run.group(), run.start())
         last = run.end()
-    found.add_ascii(safe[last:], last)
-    folded, starts, ends = "".join(found.parts), found.starts, found.ends
+    found.add_gap(safe[last:], last)
+    folded = "".join(found.parts)
+    starts, ends = np.array(found.starts, np.int64), np.array(found.ends, np.int64)
     if folded != fold(safe):  # a guard only: every word then spans the whole text
         folded = fold(safe)
-        starts, ends = [0] * len(folded), [len(text)] * len(folded)
-    while breaks := list(LINE_BREAK.finditer(folded)):  # as `normalise`, until none is left
-        text_parts, new_starts, new_ends, last = [], [], [], 0
-        for brk in breaks:
-            a, b = brk.span()
-            text_parts += [folded[last:a], " "]
-            new_starts += [*starts[last:a], starts[a]]
-            new_ends += [*ends[last:a], ends[b - 1]]
-            last = b
-        text_parts.append(folded[last:])
-        folded = "".join(text_parts)
-        starts, ends = new_starts + starts[last:], new_ends + ends[last:]
-    return [(m.group(), (starts[m.start()], ends[m.end() - 1])) for m in TOKEN.finditer(folded)]
+        starts, ends = np.zeros(len(folded), np.int64), np.full(len(folded), len(text), np.int64)
+    # As `normalise`, until none is left (removing "<br>" from "<br<br>>" makes one). Each round
+    # keeps a break's first character, as the space it becomes, spanning the whole break.
+    while breaks := [brk.span() for brk in LINE_BREAK.finditer(folded)]:
+        keep = np.ones(len(folded), bool)
+        for a, b in breaks:
+            keep[a + 1 : b] = False
+            ends[a] = ends[b - 1]
+        folded = LINE_BREAK.sub(" ", folded)
+        starts, ends = starts[keep], ends[keep]
+    return [
+        (m.group(), (int(starts[m.start()]), int(ends[m.end() - 1])))
+        for m in TOKEN.finditer(folded)
+    ]
 
 
 def occurrences(text: str) -> dict[str, list[Span]]:
