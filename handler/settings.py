@@ -48,11 +48,10 @@ class Settings(BaseModel):
         default=10_000, ge=1, le=200_000, validation_alias=constants.ENV_MAX_TEXT_CHARS
     )
     # A bulk line has no caller waiting on it, so the API's latency bound does not apply. This one
-    # bounds a record's bytes (12 a character at worst, handler.bulk.scoring) and a batch's time:
-    # the text pipeline reads the whole text, about 0.3 s per 100,000 characters on one core, so
-    # a batch of 512 texts at the ceiling takes about 5 minutes of a core, inside the job
-    # function's 15 (at 1 GB, Lambda gives about 0.6 of a core). The model reads the same
-    # beginning of a text either way (docs/api-contract.md, "Bulk jobs").
+    # bounds a record's bytes (handler.bulk.scoring.max_record_bytes) and a batch's time: the text
+    # pipeline reads the whole text, so the ceiling keeps a batch of SCORE_BATCH texts at the limit
+    # well inside the job function's timeout (infra/bulk.py). The model reads the same beginning
+    # of a text either way (docs/api-contract.md, "Bulk jobs").
     bulk_max_text_chars: int = Field(
         default=100_000, ge=1, le=200_000, validation_alias=constants.ENV_BULK_MAX_TEXT_CHARS
     )

@@ -1,8 +1,8 @@
 """`python -m scripts.serve` on a free loopback port, started, awaited and stopped for a caller.
 
 The one harness for everything that needs the real local server: the load test
-(`python -m bench.load`) and the browser tests (tests/frontend). Standard library only, like the
-rest of handler/; never used by the Lambda image.
+(`python -m bench.load`) and the browser tests (tests/frontend). Standard library only, so any of
+the project's environments can start it; never used by the Lambda image.
 """
 
 from __future__ import annotations

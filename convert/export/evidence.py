@@ -49,7 +49,7 @@ def write_keras_test_probs(probs: npt.ArrayLike, path: Path) -> dict[str, Any]:
         "count": int(array.size),
         "dtype": "float32",
         "sha256": hashlib.sha256(data).hexdigest(),
-        "order": "the test split as convert.data.load returns it",
+        "order": "the test split as convert.data.imdb.load returns it",
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)

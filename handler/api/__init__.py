@@ -1,1 +1,1 @@
-"""The HTTP API: app factory, routes, request and response models, middleware."""
+"""The HTTP API: app factory, routes, response models, middleware (requests: `handler.requests`)."""

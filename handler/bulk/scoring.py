@@ -1,6 +1,7 @@
-"""Records to answer lines: the API's validation, the API's model call, the API's fields.
+"""Records to answer lines: the shared request contract (with bulk's own text limit), the answer
+builder's model call, the API's fields.
 
-Both the local CLI (`python -m handler.bulk`) and the AWS job's batch function call `answer_lines`,
+Both the local CLI (`python -m handler.bulk`) and the AWS job's batch function call `Answerer.lines`,
 so a record gets the same bytes wherever it is scored: one compact JSON object a line, keys in a
 fixed order, probability rounded as the API rounds it (`handler.answers.prediction`).
 """

@@ -71,6 +71,11 @@ PRONOUNS: frozenset[str] = frozenset(
     "he she him her his hers himself herself he's she's he'd she'd he'll she'll".split()
 )
 _RATING_SCALES = {"10": 10, "5": 5, "100": 100, "ten": 10, "five": 5}
+# The words of the other forms the marks read: "7 out of 10", "used to ..." until "now". Named,
+# so the manifest's fingerprints cover them as they cover the lists above.
+OUT_OF: tuple[str, str] = ("out", "of")
+USED_TO: tuple[str, str] = ("used", "to")
+NOW = "now"
 
 
 def _rating(tokens: Sequence[str], i: int) -> tuple[str, int] | None:
@@ -81,7 +86,7 @@ def _rating(tokens: Sequence[str], i: int) -> tuple[str, int] | None:
     rest = tokens[i + 1 : i + 4]
     if len(rest) >= 2 and rest[0] == "/":
         scale, used = rest[1], 3
-    elif len(rest) >= 3 and rest[0] == "out" and rest[1] == "of":
+    elif len(rest) >= 3 and (rest[0], rest[1]) == OUT_OF:
         scale, used = rest[2], 4
     else:
         return None
@@ -133,9 +138,9 @@ def mark(tokens: Sequence[str], aliases: Mapping[str, str], stopwords: frozenset
             sentence_start = len(out)
             i += 1
             continue
-        if t in CONCESSIONS or (t == "used" and i + 1 < n and tokens[i + 1] == "to"):
+        if t in CONCESSIONS or (i + 1 < n and (t, tokens[i + 1]) == USED_TO):
             negated, overridden = False, True
-        elif t == "now" and overridden:
+        elif t == NOW and overridden:
             overridden = False
         found = placeholder(t, aliases)
         feature = t if found is None else found

@@ -34,7 +34,7 @@ LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # punctuation that ends a clause (or writes a rating, "7/10"), which scopes negations.
 TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[.,;:!?()/]")
 PUNCTUATION: frozenset[str] = frozenset(".,;:!?()/")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -53,7 +53,7 @@ def fold(text: str) -> str:
     """NFKC-normalise, lowercase and unify apostrophes: `normalise` short of its line breaks."""
     # NFKC again after lower(): lowering can produce sequences that NFKC composes differently.
     text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).lower())
-    return text.translate(_APOSTROPHES)
+    return text.translate(APOSTROPHES)
 
 
 def words(text: str) -> list[str]:

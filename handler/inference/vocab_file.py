@@ -58,7 +58,7 @@ def _aliases(tokens: npt.NDArray[np.uint8], values: npt.NDArray[np.uint8]) -> di
 
 class Contents(NamedTuple):
     """What the file holds; `handler.inference.encoder.Encoder` is built from it (this module knows no Encoder,
-    so the text pipeline imports it and not the other way round)."""
+    so the encoder imports it and not the other way round)."""
 
     config: dict[str, Any]
     words: list[str]

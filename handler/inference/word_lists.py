@@ -41,6 +41,13 @@ def word_lists() -> dict[str, WordList]:
         "identity_words": marks.IDENTITY_WORDS,
         "pronouns": marks.PRONOUNS,
         "rating_scales": marks._RATING_SCALES,
+        "marker_words": {
+            "out_of": list(marks.OUT_OF),
+            "used_to": list(marks.USED_TO),
+            "now": marks.NOW,
+        },
+        # Folding unifies the apostrophes (U+2019 and three more) before tokens are cut.
+        "apostrophes": {chr(k): v for k, v in text.APOSTROPHES.items()},
         "placeholders": {
             "identity": marks.IDENTITY,
             "pronoun": marks.PRONOUN,

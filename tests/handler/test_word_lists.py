@@ -24,3 +24,25 @@ def test_every_list_the_features_read_is_fingerprinted():
     for name in ("NEGATIONS", "CONTRASTS", "CONCESSIONS", "IDENTITY_WORDS", "PRONOUNS"):
         assert lists[name.lower()] is getattr(marks, name)
     assert set(word_list_fingerprints()) == set(lists)
+
+
+def test_no_module_level_word_collection_escapes_the_fingerprints():
+    # A list added to the text pipeline or the marks later must join word_lists(), or this fails.
+    lists = word_lists()
+    covered = {id(v) for v in lists.values()} | {
+        id(getattr(module, name))
+        for module in (marks, text)
+        for name in ("OUT_OF", "USED_TO", "APOSTROPHES")
+        if hasattr(module, name)
+    }
+    loose = [
+        f"{module.__name__}.{name}"
+        for module in (marks, text)
+        for name, value in vars(module).items()
+        if isinstance(value, frozenset | set | dict | tuple | list)
+        and not name.startswith("__")
+        and id(value) not in covered
+    ]
+    assert loose == []
+    assert lists["apostrophes"] == {chr(k): v for k, v in text.APOSTROPHES.items()}
+    assert lists["marker_words"]["used_to"] == list(marks.USED_TO)
