@@ -91,11 +91,11 @@ def keras_parts(job: Job) -> tuple[Any, Callable[[list[str]], Any], Callable[[],
         return feed(model, encoder.encode(texts))
 
     def predict_one() -> Job:
-        tokens = words(job["text"])
-        out = model.predict(feed(model, encoder.encode_words([tokens])), verbose=0)
+        found = encoder.featurize(words(job["text"]))  # marked once, as the service does
+        out = model.predict(feed(model, encoder.encode_features([found])), verbose=0)
         outs = out if isinstance(out, list) else [out]
         logits = np.stack([np.asarray(o).reshape(-1) for o in outs], 1)
-        known = [len(encoder.known_words(tokens))]
+        known = [len(encoder.known(found))]
         return {"probability": float(head.probabilities(logits, known)[0])}
 
     return model, fed, predict_one

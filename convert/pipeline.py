@@ -31,7 +31,7 @@ from convert.train.baselines import compared_models, nb_lr_baseline, tfidf_basel
 from convert.train.fit import Run, evaluate_once, log
 from convert.train.served import Trained
 from handler import constants
-from handler.inference.encoder import Encoder
+from handler.inference.encoder import Encoder, featurize
 from handler.inference.manifest import Manifest
 from handler.inference.predictor import LitePredictor
 
@@ -116,9 +116,12 @@ def _word_vectors(
     """The served encoder, its word2vec embedding rows, and how many vectors cover it."""
     data = inputs.data
     unsup = Split.of_texts([r.text for r in imdb.unsup], [0] * len(imdb.unsup))
-    base = served.featurizer(inputs.aliases)
+    config = served.text_config()
     w2v = embeddings.pretrain(
-        [base.content_features(t) for t in (*data.fit.tokens, *data.val.tokens, *unsup.tokens)]
+        [
+            featurize(t, config, inputs.aliases).content
+            for t in (*data.fit.tokens, *data.val.tokens, *unsup.tokens)
+        ]
     )
     del unsup
     encoder = served.build_encoder(data, inputs.aliases)

@@ -26,7 +26,7 @@ from convert.export.predict import keras_outputs, keras_predict
 from convert.train import embeddings, models, nblr
 from convert.train.fit import VERBOSE, Part, Run, best_epoch, dataset, log, train_keras
 from handler.inference.calibration import Head
-from handler.inference.encoder import Encoder, TextConfig, Vocabulary
+from handler.inference.encoder import Encoder, TextConfig, Vocabulary, featurize, ngram_source
 
 HEAD_C = 1e4
 
@@ -74,19 +74,15 @@ def text_config(s: ServedConfig = SERVED) -> TextConfig:
     )
 
 
-def featurizer(aliases: dict[str, str], s: ServedConfig = SERVED) -> Encoder:
-    """An encoder without vocabularies: what the vocabularies and word vectors are built from."""
-    return Encoder(text_config(s), Vocabulary([]), Vocabulary([]), aliases)
-
-
 def build_encoder(data: Prepared, aliases: dict[str, str], s: ServedConfig = SERVED) -> Encoder:
     """Word vocabulary over content words, n-gram vocabulary over every word, both from fit."""
-    base = featurizer(aliases, s)
+    config = text_config(s)
+    found = [featurize(t, config, aliases) for t in data.fit.tokens]  # each fit text marked once
     return Encoder(
-        base.config,
-        Vocabulary.build([base.content_features(t) for t in data.fit.tokens], s.word_vocab),
+        config,
+        Vocabulary.build([f.content for f in found], s.word_vocab),
         ngram_vocabulary(
-            [base.ngram_source(t) for t in data.fit.tokens],
+            [ngram_source(f, config) for f in found],
             s.ngram_order,
             s.ngram_vocab,
             s.ngram_min_df,

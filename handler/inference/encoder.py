@@ -115,6 +115,24 @@ class Features:
         return tuple(t for t in self.tokens if t != word)
 
 
+def featurize(
+    tokens: Sequence[str], config: TextConfig, aliases: Mapping[str, str] | None = None
+) -> Features:
+    """Everything the model reads of `tokens`, from one pass (one `mark()` call).
+
+    Needs no vocabulary, so training builds its vocabularies and word vectors from it.
+    """
+    found = plain(tokens)
+    marked = mark(tokens, aliases or {}, STOPWORDS) if config.marks else found
+    content = [(w, f) for w, f in zip(found, marked, strict=True) if w not in STOPWORDS]
+    return Features(tuple(tokens), found, marked, [w for w, _ in content], [f for _, f in content])
+
+
+def ngram_source(features: Features, config: TextConfig) -> list[str]:
+    """The features the n-gram branch forms its n-grams over."""
+    return features.marked if config.ngram_stopwords else features.content
+
+
 class Encoder:
     """Turns text into the model's int32 inputs; the same object serves training and the API."""
 
@@ -136,12 +154,7 @@ class Encoder:
 
     def featurize(self, tokens: Sequence[str]) -> Features:
         """Everything the model reads of `tokens`, from one pass (one `mark()` call)."""
-        found = plain(tokens)
-        marked = mark(tokens, self.aliases, STOPWORDS) if self.config.marks else found
-        content = [(w, f) for w, f in zip(found, marked, strict=True) if w not in STOPWORDS]
-        return Features(
-            tuple(tokens), found, marked, [w for w, _ in content], [f for _, f in content]
-        )
+        return featurize(tokens, self.config, self.aliases)
 
     def features(self, tokens: Sequence[str]) -> tuple[list[str], list[str]]:
         """(the words of `tokens`, one feature per word): the word itself, or marked."""
@@ -180,7 +193,7 @@ class Encoder:
         ]
 
     def _ngram_source(self, features: Features) -> list[str]:
-        return features.marked if self.config.ngram_stopwords else features.content
+        return ngram_source(features, self.config)
 
     def _word_ids(self, features: Features) -> list[int]:
         c = self.config
