@@ -17,6 +17,9 @@ ENV_MAX_BODY_BYTES: Final = f"{ENV_PREFIX}MAX_BODY_BYTES"
 ENV_MAX_SENTENCES: Final = f"{ENV_PREFIX}MAX_SENTENCES"
 ENV_MAX_BATCH_SENTENCES: Final = f"{ENV_PREFIX}MAX_BATCH_SENTENCES"
 ENV_LOG_LEVEL: Final = f"{ENV_PREFIX}LOG_LEVEL"
+# Bulk jobs' text limit (handler.settings explains its ceiling): infra sets it from CDK context.
+BULK_MAX_TEXT_CHARS: Final = 100_000
+BULK_MAX_TEXT_CHARS_CEILING: Final = 200_000
 ENV_ROOT_PATH: Final = f"{ENV_PREFIX}ROOT_PATH"
 
 MODEL_FILE: Final = "sentiment.tflite"

@@ -53,7 +53,10 @@ class Settings(BaseModel):
     # well inside the job function's timeout (infra/bulk.py). The model reads the same beginning
     # of a text either way (docs/api-contract.md, "Bulk jobs").
     bulk_max_text_chars: int = Field(
-        default=100_000, ge=1, le=200_000, validation_alias=constants.ENV_BULK_MAX_TEXT_CHARS
+        default=constants.BULK_MAX_TEXT_CHARS,
+        ge=1,
+        le=constants.BULK_MAX_TEXT_CHARS_CEILING,
+        validation_alias=constants.ENV_BULK_MAX_TEXT_CHARS,
     )
     max_batch_items: int = Field(
         default=64, ge=1, le=1_000, validation_alias=constants.ENV_MAX_BATCH_ITEMS

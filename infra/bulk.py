@@ -22,7 +22,7 @@ from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 from handler.bulk.names import CHUNK, ENV_BUCKET, IN_PREFIX, OUT_PREFIX
-from handler.constants import ENV_LOG_LEVEL
+from handler.constants import ENV_BULK_MAX_TEXT_CHARS, ENV_LOG_LEVEL
 from infra.api import LIVE_ALIAS
 from infra.buckets import ABANDONED_UPLOADS_AFTER, private_bucket
 from infra.bulk_watch import job_alarms, job_widgets
@@ -117,7 +117,11 @@ class BulkJobs(Construct):
             timeout=FUNCTION_TIMEOUT,
             role=self.role,
             log_group=self.function_logs,
-            environment={ENV_LOG_LEVEL: "INFO", ENV_BUCKET: self.bucket.bucket_name},
+            environment={
+                ENV_LOG_LEVEL: "INFO",
+                ENV_BUCKET: self.bucket.bucket_name,
+                ENV_BULK_MAX_TEXT_CHARS: str(settings.bulk_max_text_chars),
+            },
         )
 
     def _state_machine(self) -> sfn.StateMachine:

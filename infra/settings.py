@@ -10,6 +10,7 @@ from typing import Annotated, Final, Literal
 from constructs import Construct
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from handler.constants import BULK_MAX_TEXT_CHARS, BULK_MAX_TEXT_CHARS_CEILING
 from handler.origins import parse_origins
 from infra.errors import InfraSettingsError
 
@@ -75,6 +76,10 @@ class Settings(BaseModel):
     # any of it fails the deployment there.
     reserved_concurrency: Annotated[int | None, BeforeValidator(_optional)] = Field(
         None, ge=1, le=1000, alias="reservedConcurrency"
+    )
+    # The longest review a bulk job scores (handler.settings: why it has a ceiling).
+    bulk_max_text_chars: Count = Field(
+        BULK_MAX_TEXT_CHARS, ge=1, le=BULK_MAX_TEXT_CHARS_CEILING, alias="bulkMaxTextChars"
     )
     deployment: Deployment = "canary"
     # Alarms always go to the stack's SNS topic; this address is subscribed to it when set.

@@ -34,6 +34,7 @@ VARIANT_CONTEXT = {
     "extraAllowedOrigins": "http://localhost:8000,https://preview.example.com",
     "reservedConcurrency": 3,
     "deployment": "all-at-once",
+    "bulkMaxTextChars": "150000",
     "alarmEmail": "ops@example.com",
     "baseImage": "public.ecr.aws/lambda/python:3.13@sha256:" + "b" * 64,
 }

@@ -8,6 +8,7 @@ from typing import Any
 from aws_cdk.assertions import Match
 
 from handler.bulk.names import CHUNK, ENV_BUCKET, IN_PREFIX, OUT_PREFIX
+from handler.constants import BULK_MAX_TEXT_CHARS, ENV_BULK_MAX_TEXT_CHARS
 from infra import bulk
 from tests.infra.conftest import Synthesized
 
@@ -97,6 +98,14 @@ def test_the_function_is_the_apis_image_with_the_bulk_entry_point(default_app: S
     assert mine["MemorySize"] == api["MemorySize"]
     bucket = _logical_id(default_app, default_app.stack.bulk.bucket)
     assert mine["Environment"]["Variables"][ENV_BUCKET] == {"Ref": bucket}
+    # The service's own default, so a stack deployed without the setting changes nothing.
+    assert mine["Environment"]["Variables"][ENV_BULK_MAX_TEXT_CHARS] == str(BULK_MAX_TEXT_CHARS)
+
+
+def test_the_bulk_text_limit_is_set_from_context(variant_app: Synthesized) -> None:
+    functions = variant_app.resources("AWS::Lambda::Function")
+    mine = functions[_logical_id(variant_app, variant_app.stack.bulk.function)]["Properties"]
+    assert mine["Environment"]["Variables"][ENV_BULK_MAX_TEXT_CHARS] == "150000"
 
 
 def test_the_rule_starts_a_job_for_files_under_in(default_app: Synthesized) -> None:
