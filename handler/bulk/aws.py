@@ -43,12 +43,13 @@ READ_CHUNK: Final = 8 * 1024 * 1024
 # A CSV header travels in every batch's input, whose whole payload Step Functions caps at 256 KiB.
 MAX_HEADER_BYTES: Final = 8 * 1024
 # S3's throttling (503 SlowDown), its 500s and timeouts are retried here, call by call, by
-# botocore's standard mode: 5 attempts with jittered exponential backoff (at most 1+2+4+8 s of
-# sleep), and a retry quota per container that stops retrying while S3 keeps failing. A call
-# then gives up within about 2 minutes (5 x (5 s connect + 20 s read) + 15 s), well inside the
-# function's 15 minutes for the three or so calls of a batch. Past that the call raises, the
-# batch fails as a whole and the state machine's Retry runs it again (infra/bulk.py); it rewrites
-# the same part, so no loop of our own is added to multiply the attempts.
+# botocore's standard mode: a few attempts with jittered exponential backoff and a retry quota
+# per container that stops retrying while S3 keeps failing, each attempt bounded by the timeouts
+# below. A batch makes a few calls (its byte range, one ranged read per record over the byte
+# limit, the part it writes); the container's quota bounds how long a failing S3 can hold them
+# all. Past that a call raises, the batch fails as a whole and the state machine's Retry runs it
+# again (infra/bulk.py); it rewrites the same part, so no loop of our own multiplies the attempts.
+# tests/handler/test_bulk_aws.py holds the attempts and the backoff.
 S3_CONFIG: Final = Config(
     retries={"mode": "standard", "total_max_attempts": 5}, connect_timeout=5, read_timeout=20
 )
