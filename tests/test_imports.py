@@ -98,11 +98,17 @@ def _in(wings: tuple[str, ...], modules: set[str]) -> list[str]:
     return sorted(m for m in modules if m.startswith(tuple(f"{w}." for w in wings)) or m in wings)
 
 
+def _reaching(wing: str, others: tuple[str, ...]) -> dict[str, list[str]]:
+    """Each module of `wing` that loads a module of `others`, with the modules it loads."""
+    found = {m: _in(others, _reachable(m)) for m in _modules() if _in((wing,), {m})}
+    return {m: loaded for m, loaded in found.items() if loaded}
+
+
 def test_the_inference_wing_knows_nothing_of_http_bulk_jobs_or_observability() -> None:
     inference = [m for m in _modules() if m.startswith("handler.inference")]
     assert "handler.inference.predictor" in inference
     wings = ("handler.api", "handler.bulk", "handler.observability", "handler.answers")
-    assert {m: _in(wings, _reachable(m)) for m in inference if _in(wings, _reachable(m))} == {}
+    assert _reaching("handler.inference", wings) == {}
 
 
 def test_the_answer_builder_imports_the_inference_wing_and_nothing_of_http() -> None:
@@ -113,15 +119,5 @@ def test_the_answer_builder_imports_the_inference_wing_and_nothing_of_http() -> 
     # Bulk jobs answer through the builder and validate with the shared request contract: nothing
     # of the HTTP layer, and the HTTP layer nothing of bulk jobs.
     assert {"handler.answers", "handler.requests"} <= _edges("handler.bulk.scoring")
-    bulk = [m for m in _modules() if m.startswith("handler.bulk")]
-    assert {
-        m: _in(("handler.api",), _reachable(m))
-        for m in bulk
-        if _in(("handler.api",), _reachable(m))
-    } == {}
-    api = [m for m in _modules() if m.startswith("handler.api")]
-    assert {
-        m: _in(("handler.bulk",), _reachable(m))
-        for m in api
-        if _in(("handler.bulk",), _reachable(m))
-    } == {}
+    assert _reaching("handler.bulk", ("handler.api",)) == {}
+    assert _reaching("handler.api", ("handler.bulk",)) == {}

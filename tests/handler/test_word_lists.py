@@ -45,4 +45,5 @@ def test_no_module_level_word_collection_escapes_the_fingerprints():
     ]
     assert loose == []
     assert lists["apostrophes"] == {chr(k): v for k, v in text.APOSTROPHES.items()}
-    assert lists["marker_words"]["used_to"] == list(marks.USED_TO)
+    markers = {"out_of": list(marks.OUT_OF), "used_to": list(marks.USED_TO), "now": marks.NOW}
+    assert lists["marker_words"] == markers
