@@ -11,23 +11,30 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from handler.inference import vocab_file
+from handler.inference.features import (
+    Features,
+    TextConfig,
+    featurize,
+    fit,
+    ngram_source,
+    sentence_source,
+)
 from handler.inference.grams import GramIndex
-from handler.inference.marks import mark
-from handler.inference.text import STOPWORDS, ngrams, plain, words
+from handler.inference.sentences import pack, split
+from handler.inference.text import ngrams, sentence_words, words
 from handler.inference.vocab_file import canonical_json
 
 # Annotations only: numpy.typing costs a cold start about a millisecond to import.
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-PAD_ID = 0
 OOV_ID = 1
 _RESERVED = ("<pad>", "<oov>")
 
@@ -73,66 +80,6 @@ class Vocabulary:
         return [get(t, OOV_ID) for t in tokens]
 
 
-Side = Literal["pre", "post"]
-
-
-@dataclass(frozen=True)
-class TextConfig:
-    """How a review becomes model inputs; saved with the vocabularies and in the manifest."""
-
-    seq_len: int = 400
-    ngram_len: int = 0  # 0: the model has no n-gram input
-    ngram_order: int = 3
-    padding: Side = "pre"  # pre-padding keeps real tokens next to a recurrent layer's final state
-    truncating: Side = "post"  # keep the beginning of over-long reviews
-    ngram_stopwords: bool = False  # n-grams over every word (True) or over content words only
-    marks: bool = (
-        False  # negation scope, overridden clauses and placeholders (handler.inference.marks)
-    )
-
-
-def fit(ids: Sequence[int], length: int, padding: Side, truncating: Side) -> list[int]:
-    """Pad with PAD_ID or truncate `ids` to exactly `length` items."""
-    if len(ids) > length:
-        ids = ids[:length] if truncating == "post" else ids[len(ids) - length :]
-    pad = [PAD_ID] * (length - len(ids))
-    return [*pad, *ids] if padding == "pre" else [*ids, *pad]
-
-
-@dataclass(frozen=True)
-class Features:
-    """One text as the model reads it, built once (`Encoder.featurize`): its tokens, its words,
-    one feature per word (marked or not), and the content words with their features."""
-
-    tokens: tuple[str, ...]  # as `words()` split them, clause punctuation included
-    words: list[str]
-    marked: list[str]
-    content_words: list[str]
-    content: list[str]  # the features of `content_words`: what the word branch reads
-
-    def without(self, word: str) -> tuple[str, ...]:
-        """The tokens with every copy of `word` deleted (an explanation's variant)."""
-        return tuple(t for t in self.tokens if t != word)
-
-
-def featurize(
-    tokens: Sequence[str], config: TextConfig, aliases: Mapping[str, str] | None = None
-) -> Features:
-    """Everything the model reads of `tokens`, from one pass (one `mark()` call).
-
-    Needs no vocabulary, so training builds its vocabularies and word vectors from it.
-    """
-    found = plain(tokens)
-    marked = mark(tokens, aliases or {}, STOPWORDS) if config.marks else found
-    content = [(w, f) for w, f in zip(found, marked, strict=True) if w not in STOPWORDS]
-    return Features(tuple(tokens), found, marked, [w for w, _ in content], [f for _, f in content])
-
-
-def ngram_source(features: Features, config: TextConfig) -> list[str]:
-    """The features the n-gram branch forms its n-grams over."""
-    return features.marked if config.ngram_stopwords else features.content
-
-
 class Encoder:
     """Turns text into the model's int32 inputs; the same object serves training and the API."""
 
@@ -150,11 +97,20 @@ class Encoder:
 
     @property
     def input_names(self) -> tuple[str, ...]:
-        return ("words", "ngrams") if self.config.ngram_len else ("words",)
+        first = "sentences" if self.config.sentences else "words"
+        return (first, "ngrams") if self.config.ngram_len else (first,)
 
-    def featurize(self, tokens: Sequence[str]) -> Features:
+    @property
+    def input_lengths(self) -> dict[str, int]:
+        """Each input's length, by name, in `input_names` order."""
+        c = self.config
+        lengths = {"words": c.seq_len, "sentences": c.sentences * c.sentence_len}
+        lengths["ngrams"] = c.ngram_len
+        return {name: lengths[name] for name in self.input_names}
+
+    def featurize(self, tokens: Sequence[str], lengths: Sequence[int] = ()) -> Features:
         """Everything the model reads of `tokens`, from one pass (one `mark()` call)."""
-        return featurize(tokens, self.config, self.aliases)
+        return featurize(tokens, self.config, self.aliases, lengths)
 
     def features(self, tokens: Sequence[str]) -> tuple[list[str], list[str]]:
         """(the words of `tokens`, one feature per word): the word itself, or marked."""
@@ -172,6 +128,10 @@ class Encoder:
     def word_ids(self, tokens: Sequence[str]) -> list[int]:
         """Ids of the content words among `tokens`, padded or cut to `seq_len`."""
         return self._word_ids(self.featurize(tokens))
+
+    def sentence_ids(self, tokens: Sequence[str], lengths: Sequence[int] = ()) -> list[int]:
+        """Rows of token ids, one sentence per row (`handler.inference.sentences.pack`)."""
+        return self._sentence_ids(self.featurize(tokens, lengths))
 
     def ngram_ids(self, tokens: Sequence[str]) -> list[int]:
         """Distinct known n-grams in first-seen order (a set: NB-style features are binary)."""
@@ -199,6 +159,11 @@ class Encoder:
         c = self.config
         return fit(self.words.ids(features.content), c.seq_len, c.padding, c.truncating)
 
+    def _sentence_ids(self, features: Features) -> list[int]:
+        c = self.config
+        ids = self.words.ids(sentence_source(features))
+        return pack(list(split(ids, features.lengths)), c.sentences, c.sentence_len)
+
     def _ngram_ids(self, features: Features) -> list[int]:
         assert self.grams is not None
         source, order = self._ngram_source(features), self.config.ngram_order
@@ -212,24 +177,41 @@ class Encoder:
 
     def encode_features(self, texts: Sequence[Features]) -> dict[str, npt.NDArray[np.int32]]:
         """Texts already featurized -> {input name: int32 array (len, length)}."""
-        out = {
-            "words": np.array([self._word_ids(f) for f in texts], dtype=np.int32).reshape(
-                -1, self.config.seq_len
-            )
-        }
+        first, length = next(iter(self.input_lengths.items()))
+        rows = self._sentence_ids if self.config.sentences else self._word_ids
+        out = {first: np.array([rows(f) for f in texts], dtype=np.int32).reshape(-1, length)}
         if self.config.ngram_len:
             out["ngrams"] = np.array([self._ngram_ids(f) for f in texts], dtype=np.int32).reshape(
                 -1, self.config.ngram_len
             )
         return out
 
-    def encode_words(self, word_lists: Sequence[Sequence[str]]) -> dict[str, npt.NDArray[np.int32]]:
-        """Texts already split by `words()` -> {input name: int32 array (len, length)}."""
-        return self.encode_features([self.featurize(t) for t in word_lists])
+    def encode_words(
+        self,
+        word_lists: Sequence[Sequence[str]],
+        lengths: Sequence[Sequence[int]] | None = None,
+    ) -> dict[str, npt.NDArray[np.int32]]:
+        """Texts already split by `words()` -> {input name: int32 array (len, length)}.
+
+        `lengths`: each text's tokens per sentence (`text_words`), for the sentence branch.
+        """
+        found = lengths if lengths is not None else [()] * len(word_lists)
+        return self.encode_features(
+            [self.featurize(t, n) for t, n in zip(word_lists, found, strict=True)]
+        )
+
+    def text_words(self, text: str) -> tuple[list[str], list[int]]:
+        """(a text's tokens, tokens per sentence): cut into sentences when the model reads them."""
+        if not self.config.sentences:
+            found = words(text)
+            return found, [len(found)]
+        parts = sentence_words(text)
+        return [t for p in parts for t in p], [len(p) for p in parts]
 
     def encode(self, texts: Sequence[str]) -> dict[str, npt.NDArray[np.int32]]:
         """A batch of texts -> {input name: int32 array of shape (len(texts), length)}."""
-        return self.encode_words([words(t) for t in texts])
+        found = [self.text_words(t) for t in texts]
+        return self.encode_words([w for w, _ in found], [n for _, n in found])
 
     # -- persistence -------------------------------------------------------------------------
 

@@ -63,6 +63,8 @@ class TextSettings:
     truncating: Literal["pre", "post"] = "post"
     ngram_stopwords: bool = False
     marks: bool = False
+    sentences: int = 0
+    sentence_len: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)

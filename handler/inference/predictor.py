@@ -18,10 +18,10 @@ import numpy as np
 from handler import constants
 from handler.errors import ModelLoadError, ModelUnavailableError
 from handler.inference.calibration import Head
-from handler.inference.encoder import Encoder, Features, TextConfig
+from handler.inference.encoder import Encoder
+from handler.inference.features import Features, TextConfig
 from handler.inference.manifest import Manifest
 from handler.inference.runtime import ModelRuntimeError, TfliteModel
-from handler.inference.text import words
 from handler.inference.word_lists import word_list_fingerprints
 
 # Annotations only: numpy.typing costs a cold start about a millisecond to import.
@@ -95,11 +95,20 @@ class LitePredictor:
         return self._manifest
 
     def predict(self, texts: Sequence[str]) -> list[Answer]:
-        return self.score_words([words(t) for t in texts])
+        found = [self._encoder.text_words(t) for t in texts]
+        return self.score_words([w for w, _ in found], [n for _, n in found])
 
-    def score_words(self, word_lists: Sequence[Sequence[str]]) -> list[Answer]:
-        """Answers for texts already split by `handler.inference.text.words`."""
-        return self._score([self._encoder.featurize(w) for w in word_lists])
+    def score_words(
+        self,
+        word_lists: Sequence[Sequence[str]],
+        lengths: Sequence[Sequence[int]] | None = None,
+    ) -> list[Answer]:
+        """Answers for texts already split by `handler.inference.text.words`; `lengths`: each
+        text's tokens per sentence (`Encoder.text_words`), where the model reads sentences."""
+        found = lengths if lengths is not None else [()] * len(word_lists)
+        return self._score(
+            [self._encoder.featurize(w, n) for w, n in zip(word_lists, found, strict=True)]
+        )
 
     def _score(self, texts: Sequence[Features]) -> list[Answer]:
         known = [len(self._encoder.known(f)) for f in texts]
@@ -113,11 +122,11 @@ class LitePredictor:
         Log-odds, not probability: near 0 or 1 a probability barely moves, whatever the word.
         """
         encoder = self._encoder
-        full = encoder.featurize(words(text))
+        full = encoder.featurize(*encoder.text_words(text))
         known = encoder.known(full)
         explained = list(dict.fromkeys(known))[:MAX_EXPLAINED_WORDS]
         # A deleted word can open or close a negation's scope: each variant is marked anew.
-        variants = [full, *(encoder.featurize(full.without(word)) for word in explained)]
+        variants = [full, *(encoder.featurize(*full.without(word)) for word in explained)]
         outputs = self._run(encoder.encode_features(variants))
         # Every variant through the full text's head: the weight is the word's effect alone.
         z = self._head.logits(outputs, [len(known)] * len(variants))
@@ -174,11 +183,10 @@ def _encoder(model_dir: Path, manifest: Manifest, vocab: bytes) -> Encoder:
         encoder = Encoder.from_bytes(vocab, verified=True)  # _verified_file checked its sha256
     except (ValueError, TypeError, KeyError) as exc:
         raise ModelLoadError(f"{path}: not a vocabulary this service can read ({exc})") from None
-    lengths = {"words": encoder.config.seq_len, "ngrams": encoder.config.ngram_len}
     sizes = {"words": len(encoder.words), "ngrams": len(encoder.grams or ())}
     if encoder.config != TextConfig(**asdict(manifest.text)):
         raise ModelLoadError(f"{path}: its text settings differ from the manifest's")
-    if {name: lengths[name] for name in encoder.input_names} != dict(manifest.inputs):
+    if encoder.input_lengths != dict(manifest.inputs):
         raise ModelLoadError(f"{path}: its inputs differ from the manifest's")
     if any(sizes[name] != size for name, size in manifest.vocab_sizes.items() if size):
         raise ModelLoadError(f"{path}: its vocabulary sizes differ from the manifest's")

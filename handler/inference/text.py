@@ -1,10 +1,11 @@
 """The one text pipeline: training (`convert/`) and serving (`handler/`) both import it.
 
-Normalisation, tokens, sentence spans and n-grams, in pure Python and deterministic across
-processes. A review becomes two fixed-length int32 arrays (`handler.inference.encoder`): ids of its
-content words (stopwords dropped) for the CNN branch, and the ids of its distinct uni/bi/trigrams
-for the n-gram branch, which may keep the stopwords ("waste of", "at all" and "not the best"
-carry sentiment that their words alone do not).
+Normalisation, tokens, sentence spans and n-grams, deterministic across processes. A review
+becomes two fixed-length int32 arrays (`handler.inference.encoder`): rows of every token of each
+sentence for the sentence CNN (`handler.inference.sentences`), and the ids of its distinct
+uni/bi/trigrams for the n-gram branch, which keeps the stopwords ("waste of", "at all" and "not
+the best" carry sentiment that their words alone do not). The one sentence splitter,
+`sentence_spans`, cuts both the model's sentences and the API's per-sentence answers.
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     Wikimedia's `sentencex` decides (abbreviations, decimals, ellipses, a missing space after a
     full stop), plus one rule it lacks: an end mark closed by a bracket or quote ends a sentence.
     """
-    # Imported here: only per-sentence answers and training need it, not every cold start.
+    # Imported here: a model that reads no sentences (`make compare` loads older ones) and the
+    # tools that only tokenize never pay for it.
     import sentencex
 
     # The splitter is Rust and refuses lone surrogates; one stand-in code point keeps offsets.
@@ -112,6 +114,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             at += len(piece)
         paragraph = brk.end() if brk else stop
     return spans
+
+
+def sentence_words(text: str) -> list[list[str]]:
+    """The tokens of each sentence of `text` (`words` of each `sentence_spans` substring)."""
+    return [words(text[a:b]) for a, b in sentence_spans(text)]
 
 
 def ngrams(tokens: Sequence[str], order: int) -> list[str]:

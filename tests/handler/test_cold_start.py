@@ -37,11 +37,14 @@ NEEDED = {
     "encodings.cp437",  # zipfile's names, reading the vocabulary (.npz)
     "starlette.middleware.cors",  # the deployed function answers the page's origin
     "aws_lambda_powertools.logging.correlation_paths",  # each log line's correlation id
+    # The model reads a text sentence by sentence (handler.inference.text.sentence_spans).
+    "sentencex",
+    "sentencex.sentencex",
 }
-# What only explanations, per-sentence answers, /docs and bulk jobs read, and never the first
-# answer to a plain review: the modules must exist, so that this test can fail.
+# What only explanations, /docs and bulk jobs read, and never the first answer to a plain
+# review: the modules must exist, so that this test can fail.
 LATER = ("handler.inference.offsets", "handler.api.openapi", "handler.api.responses",
-         "handler.bulk", "sentencex")  # fmt: skip
+         "handler.bulk")  # fmt: skip
 
 
 def test_the_first_answer_imports_nothing_beyond_the_floor_it_does_not_need() -> None:

@@ -57,7 +57,7 @@ def test_the_encoders_per_feature_methods_agree_with_one_pass(predictor: LitePre
     assert encoder.content_features(tokens) == found.content
     assert encoder.known_words(tokens) == encoder.known(found)
     encoded = encoder.encode_features([found])
-    assert encoded["words"].tolist() == [encoder.word_ids(tokens)]
+    assert encoded["sentences"].tolist() == [encoder.sentence_ids(tokens)]
     assert encoded["ngrams"].tolist() == [encoder.ngram_ids(tokens)]
     assert {k: v.tolist() for k, v in encoder.encode_words([tokens]).items()} == {
         k: v.tolist() for k, v in encoded.items()

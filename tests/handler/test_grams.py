@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from handler.inference import vocab_file
-from handler.inference.encoder import Encoder, TextConfig, Vocabulary
+from handler.inference.encoder import Encoder, Vocabulary
+from handler.inference.features import TextConfig
 from handler.inference.grams import GramIndex
 from handler.inference.text import ngrams
 

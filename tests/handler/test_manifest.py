@@ -10,7 +10,7 @@ import pytest
 from handler import constants
 from handler.errors import ModelLoadError
 from handler.inference.calibration import Head
-from handler.inference.encoder import TextConfig
+from handler.inference.features import TextConfig
 from handler.inference.manifest import FileEntry, HeadParams, Manifest, TextSettings
 from handler.inference.paths import SHIPPED_MANIFEST as SHIPPED
 from handler.inference.word_lists import word_list_fingerprints
@@ -40,7 +40,7 @@ def test_the_fields_are_typed():
     found = Manifest.read(SHIPPED)
     assert isinstance(found.files["model"], FileEntry)
     assert found.files["vocab"].name == constants.VOCAB_FILE
-    assert found.text.seq_len == found.inputs["words"]
+    assert found.text.sentences * found.text.sentence_len == found.inputs["sentences"]
     assert isinstance(found.head.weights, tuple)
     assert isinstance(found.output_steps, tuple)
 

@@ -16,7 +16,8 @@ from handler.inference import marks
 from handler.inference import predictor as predictor_module
 from handler.inference import text as text_module
 from handler.inference.calibration import Head
-from handler.inference.encoder import OOV_ID, Encoder, TextConfig, Vocabulary
+from handler.inference.encoder import OOV_ID, Encoder, Vocabulary
+from handler.inference.features import TextConfig
 from handler.inference.manifest import HeadParams, Manifest
 from handler.inference.marks import CONCESSIONS, CONTRASTS, NEGATIONS
 from handler.inference.paths import SHIPPED_MANIFEST
@@ -87,8 +88,8 @@ def _rewrite_manifest(model_copy, change):
 
 def test_vocabulary_with_other_text_settings_is_refused(model_copy):
     def longer(manifest):
-        manifest["text"]["seq_len"] += 1
-        manifest["inputs"]["words"] += 1
+        manifest["text"]["sentence_len"] += 1
+        manifest["inputs"]["sentences"] += manifest["text"]["sentences"]
 
     _rewrite_manifest(model_copy, longer)
     with pytest.raises(ModelLoadError, match=rf"{constants.VOCAB_FILE}: its text settings differ"):
@@ -140,7 +141,7 @@ def test_batch_is_one_model_call(predictor, monkeypatch):
     )
     predictor.predict(["good", "bad", "fine", "awful"])
     assert len(calls) == 1
-    assert len(calls[0]["words"]) == 4
+    assert len(calls[0]["sentences"]) == 4
 
 
 def test_explanation_is_one_call_capped_at_the_first_distinct_words(predictor, monkeypatch):
@@ -172,7 +173,7 @@ def test_explanation_is_one_call_capped_at_the_first_distinct_words(predictor, m
     answer, weights = predictor.explain(text)
     assert len(calls) == 1
     assert [w for w, _ in weights] == words[:MAX_EXPLAINED_WORDS]
-    assert len(calls[0]["words"]) == len(weights) + 1
+    assert len(calls[0]["sentences"]) == len(weights) + 1
     assert 0.0 <= answer.probability <= 1.0
     assert answer.words_used == 2 * len(words)
 

@@ -34,7 +34,7 @@ def encoder() -> Encoder:
 
 def test_inputs_are_named_as_the_pipeline_names_them(model, encoder):
     assert model.input_names == tuple(sorted(encoder.input_names))
-    lengths = {"words": encoder.config.seq_len, "ngrams": encoder.config.ngram_len}
+    lengths = encoder.input_lengths
     assert {n: model.input_length(n) for n in model.input_names} == {
         n: lengths[n] for n in encoder.input_names
     }

@@ -12,7 +12,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from handler import constants
-from handler.inference.encoder import Encoder, TextConfig, Vocabulary
+from handler.inference.encoder import Encoder, Vocabulary
+from handler.inference.features import TextConfig
 from handler.inference.text import STOPWORDS, content, ngrams, normalise, tokenize, words
 from handler.settings import DEFAULT_MODEL_DIR
 
