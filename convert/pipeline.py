@@ -16,6 +16,7 @@ from typing import Any
 import keras
 import numpy as np
 import numpy.typing as npt
+from gensim.models import Word2Vec
 
 from convert.data import lexicons
 from convert.data.imdb import Imdb, load_sentences
@@ -26,14 +27,16 @@ from convert.evaluate.timing import tflite_ms_per_review
 from convert.export.artifacts import with_metrics
 from convert.export.evidence import write_keras_test_probs
 from convert.export.served import export as export_served
-from convert.train import embeddings, served
+from convert.train import counterfactuals, embeddings, served
 from convert.train.baselines import compared_models, nb_lr_baseline, tfidf_baseline
 from convert.train.fit import Run, evaluate_once, log
 from convert.train.served import Trained
 from handler import constants
-from handler.inference.encoder import Encoder, featurize
+from handler.inference.encoder import Encoder
+from handler.inference.features import featurize, sentence_source
 from handler.inference.manifest import Manifest
 from handler.inference.predictor import LitePredictor
+from handler.inference.text import words
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class Inputs:
     spans: Spans
     aliases: dict[str, str]  # names and places the reviews write as proper nouns -> placeholders
     sentences: dict[str, Split]
+    counterfactual: (
+        Split  # generated from the fit reviews' sentences (convert.train.counterfactuals)
+    )
 
 
 def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, Any]:
@@ -65,7 +71,7 @@ def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, A
     runs: dict[str, Run] = {}
     for run in (nb_lr_baseline(data), tfidf_baseline(data)):
         runs[run.name] = run
-    encoder, emb_matrix, w2v = _word_vectors(imdb, inputs)
+    encoder, emb_matrix, w2v, vectors = _word_vectors(imdb, inputs)
     trained, manifest, probs = _served(inputs, encoder, emb_matrix, paths)
     for run in trained.runs:
         runs[run.name] = run
@@ -82,7 +88,7 @@ def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, A
     }
     _write_results(paths.results, runs, extra)
     if with_compared:
-        for run in compared_models(data, emb_matrix):
+        for run in compared_models(data, vectors):
             runs[run.name] = run
         extra["train_seconds"] = time.perf_counter() - started
         _write_results(paths.results, runs, extra)
@@ -103,31 +109,37 @@ def _inputs(imdb: Imdb, sentences: Path) -> Inputs:
         name: Split.of_texts(texts, labels)
         for name, (texts, labels) in load_sentences(sentences).items()
     }
+    counterfactual = counterfactuals.Generator(fit_reviews, SEED).all(
+        served.SERVED.counterfactuals, aliases
+    )
     log(
         f"data: fit {len(data.fit)}, validation {len(data.val)}, test {len(data.test)}, "
-        f"spans {len(span_data.fit)} + {len(span_data.val)}, {len(aliases):,} names and places"
+        f"spans {len(span_data.fit)} + {len(span_data.val)}, {len(aliases):,} names and places, "
+        f"{len(counterfactual):,} counterfactuals"
     )
-    return Inputs(data, span_data, aliases, sentence_sets)
+    return Inputs(data, span_data, aliases, sentence_sets, counterfactual)
 
 
 def _word_vectors(
     imdb: Imdb, inputs: Inputs
-) -> tuple[Encoder, npt.NDArray[np.float32], dict[str, Any]]:
-    """The served encoder, its word2vec embedding rows, and how many vectors cover it."""
+) -> tuple[Encoder, npt.NDArray[np.float32], dict[str, Any], Word2Vec]:
+    """The served encoder, its word2vec embedding rows, how many vectors cover it, and the
+    vectors (the compared recurrent models start from them too)."""
     data = inputs.data
-    unsup = Split.of_texts([r.text for r in imdb.unsup], [0] * len(imdb.unsup))
+    unsup = [words(r.text) for r in imdb.unsup]  # vectors need no sentences
     config = served.text_config()
+    # Every token the sentence branch reads (placeholders in), so its rows all have vectors.
     w2v = embeddings.pretrain(
         [
-            featurize(t, config, inputs.aliases).content
-            for t in (*data.fit.tokens, *data.val.tokens, *unsup.tokens)
+            sentence_source(featurize(t, config, inputs.aliases))
+            for t in (*data.fit.tokens, *data.val.tokens, *unsup)
         ]
     )
     del unsup
     encoder = served.build_encoder(data, inputs.aliases)
     emb_matrix, coverage = embeddings.matrix(encoder.words, w2v)
     log(f"word2vec: {len(w2v.wv):,} vectors, {coverage:.1%} of the served vocabulary covered")
-    return encoder, emb_matrix, {"vectors": len(w2v.wv), "coverage": coverage}
+    return encoder, emb_matrix, {"vectors": len(w2v.wv), "coverage": coverage}, w2v
 
 
 def _served(
@@ -138,7 +150,7 @@ def _served(
     # Each split through the served encoder once; every step below reads these arrays.
     fit, val = Encoded.of(encoder, data.fit), Encoded.of(encoder, data.val)
     test = Encoded.of(encoder, data.test, known=True)
-    trained = served.train(fit, val, inputs.spans, emb_matrix, encoder)
+    trained = served.train(fit, val, inputs.spans, emb_matrix, encoder, inputs.counterfactual)
     # The short-text head is fitted on the Amazon and Yelp sentences; IMDb's are test data.
     dev_short = inputs.sentences["amazon"] + inputs.sentences["yelp"]
     head = served.with_short_head(trained, Encoded.of(encoder, dev_short))
@@ -183,7 +195,10 @@ def _evaluation(
     )
     evaluation["ms_per_review"] = {
         "int8_single": tflite_ms_per_review(
-            manifest.file_path(model_dir, "model"), encoder, data.test.tokens
+            manifest.file_path(model_dir, "model"),
+            encoder,
+            data.test.tokens,
+            data.test.sentence_lengths(),
         ),
     }
     return evaluation

@@ -17,8 +17,9 @@ import numpy.typing as npt
 from tqdm import tqdm
 
 from convert.data.imdb import Review
-from handler.inference.encoder import Encoder, TextConfig, Vocabulary
-from handler.inference.text import content, ngrams, plain, sentence_spans, words
+from handler.inference.encoder import Encoder, Vocabulary
+from handler.inference.features import TextConfig
+from handler.inference.text import content, ngrams, plain, sentence_spans, sentence_words, words
 
 SEED = 7
 Labels = npt.NDArray[np.int64]
@@ -28,23 +29,35 @@ SPAN_MIN_WORDS = 3
 
 @dataclass
 class Split:
-    """Reviews as `words()` token lists (stopwords kept), their labels and their movies."""
+    """Reviews as token lists (stopwords kept), their labels, their movies and their sentences.
+
+    `tokens` are each text's sentences one after another (`handler.inference.text.sentence_words`),
+    and `lengths` the tokens per sentence, so that the sentence branch reads the sentences the
+    service cuts; an empty `lengths` (built from bare token lists) is one sentence per text.
+    """
 
     tokens: list[list[str]]
     labels: Labels
     movies: list[str] = field(default_factory=list)  # one per review; the review id if unknown
+    lengths: list[list[int]] = field(default_factory=list)
 
     @classmethod
     def of(cls, reviews: Sequence[Review]) -> Split:
-        return cls(
-            [words(r.text) for r in tqdm(reviews, desc="tokenize", unit=" reviews", leave=False)],
-            np.array([r.label for r in reviews], dtype=np.int64),
-            [r.movie or r.id for r in reviews],
+        found = cls.of_texts(
+            [r.text for r in tqdm(reviews, desc="tokenize", unit=" reviews", leave=False)],
+            [r.label for r in reviews],
         )
+        found.movies = [r.movie or r.id for r in reviews]
+        return found
 
     @classmethod
     def of_texts(cls, texts: Sequence[str], labels: Sequence[int] | npt.NDArray[np.int64]) -> Split:
-        return cls([words(t) for t in texts], np.array(labels, dtype=np.int64))
+        parts = [sentence_words(t) for t in texts]
+        return cls(
+            [[t for p in found for t in p] for found in parts],
+            np.array(labels, dtype=np.int64),
+            lengths=[[len(p) for p in found] for found in parts],
+        )
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -52,11 +65,16 @@ class Split:
     def content_tokens(self) -> list[list[str]]:
         return [content(t) for t in self.tokens]
 
+    def sentence_lengths(self) -> list[list[int]]:
+        """Tokens per sentence of each text (the whole text as one where none were recorded)."""
+        return self.lengths or [[len(t)] for t in self.tokens]
+
     def __add__(self, other: Split) -> Split:
         return Split(
             self.tokens + other.tokens,
             np.concatenate([self.labels, other.labels]),
             self.movies + other.movies,
+            self.sentence_lengths() + other.sentence_lengths(),
         )
 
 
@@ -97,7 +115,9 @@ class Encoded:
         counts = None
         if known:
             counts = np.array([len(encoder.known_words(t)) for t in split.tokens], dtype=np.int64)
-        return cls(encoder.encode_words(split.tokens), split.labels, counts)
+        return cls(
+            encoder.encode_words(split.tokens, split.sentence_lengths()), split.labels, counts
+        )
 
     def __len__(self) -> int:
         return len(self.labels)

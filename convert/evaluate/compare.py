@@ -64,14 +64,20 @@ def _raw_probabilities(model_dir: Path, split: Split) -> np.ndarray:
             [
                 a.probability
                 for i in range(0, len(split), 256)
-                for a in predictor.score_words(split.tokens[i : i + 256])
+                for a in predictor.score_words(
+                    split.tokens[i : i + 256], split.sentence_lengths()[i : i + 256]
+                )
             ]
         )
     encoder = _vocab(model_dir)
     runtime = TfliteModel(model_dir / constants.MODEL_FILE)
     return np.concatenate(
         [
-            runtime.predict(encoder.encode_words(split.tokens[i : i + 256]))[:, 0]
+            runtime.predict(
+                encoder.encode_words(
+                    split.tokens[i : i + 256], split.sentence_lengths()[i : i + 256]
+                )
+            )[:, 0]
             for i in range(0, len(split), 256)
         ]
     )
@@ -82,7 +88,9 @@ def _ms_per_review(model_dirs: list[Path], split: Split) -> list[float]:
     runtimes, rows = [], []
     for d in model_dirs:
         encoder = _vocab(d)
-        x = encoder.encode_words(split.tokens[:TIMED_REVIEWS])
+        x = encoder.encode_words(
+            split.tokens[:TIMED_REVIEWS], split.sentence_lengths()[:TIMED_REVIEWS]
+        )
         runtimes.append(TfliteModel(d / constants.MODEL_FILE, num_threads=1))
         rows.append([{k: v[i : i + 1] for k, v in x.items()} for i in range(TIMED_REVIEWS)])
     times: list[list[float]] = [[] for _ in model_dirs]

@@ -44,8 +44,10 @@ FAITHFULNESS_TEXTS = 400
 
 def probabilities(predictor: LitePredictor, split: Split, batch: int = 256) -> np.ndarray:
     out: list[float] = []
+    lengths = split.sentence_lengths()
     for i in range(0, len(split), batch):
-        out += [a.probability for a in predictor.score_words(split.tokens[i : i + batch])]
+        found = predictor.score_words(split.tokens[i : i + batch], lengths[i : i + batch])
+        out += [a.probability for a in found]
     return np.array(out)
 
 
@@ -67,7 +69,8 @@ def by_length(probs: dict[str, np.ndarray], split: Split) -> dict[str, Any]:
 def _p_label(
     predictor: LitePredictor, word_lists: Sequence[Sequence[str]], labels: Labels
 ) -> np.ndarray:
-    p = np.array([a.probability for a in predictor.score_words(word_lists)])
+    # As texts: the predictor cuts them into sentences as the service does.
+    p = np.array([a.probability for a in predictor.predict([" ".join(w) for w in word_lists])])
     return np.where(labels == 1, p, 1 - p)
 
 

@@ -26,18 +26,21 @@ def keras_ms_per_review(
     for _ in range(repeats):
         start = time.perf_counter()
         keras_predict(model, x, batch_size=256)
-        times.append((time.perf_counter() - start) * 1000 / len(x["words"]))
+        times.append((time.perf_counter() - start) * 1000 / len(next(iter(x.values()))))
     return float(np.median(times))
 
 
 def tflite_ms_per_review(
-    model: bytes | Path, encoder: Encoder, tokens: Sequence[Sequence[str]]
+    model: bytes | Path,
+    encoder: Encoder,
+    tokens: Sequence[Sequence[str]],
+    lengths: Sequence[Sequence[int]] | None = None,
 ) -> float:
     """One review per invoke on one thread, as the Lambda handler serves a single request."""
     runtime = TfliteModel(model, num_threads=1)
-    x = encoder.encode_words(list(tokens[:SAMPLE]))
+    x = encoder.encode_words(list(tokens[:SAMPLE]), None if lengths is None else lengths[:SAMPLE])
     times = []
-    for i in range(len(x["words"])):
+    for i in range(len(next(iter(x.values())))):
         row = {k: v[i : i + 1] for k, v in x.items()}
         start = time.perf_counter()
         runtime.predict(row)

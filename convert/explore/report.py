@@ -15,7 +15,7 @@ import numpy as np
 from convert.data.imdb import Imdb
 from convert.explore import plots
 from convert.explore import stats as st
-from handler.inference.encoder import TextConfig
+from handler.inference.features import TextConfig
 
 REPORT_NAME = "exploration.md"
 FIGURE_DIR = "exploration"  # beside the report, so other reports' figures never collide

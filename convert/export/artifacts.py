@@ -176,10 +176,7 @@ def write_artifacts(
                 "bytes": (out_dir / constants.VOCAB_FILE).stat().st_size,
             },
         },
-        "inputs": {
-            name: length
-            for name, length in zip(encoder.input_names, _lengths(encoder), strict=True)
-        },
+        "inputs": encoder.input_lengths,
         "labels": {label: i for i, label in enumerate(constants.LABELS)},
         "head": asdict(head),
         "output_steps": list(TfliteModel(int8_model).output_steps),
@@ -205,11 +202,6 @@ def _as_json(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_as_json(v) for v in value]
     return value
-
-
-def _lengths(encoder: Encoder) -> list[int]:
-    c = encoder.config
-    return [c.seq_len, c.ngram_len] if c.ngram_len else [c.seq_len]
 
 
 def with_metrics(manifest: Manifest, **parts: Any) -> Manifest:

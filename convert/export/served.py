@@ -18,7 +18,7 @@ from handler.inference.encoder import Encoder
 from handler.inference.manifest import Manifest
 
 CALIBRATION_SAMPLES = 500  # training reviews that set the int8 ranges
-ARCHITECTURE = "cnn-ngram-spans"
+ARCHITECTURE = "sentence-cnn-ngram"
 
 
 def export(

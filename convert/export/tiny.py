@@ -15,15 +15,16 @@ from convert.data.prepare import Encoded, Split, ngram_vocabulary  # as the serv
 from convert.export.artifacts import Checked, export_and_check
 from convert.export.predict import sample
 from convert.train import models, nblr
+from convert.train.sentence_cnn import sentence_branch
 from handler import constants
 from handler.inference.calibration import Head
-from handler.inference.encoder import Encoder, TextConfig, Vocabulary
-from handler.inference.text import content
+from handler.inference.encoder import Encoder, Vocabulary
+from handler.inference.features import TextConfig, featurize, sentence_source
 
 POSITIVE = "great wonderful loved brilliant superb moving beautiful excellent enjoyable masterpiece".split()
 NEGATIVE = "awful boring hated terrible dull waste poor worst stupid mess".split()
 NEUTRAL = "plot actor scene story director ending cast music camera script character".split()
-SEQ_LEN, NGRAM_LEN = 24, 48
+SENTENCES, SENTENCE_LEN, NGRAM_LEN = 4, 12, 48
 
 
 def synthetic_reviews(n: int, seed: int) -> tuple[list[str], np.ndarray]:
@@ -52,20 +53,23 @@ def build(
     fit_split = Split.of_texts(*synthetic_reviews(400, seed))
     val_split = Split.of_texts(*synthetic_reviews(200, seed + 1))
     fit_words = fit_split.tokens
+    config = TextConfig(
+        ngram_len=NGRAM_LEN, ngram_stopwords=True, sentences=SENTENCES, sentence_len=SENTENCE_LEN
+    )
     encoder = Encoder(
-        TextConfig(seq_len=SEQ_LEN, ngram_len=NGRAM_LEN, ngram_stopwords=True),
-        Vocabulary.build([content(w) for w in fit_words], 64),
+        config,
+        Vocabulary.build([sentence_source(featurize(w, config)) for w in fit_words], 64),
         ngram_vocabulary(fit_words, 3, 512, min_df=1),
     )
     fit, val = Encoded.of(encoder, fit_split), Encoded.of(encoder, val_split, known=True)
     assert val.known is not None
-    cnn = models.cnn_branch(len(encoder.words), embed_dim=8, filters=8, seed=seed)
-    cnn.fit(fit.inputs["words"], fit.labels, epochs=4, batch_size=32, verbose=0)
+    cnn = sentence_branch(len(encoder.words), SENTENCE_LEN, embed_dim=8, filters=8, seed=seed)
+    cnn.fit(fit.inputs["sentences"], fit.labels, epochs=4, batch_size=32, verbose=0)
     nb = nblr.fit(
         nblr.binary_matrix(fit.inputs["ngrams"], len(encoder.grams or ())), fit.labels, c=0.3
     )
     ngram = models.ngram_branch(nblr.keras_table(nb), nb.bias)
-    export = models.for_export(cnn, ngram, SEQ_LEN, NGRAM_LEN)
+    export = models.for_export(cnn, ngram, SENTENCES * SENTENCE_LEN, NGRAM_LEN, "sentences")
     manifest, _ = export_and_check(
         export,
         encoder,
@@ -75,7 +79,7 @@ def build(
         model_dir=out_dir,
         keras_path=keras_path or out_dir.parent / "tiny.keras",
         float_path=float_path or out_dir.parent / "tiny_float.tflite",
-        architecture="tiny-cnn-ngram",
+        architecture="tiny-sentence-cnn-ngram",
         training={"data": "synthetic", "seed": seed},
     )
     manifest.write(out_dir / constants.MANIFEST_FILE)

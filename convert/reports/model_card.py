@@ -82,7 +82,8 @@ def _summary(man: dict[str, Any]) -> list[str]:
         f"# Model card: {man['model_version']}",
         "",
         "English movie-review sentiment: P(positive) for a review or a sentence, with the words that "
-        "drove it. A CNN over word2vec-initialised content words and a naive-Bayes-weighted "
+        "drove it. A sentence CNN (every token of each sentence in order, dilated convolutions, "
+        "one score per sentence, attention over the sentences' scores) and a naive-Bayes-weighted "
         "logistic regression over 1-3-grams of every word, in one Keras graph, exported as a "
         f"full-int8 TFLite file of {sizes['int8_tflite'] / 1e6:.2f} MB "
         f"({sizes['keras_params']:,} parameters) and served by LiteRT on AWS Lambda. The graph "

@@ -75,9 +75,11 @@ def _summary(results: dict[str, Any]) -> list[str]:
     return [
         "# Results: baselines, RNN, CNN and RCNN on IMDb, and the served model",
         "",
-        f"The API serves **{man['model_version']}**: a CNN over word2vec-initialised content words "
-        "and a naive-Bayes-weighted logistic regression over 1-3-grams of every word, each trained "
-        "on whole reviews and on 1-2-sentence spans cut from them, in one graph quantized to int8 "
+        f"The API serves **{man['model_version']}**: a sentence CNN that reads every token of each "
+        "sentence in order and answers for a review with an attention pooling of its sentences' "
+        "scores, and a naive-Bayes-weighted logistic regression over 1-3-grams of every word, each "
+        "trained on whole reviews and on 1-2-sentence spans cut from them (the CNN also on "
+        "counterfactuals of training sentences), in one graph quantized to int8 "
         "whose two logits the service mixes and calibrates in float. On the 25,000 "
         f"test reviews it scores **{pct(int8)}** ({(int8 - nb) * 100:+.2f} points against the "
         f"NB-LR baseline's {pct(nb)}); on 1,000 IMDb sentences **{pct(imdb_sentences)}**; "

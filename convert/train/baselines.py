@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import keras
-import numpy as np
+from gensim.models import Word2Vec
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -17,7 +17,7 @@ from convert.data.prepare import SEED, Encoded, Prepared, word_encoder
 from convert.evaluate.metrics import Scores
 from convert.evaluate.timing import keras_ms_per_review
 from convert.export.predict import keras_predict
-from convert.train import models, nblr
+from convert.train import embeddings, models, nblr
 from convert.train.fit import Run, evaluate_once, log, train_keras
 from handler.inference.text import ngrams, plain
 
@@ -89,8 +89,12 @@ def tfidf_baseline(data: Prepared) -> Run:
     return run
 
 
-def compared_models(data: Prepared, emb_matrix: np.ndarray) -> list[Run]:
-    """The original CNN, the RNN and the RCNN, each trained, chosen on validation, tested once."""
+def compared_models(data: Prepared, w2v: Word2Vec) -> list[Run]:
+    """The original CNN, the RNN and the RCNN, each trained, chosen on validation, tested once.
+
+    The recurrent models start from the served model's word vectors (`w2v`), row by row of
+    their own vocabulary.
+    """
     runs = []
     enc = word_encoder(data, 5000, 400)
     fit, val, test = (Encoded.of(enc, s) for s in (data.fit, data.val, data.test))
@@ -109,12 +113,13 @@ def compared_models(data: Prepared, emb_matrix: np.ndarray) -> list[Run]:
     runs.append(run)
     # One encoding for both recurrent models: they share the encoder.
     enc = word_encoder(data, RNN_VOCAB, RNN_SEQ_LEN)
+    emb_matrix, _ = embeddings.matrix(enc.words, w2v)
     fit, val, test = (Encoded.of(enc, s) for s in (data.fit, data.val, data.test))
     for name, build in (("rnn_bigru", models.rnn), ("rcnn", models.rcnn)):
 
         def make(build: Any = build) -> keras.Model:
-            m = build(RNN_VOCAB, RNN_SEQ_LEN, embed_dim=emb_matrix.shape[1], seed=SEED)
-            m.layers[1].set_weights([emb_matrix[:RNN_VOCAB]])
+            m = build(len(enc.words), RNN_SEQ_LEN, embed_dim=emb_matrix.shape[1], seed=SEED)
+            m.layers[1].set_weights([emb_matrix])
             return m
 
         run, model = train_keras(

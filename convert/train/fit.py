@@ -18,7 +18,7 @@ import tensorflow as tf
 from convert.data.prepare import Encoded, Labels, Split
 from convert.evaluate.metrics import Scores
 from convert.export.predict import feed, keras_predict
-from handler.inference.encoder import TextConfig
+from handler.inference.features import TextConfig
 
 # A progress bar per epoch on a terminal; one line per epoch in a log file.
 VERBOSE = 1 if sys.stdout.isatty() else 2

@@ -174,7 +174,9 @@ NGRAM_WEIGHT_QUANTILE = 0.999
 OUTPUTS = ("cnn_logit", "ngram_logit")
 
 
-def for_export(cnn: keras.Model, ngram: keras.Model, seq_len: int, ngram_len: int) -> keras.Model:
+def for_export(
+    cnn: keras.Model, ngram: keras.Model, seq_len: int, ngram_len: int, first: str = "words"
+) -> keras.Model:
     """Both trained branches in one graph laid out for int8: the same logits up to the clips.
 
     Inputs get fixed lengths, and the graph stops at the two logits, each an int8 output with
@@ -187,7 +189,7 @@ def for_export(cnn: keras.Model, ngram: keras.Model, seq_len: int, ngram_len: in
     limit = float(np.quantile(np.abs(table[2:]), NGRAM_WEIGHT_QUANTILE))
     scaled = np.clip(table, -limit, limit) * k_ngram[0, 0]
 
-    words = keras.Input(shape=(seq_len,), dtype="int32", name="words")
+    words = keras.Input(shape=(seq_len,), dtype="int32", name=first)  # or "sentences", flat
     grams = keras.Input(shape=(ngram_len,), dtype="int32", name="ngrams")
     cnn_logit = keras.Model(cnn.inputs[0], cnn.get_layer("cnn_logit").output, name="cnn")(words)
     weights = layers.Embedding(len(table), 1, name="ngram_scaled_weight")
@@ -197,5 +199,5 @@ def for_export(cnn: keras.Model, ngram: keras.Model, seq_len: int, ngram_len: in
     shift.set_weights([np.ones((1, 1), np.float32), b_ngram])
     ngram_logit = Clip(NGRAM_LOGIT_LIMIT, name=OUTPUTS[1])(summed)
     return keras.Model(
-        {"words": words, "ngrams": grams}, [cnn_logit, ngram_logit], name="cnn_ngram_served"
+        {first: words, "ngrams": grams}, [cnn_logit, ngram_logit], name="cnn_ngram_served"
     )

@@ -15,7 +15,8 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from handler.inference.encoder import OOV_ID, PAD_ID
+from handler.inference.encoder import OOV_ID
+from handler.inference.features import PAD_ID
 
 C_GRID = (0.1, 0.3, 1.0)
 

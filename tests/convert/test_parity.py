@@ -112,7 +112,8 @@ def test_manifest_records_what_the_files_are(tiny_build: tuple[Path, Path, dict]
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
         assert len(data) == entry["bytes"]
     assert manifest["labels"] == {"negative": 0, "positive": 1}
-    assert manifest["inputs"] == {"words": tiny.SEQ_LEN, "ngrams": tiny.NGRAM_LEN}
+    rows = tiny.SENTENCES * tiny.SENTENCE_LEN
+    assert manifest["inputs"] == {"sentences": rows, "ngrams": tiny.NGRAM_LEN}
 
 
 def test_int8_export_uses_only_integer_kernels(tiny_build: tuple[Path, Path, dict]) -> None:

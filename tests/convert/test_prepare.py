@@ -7,7 +7,8 @@ import numpy as np
 from convert.data.imdb import Review
 from convert.data.prepare import Encoded, Split, ngram_vocabulary, sentences, spans
 from convert.export.tiny import synthetic_reviews
-from handler.inference.encoder import Encoder, TextConfig, Vocabulary
+from handler.inference.encoder import Encoder, Vocabulary
+from handler.inference.features import TextConfig
 from handler.inference.text import plain
 
 

@@ -1,0 +1,118 @@
+"""The sentence branch: a CNN that reads every token of each sentence in order, scores each
+sentence, and answers for the review with an attention pooling of those scores.
+
+Multiple-instance learning from review labels (Kotzias et al. 2015; Angelidis & Lapata 2018,
+MILNET): only reviews and short texts carry labels, and the network learns which sentences
+speak for the review. Stacked dilated convolutions (widths 3, dilations 1, 2, 4) give each
+position a receptive field of 15 tokens, a clause, so "not ... good" and "but it was thrilling"
+are read as phrases. A one-sentence text is one slot, and the pooling over it is that
+sentence's own score, so a line typed into the page is in the model's own distribution.
+
+Every op has a builtin int8 kernel (gather, conv, max, softmax, sums), and the values the
+pooling masks stay within a small range, so full-integer quantization keeps its resolution.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+from keras import layers, ops
+
+DILATIONS = (1, 2, 4)
+# Sentence scores are bounded, so the pooled logit's int8 step stays small; attention scores
+# too, so that an empty slot's penalty is a few steps away, not thousands.
+SENTENCE_LOGIT_LIMIT = 10.0
+ATTENTION_LIMIT = 6.0
+
+
+@keras.saving.register_keras_serializable(package="sentiment")
+class SoftBound(layers.Layer):  # type: ignore[misc]
+    """`limit * tanh(x / limit)`: bounded like a clip, but never without a gradient, so a
+    sentence scored far past the bound early in training can still be corrected."""
+
+    def __init__(self, limit: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.limit = limit
+
+    def call(self, x: Any) -> Any:
+        return self.limit * ops.tanh(x / self.limit)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "limit": self.limit}
+
+
+@keras.saving.register_keras_serializable(package="sentiment")
+class TokenMask(layers.Layer):  # type: ignore[misc]
+    """1.0 where a token id is real, 0.0 at padding: [..., T] int ids -> [..., T, 1] float."""
+
+    def call(self, ids: Any) -> Any:
+        return ops.expand_dims(ops.cast(ops.greater(ids, 0), "float32"), -1)
+
+
+@keras.saving.register_keras_serializable(package="sentiment")
+class MaxOverTokens(layers.Layer):  # type: ignore[misc]
+    """Max over the token axis of [B, S, T, F] -> [B, S, F]."""
+
+    def call(self, x: Any) -> Any:
+        return ops.max(x, axis=2)
+
+
+@keras.saving.register_keras_serializable(package="sentiment")
+class AttentionPool(layers.Layer):  # type: ignore[misc]
+    """Softmax attention over the sentences that hold a token; the weighted sum of their scores.
+
+    Inputs: sentence logits [B, S], attention scores [B, S] (bounded) and slot mask [B, S] (1.0
+    for a sentence, 0.0 for an empty slot). An empty slot's score falls 4 bounds below the
+    lowest real one: its weight is e^-24 of any sentence's, nothing at int8.
+    """
+
+    def call(self, inputs: Any) -> Any:
+        logits, scores, mask = inputs
+        masked = scores + (mask - 1.0) * (4.0 * ATTENTION_LIMIT)
+        weights = ops.softmax(masked, axis=-1)
+        return ops.sum(weights * logits, axis=-1, keepdims=True)
+
+
+def sentence_branch(
+    vocab_size: int,
+    sentence_len: int,
+    embed_dim: int = 100,
+    filters: int = 96,
+    attention_units: int = 32,
+    dropout: float = 0.25,
+    seed: int = 0,
+) -> keras.Model:
+    """Flat [slots * sentence_len] ids in (any number of slots), P(positive) out.
+
+    The layer "cnn_logit" is the pooled review logit the export graph ends in.
+    """
+    keras.utils.set_random_seed(seed)
+    ids = keras.Input(shape=(None,), dtype="int32", name="sentences")
+    rows = layers.Reshape((-1, sentence_len), name="rows")(ids)  # [B, S, T]
+    tokens = TokenMask(name="token_mask")(rows)  # [B, S, T, 1]
+    x = layers.Embedding(vocab_size, embed_dim, name="word_embedding")(rows)
+    x = layers.Dropout(dropout)(x)
+    h = layers.Conv2D(filters, (1, 3), padding="same", activation="relu", name="conv_1")(x)
+    for d in DILATIONS[1:]:
+        more = layers.Conv2D(
+            filters, (1, 3), padding="same", dilation_rate=(1, d), activation="relu",
+            name=f"conv_{d}",
+        )(h)  # fmt: skip
+        h = layers.Add()([h, more])
+    h = layers.Multiply(name="real_tokens")([h, tokens])  # padding never wins the max
+    sentences = MaxOverTokens(name="sentence_vectors")(h)  # [B, S, F]
+    slots = layers.Reshape((-1,), name="slot_mask")(MaxOverTokens()(tokens))  # [B, S]
+    sentences = layers.Dropout(0.3)(sentences)
+    logit = layers.Dense(1, name="sentence_score")(sentences)
+    logit = SoftBound(SENTENCE_LOGIT_LIMIT, name="sentence_logits")(layers.Reshape((-1,))(logit))
+    hidden = layers.Dense(attention_units, activation="tanh", name="attention_hidden")(sentences)
+    score = layers.Reshape((-1,))(layers.Dense(1, name="attention_score")(hidden))
+    score = SoftBound(ATTENTION_LIMIT, name="attention")(score)
+    pooled = AttentionPool(name="cnn_logit")([logit, score, slots])
+    out = layers.Activation("sigmoid", name="p_positive")(pooled)
+    model = keras.Model(ids, out, name="sentence_cnn")
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy", metrics=["accuracy"]
+    )
+    return model

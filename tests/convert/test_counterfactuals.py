@@ -1,0 +1,78 @@
+"""Counterfactuals of training sentences: the rule decides the label, and the words are real."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from convert.data.imdb import Review
+from convert.train import counterfactuals
+from convert.train.counterfactuals import Generator, insert_negation
+
+LEXICON = {"brilliant": 3.0, "awful": -3.0, "great": 3.1, "dull": -1.7, "loved": 2.9}
+
+
+def test_negation_goes_after_the_copula_or_before_the_liking() -> None:
+    assert (
+        insert_negation("it was brilliant .".split(), LEXICON) == "it was not brilliant .".split()
+    )
+    assert insert_negation("i loved it .".split(), LEXICON) == "i did not love it .".split()
+    assert insert_negation("the plot .".split(), LEXICON) is None
+    assert insert_negation("it was brilliant .".split(), LEXICON, contracted=True) == [
+        "it", "wasn't", "brilliant", ".",
+    ]  # fmt: skip
+    assert insert_negation("i loved it".split(), LEXICON, contracted=True)[1] == "didn't"
+
+
+@pytest.fixture
+def generator(monkeypatch: pytest.MonkeyPatch) -> Generator:
+    monkeypatch.setattr(counterfactuals, "vader_lexicon", lambda: LEXICON)
+    reviews = [
+        Review("The cast was brilliant. I loved it so much.", 1, 10, "a"),
+        Review("The whole film was awful and dull. What a dull mess.", 0, 1, "b"),
+        Review("It was great in the middle, honestly.", 1, 6, "c"),  # not confident: unused
+    ]
+    return Generator(reviews, seed=0)
+
+
+def test_pools_hold_confident_sentences_that_agree_with_their_review(generator) -> None:
+    assert generator.pool[1] == [
+        ["the", "cast", "was", "brilliant", "."],
+        ["i", "loved", "it", "so", "much", "."],
+    ]
+    assert generator.pool[0] == [
+        ["the", "whole", "film", "was", "awful", "and", "dull", "."],
+        ["what", "a", "dull", "mess", "."],
+    ]
+
+
+def test_a_negation_flips_the_label_beside_its_original(generator) -> None:
+    pairs = generator.negations(8)
+    assert pairs
+    for ((original,), label), ((negated,), flipped) in zip(pairs[::2], pairs[1::2], strict=True):
+        assert flipped == 1 - label
+        assert len(negated) - len(original) in (0, 1, 2)
+        assert {"not", "wasn't", "didn't"} & set(negated)
+
+
+def test_the_clause_after_the_contrast_decides(generator) -> None:
+    for sentences, label in generator.contrasts(20):
+        last = sentences[-1]  # the fixture's sentences hold no comma: the last one opens b
+        cut = max(i for i, t in enumerate(last) if t in {"but", ","})
+        words = set(last[cut + 1 :])
+        assert (label == 1) == bool(words & {"brilliant", "loved"})
+
+
+def test_unseen_names_keep_the_label(generator) -> None:
+    found = generator.unseen_names(4, {"cast": "_name_"})
+    assert [label for _, label in found] == [1, 1]
+    (first,), (second,) = (s for s, _ in found)
+    assert first != second
+    assert len(first) == len(second)
+
+
+def test_all_is_a_split_with_sentence_lengths(generator) -> None:
+    split = generator.all(5, {})
+    assert len(split) == len(split.tokens) == len(split.lengths)
+    assert all(sum(n) == len(t) for n, t in zip(split.lengths, split.tokens, strict=True))
+    assert set(np.unique(split.labels)) <= {0, 1}
