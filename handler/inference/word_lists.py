@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 
-from handler.inference import marks, text
+from handler.inference import marks, sentences, text
 
 WordList = Iterable[str] | Mapping[str, object]
 
@@ -24,13 +24,14 @@ def fingerprint(words: WordList) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def word_lists() -> dict[str, WordList]:
+def word_lists(sentence_branch: bool = True) -> dict[str, WordList]:
     """Every word list the features depend on, as the code holds it now.
 
-    The names and places that become `_name_` are not here: they ship in the vocabulary file,
-    whose sha256 the manifest already pins.
+    `sentence_branch`: with the lists only a model with a sentence input reads (an older model
+    recorded none of them, and reads none). The names and places that become `_name_` are not
+    here: they ship in the vocabulary file, whose sha256 the manifest already pins.
     """
-    return {
+    found: dict[str, WordList] = {
         "stopwords": text.STOPWORDS,
         "punctuation": text.PUNCTUATION,
         "negations": marks.NEGATIONS,
@@ -57,8 +58,12 @@ def word_lists() -> dict[str, WordList]:
             "overridden": marks.OVERRIDDEN,
         },
     }
+    if sentence_branch:
+        found["sentence_branch_same_as"] = sentences.SAME_AS
+    return found
 
 
-def word_list_fingerprints() -> dict[str, str]:
+def word_list_fingerprints(sentence_branch: bool = True) -> dict[str, str]:
     """The code's current fingerprint of each word list, by name: what a manifest records."""
-    return {name: fingerprint(words) for name, words in sorted(word_lists().items())}
+    lists = word_lists(sentence_branch)
+    return {name: fingerprint(words) for name, words in sorted(lists.items())}
