@@ -31,7 +31,6 @@ from handler.inference.calibration import Head
 from handler.inference.encoder import Encoder
 from handler.inference.manifest import Manifest
 from handler.inference.paths import MODEL_DIR, SHIPPED_MANIFEST
-from handler.inference.text import words
 
 # The default tier scores this many test reviews (seeded) through the int8 model; the full tier
 # all of them. Keras is re-run on the first KERAS_SAMPLE of them (the sample is in random order).
@@ -117,17 +116,25 @@ def test_manifest_records_what_the_files_are(tiny_build: tuple[Path, Path, dict]
 
 
 def test_int8_export_uses_only_integer_kernels(tiny_build: tuple[Path, Path, dict]) -> None:
-    from ai_edge_litert.interpreter import Interpreter
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
-    interp = Interpreter(model_path=str(tiny_build[0] / constants.MODEL_FILE))
+    # Without the default delegate, so the ops listed are the file's own.
+    interp = Interpreter(
+        model_path=str(tiny_build[0] / constants.MODEL_FILE),
+        experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
+    )
     interp.allocate_tensors()
+    tensors, ops = interp.get_tensor_details(), interp._get_ops_details()
+    made_by = {out: d["op_name"] for d in ops for out in d["outputs"]}
     float_ops = {
-        d["op_name"]
-        for d in interp._get_ops_details()
-        if any(interp.get_tensor_details()[i]["dtype"] == np.float32 for i in d["inputs"] if i >= 0)
+        (d["op_name"], made_by.get(d["inputs"][0]))
+        for d in ops
+        if any(tensors[i]["dtype"] == np.float32 for i in d["inputs"] if i >= 0)
     }
-    # The only float steps allowed are the final dequantizes of the partial logits.
-    assert float_ops <= {"DEQUANTIZE"}, float_ops
+    # The only float steps allowed: the final dequantizes of the partial logits, and the
+    # quantize of the token mask, a cast of "id > 0" whose 0.0 and 1.0 int8 holds exactly.
+    assert {op for op, _ in float_ops} <= {"DEQUANTIZE", "QUANTIZE"}, float_ops
+    assert all(source == "CAST" for op, source in float_ops if op == "QUANTIZE"), float_ops
     assert len(interp.get_output_details()) == 2
 
 
@@ -145,9 +152,10 @@ def test_reviews() -> list[Review]:
 def _encoded(reviews: list[Review]) -> Encoded:
     """Reviews encoded for the shipped model, their labels and their known-word counts."""
     encoder = Encoder.load(MODEL_DIR / constants.VOCAB_FILE)
-    tokens = [words(r.text) for r in reviews]
+    found = [encoder.text_words(r.text) for r in reviews]  # cut into sentences, as served
+    tokens, lengths = [t for t, _ in found], [n for _, n in found]
     known = np.array([len(encoder.known_words(t)) for t in tokens])
-    return encoder.encode_words(tokens), np.array([r.label for r in reviews]), known
+    return encoder.encode_words(tokens, lengths), np.array([r.label for r in reviews]), known
 
 
 @pytest.fixture(scope="module")

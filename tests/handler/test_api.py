@@ -79,15 +79,17 @@ def _runtime() -> TfliteModel:
     return TfliteModel(DEFAULT_MODEL_DIR / constants.MODEL_FILE)
 
 
-def _log_odds(text_tokens, known_words):
-    """Calibrated log-odds of `text_tokens` through the head for `known_words` known words, with
-    the head's weights read from the manifest by hand and a runtime of its own."""
+def _log_odds(text_tokens, known_words, lengths=()):
+    """Calibrated log-odds of `text_tokens` (tokens per sentence: `lengths`) through the head for
+    `known_words` known words, with the head's weights read from the manifest by hand and a
+    runtime of its own."""
     head = Manifest.read(DEFAULT_MODEL_DIR / constants.MANIFEST_FILE).head
     short = known_words < head.short_words
     weights = np.asarray(head.short_weights if short else head.weights, np.float64)
     bias = head.short_bias if short else head.bias
     runtime = _runtime()
-    outputs = runtime.predict(ENCODER.encode_words([text_tokens]))[0].astype(np.float64)
+    outputs = runtime.predict(ENCODER.encode_words([text_tokens], [lengths]))[0]
+    outputs = outputs.astype(np.float64)
     weights = np.broadcast_to(weights, outputs.shape)
     resolution = max(abs(w) * s for w, s in zip(weights, runtime.output_steps, strict=True))
     return float(outputs @ weights + bias), resolution
@@ -117,13 +119,15 @@ def test_explanation_weight_is_the_fall_in_log_odds_without_every_copy_of_the_wo
         full["words_used"],
     )
     weight = {e["word"]: e["weight"] for e in explained["explanation"]}
-    tokens = words(text)
+    tokens, lengths = ENCODER.text_words(text)  # cut into sentences, as the model reads them
     n_known = known_count(text)
-    z_full, resolution = _log_odds(tokens, n_known)
+    z_full, resolution = _log_odds(tokens, n_known, lengths)
     assert 1.0 / (1.0 + np.exp(-z_full)) == pytest.approx(full["probability"], abs=1e-6)
+    found = ENCODER.featurize(tokens, lengths)
     for word in dict.fromkeys(w for w in tokenize(text) if w in KNOWN):
         # Without every copy, scored through the full text's head (n_known, not the shorter count).
-        z_without, _ = _log_odds([t for t in tokens if t != word], n_known)
+        without, kept = found.without(word)
+        z_without, _ = _log_odds(list(without), n_known, kept)
         change = z_full - z_without
         assert weight[word] == pytest.approx(change if abs(change) > resolution else 0.0, abs=1e-6)
     assert weight["awful"] < 0 < weight["great"]

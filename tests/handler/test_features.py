@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from handler.inference import encoder as encoder_module
+from handler.inference import features as features_module
 from handler.inference.encoder import Encoder
 from handler.inference.predictor import LitePredictor
 from handler.inference.text import words
@@ -17,13 +17,13 @@ REVIEW = "Not a bad film, but the plot was dull. I didn't hate the acting, thoug
 def marked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
     """Every token list `mark()` is called on, in order."""
     calls: list[tuple[str, ...]] = []
-    original = encoder_module.mark
+    original = features_module.mark
 
     def counted(tokens, aliases, stopwords):  # type: ignore[no-untyped-def]
         calls.append(tuple(tokens))
         return original(tokens, aliases, stopwords)
 
-    monkeypatch.setattr(encoder_module, "mark", counted)
+    monkeypatch.setattr(features_module, "mark", counted)
     return calls
 
 

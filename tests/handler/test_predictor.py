@@ -145,15 +145,15 @@ def test_batch_is_one_model_call(predictor, monkeypatch):
 
 
 def test_explanation_is_one_call_capped_at_the_first_distinct_words(predictor, monkeypatch):
-    # Known through the n-gram vocabulary only, then through the word vocabulary: more distinct
-    # known words than the cap, each said twice, with an unknown word after each. A few hundred
+    # Known through the n-gram vocabulary only (the sentence branch's 40,000 tokens may cover
+    # them all), then through the word vocabulary: more distinct known words than the cap, each
+    # said twice, with an unknown word after each. A few hundred
     # words show the cap and the order as well as the whole vocabulary would, in a fraction of
     # the time (every explained word is one more variant of the whole text to score).
     encoder = predictor._encoder
     grams = encoder.grams.tokens if encoder.grams else ()
     # The n-gram vocabulary keeps stopwords, which are never explained: content words only.
     only_grams = [t for t in grams if tokenize(t) == [t] and encoder.words.id(t) == OOV_ID][:10]
-    assert only_grams, "the shipped model should know some words through its n-grams only"
     in_words = [t for t in encoder.words.tokens[:1000] if tokenize(t) == [t]]
     # Words that open or close a clause would mark their neighbours (handler.inference.marks): left out.
     cues = NEGATIONS | CONTRASTS | CONCESSIONS | {"used", "now"}
