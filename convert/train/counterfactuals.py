@@ -12,10 +12,7 @@ the same way, from their own training data):
 - questions answered: "was it worth it ? no ." followed, or not, by a real sentence that agrees;
 - "used to": the clause after "now" decides;
 - names: a copy of a sentence with a name or place replaced by a word the model has never seen,
-  with the same label, so that an unknown name moves nothing;
-- asides: a real sentence that holds no sentiment word, put before or after an opinion, which
-  keeps its label: a neutral sentence must not pull the answer;
-- typos: a copy of an opinion with two neighbouring letters of one word swapped.
+  with the same label, so that an unknown name moves nothing.
 
 Nothing here reads the validation or test reviews, and no template comes from a published
 behavioural suite: the rules are written from the grammar, the words from the fit reviews.
@@ -59,18 +56,12 @@ def _negated(sentence: Tokens) -> bool:
 
 
 def pools(reviews: Sequence[Review], lexicon: Mapping[str, float]) -> dict[int, list[Tokens]]:
-    """Short sentences without negation from confident reviews, agreeing with their label; and
-    (under -1) short sentences without any lexicon word or negation, from any review."""
-    found: dict[int, list[Tokens]] = {0: [], 1: [], -1: []}
+    """Short sentences without negation from confident reviews, agreeing with their label."""
+    found: dict[int, list[Tokens]] = {0: [], 1: []}
     for review in reviews:
-        parts = sentence_words(review.text)
-        found[-1] += [
-            s for s in parts
-            if 4 <= len(s) <= 12 and not _negated(s) and not any(t in lexicon for t in s)
-        ]  # fmt: skip
         if 3 <= review.rating <= 8:
             continue
-        for s in parts:
+        for s in sentence_words(review.text):
             agrees = _polarity(s, lexicon) == (1 if review.label else -1)
             if 4 <= len(s) <= 20 and not _negated(s) and agrees:
                 found[review.label].append(s)
@@ -174,33 +165,9 @@ class Generator:
                 out += [([s], label), ([[word if t in aliases else t for t in s]], label)]
         return out
 
-    def asides(self, n: int) -> list[tuple[list[Tokens], int]]:
-        """An opinion with a neutral sentence of another review before or after it."""
-        out = []
-        for _ in range(n if self.pool[-1] else 0):
-            label = self.rng.randrange(2)
-            pair = [self._pick(label), self.rng.choice(self.pool[-1])]
-            out.append((pair if self.rng.random() < 0.5 else pair[::-1], label))
-        return out
-
-    def typos(self, n: int) -> list[tuple[list[Tokens], int]]:
-        """An opinion with two neighbouring letters of one longer word swapped."""
-        out = []
-        for _ in range(n):
-            label = self.rng.randrange(2)
-            s = list(self._pick(label))
-            long = [i for i, t in enumerate(s) if len(t) >= 4 and t.isalpha()]
-            if long:
-                i = self.rng.choice(long)
-                j = self.rng.randrange(len(s[i]) - 1)
-                w = s[i]
-                s[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
-            out.append(([s], label))
-        return out
-
     def all(self, n: int, aliases: Mapping[str, str]) -> Split:
         kinds: list[Callable[[int], list[tuple[list[Tokens], int]]]] = [
-            self.negations, self.contrasts, self.questions, self.used_to, self.asides, self.typos,
+            self.negations, self.contrasts, self.questions, self.used_to,
         ]  # fmt: skip
         found = [x for kind in kinds for x in kind(n)] + self.unseen_names(n, aliases)
         self.rng.shuffle(found)

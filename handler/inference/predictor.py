@@ -154,8 +154,7 @@ def _read_manifest(path: Path) -> Manifest:
     # served as before. One that records them must match, or its features would not mean what
     # the model learned.
     if manifest.fingerprints is not None:
-        current = word_list_fingerprints(sentence_branch=manifest.text.sentences > 0)
-        differing = manifest.differing_word_lists(current)
+        differing = manifest.differing_word_lists(word_list_fingerprints())
         if differing:
             raise ModelLoadError(
                 f"{path}: the code's word lists differ from the model's: {', '.join(differing)}"

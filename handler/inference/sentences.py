@@ -20,16 +20,13 @@ from typing import TypeVar
 from handler.inference.marks import NOT, OVERRIDDEN
 from handler.inference.text import PUNCTUATION
 
-# Words the branch reads as another: "an" is "a" before a vowel, and a branch that read them
-# apart answered "an Asian actor" and "a Black actor" differently once both words were one
-# placeholder (our suite's race-words test: 11% against 1%).
-SAME_AS: dict[str, str] = {"an": "a"}
+_SCOPE = (NOT, OVERRIDDEN)
 Item = TypeVar("Item")
 
 
 def unscoped(feature: str) -> str:
     """A word's feature without negation or override marks: `but_not_good` -> `good`."""
-    while feature.startswith((NOT, OVERRIDDEN)):
+    while feature.startswith(_SCOPE):
         feature = feature[len(NOT) if feature.startswith(NOT) else len(OVERRIDDEN) :]
     return feature
 
@@ -37,19 +34,10 @@ def unscoped(feature: str) -> str:
 def branch_tokens(tokens: Sequence[str], marked: Sequence[str]) -> list[str]:
     """`tokens` with each word replaced by its unscoped feature; punctuation kept in place.
 
-    `marked` holds one feature per word of `tokens` (`handler.inference.marks.mark`). A run of
-    one placeholder is read as one ("African American" and "white" are both one identity word,
-    "New York" and "Boston" one name), so the swap of a one-word identity or place for a
-    two-word one changes nothing the branch reads.
+    `marked` holds one feature per word of `tokens` (`handler.inference.marks.mark`).
     """
     features = iter(marked)
-    out: list[str] = []
-    for t in tokens:
-        found = t if t in PUNCTUATION else unscoped(next(features))
-        found = SAME_AS.get(found, found)
-        if not (out and found == out[-1] and found.startswith("_")):
-            out.append(found)
-    return out
+    return [t if t in PUNCTUATION else unscoped(next(features)) for t in tokens]
 
 
 def split(items: Sequence[Item], lengths: Sequence[int]) -> Iterator[Sequence[Item]]:

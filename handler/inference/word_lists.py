@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 
-from handler.inference import marks, sentences, text
+from handler.inference import marks, text
 
 WordList = Iterable[str] | Mapping[str, object]
 
@@ -24,14 +24,13 @@ def fingerprint(words: WordList) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def word_lists(sentence_branch: bool = True) -> dict[str, WordList]:
+def word_lists() -> dict[str, WordList]:
     """Every word list the features depend on, as the code holds it now.
 
-    `sentence_branch`: with the lists only a model with a sentence input reads (an older model
-    recorded none of them, and reads none). The names and places that become `_name_` are not
-    here: they ship in the vocabulary file, whose sha256 the manifest already pins.
+    The names and places that become `_name_` are not here: they ship in the vocabulary file,
+    whose sha256 the manifest already pins.
     """
-    found: dict[str, WordList] = {
+    return {
         "stopwords": text.STOPWORDS,
         "punctuation": text.PUNCTUATION,
         "negations": marks.NEGATIONS,
@@ -58,12 +57,8 @@ def word_lists(sentence_branch: bool = True) -> dict[str, WordList]:
             "overridden": marks.OVERRIDDEN,
         },
     }
-    if sentence_branch:
-        found["sentence_branch_same_as"] = sentences.SAME_AS
-    return found
 
 
-def word_list_fingerprints(sentence_branch: bool = True) -> dict[str, str]:
+def word_list_fingerprints() -> dict[str, str]:
     """The code's current fingerprint of each word list, by name: what a manifest records."""
-    lists = word_lists(sentence_branch)
-    return {name: fingerprint(words) for name, words in sorted(lists.items())}
+    return {name: fingerprint(words) for name, words in sorted(word_lists().items())}

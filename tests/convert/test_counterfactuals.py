@@ -31,7 +31,6 @@ def generator(monkeypatch: pytest.MonkeyPatch) -> Generator:
         Review("The cast was brilliant. I loved it so much.", 1, 10, "a"),
         Review("The whole film was awful and dull. What a dull mess.", 0, 1, "b"),
         Review("It was great in the middle, honestly.", 1, 6, "c"),  # not confident: unused
-        Review("We saw it on a rainy Sunday night.", 1, 6, "d"),  # neutral: an aside
     ]
     return Generator(reviews, seed=0)
 
@@ -77,21 +76,3 @@ def test_all_is_a_split_with_sentence_lengths(generator) -> None:
     assert len(split) == len(split.tokens) == len(split.lengths)
     assert all(sum(n) == len(t) for n, t in zip(split.lengths, split.tokens, strict=True))
     assert set(np.unique(split.labels)) <= {0, 1}
-
-
-def test_an_aside_is_neutral_and_keeps_the_opinions_label(generator) -> None:
-    assert generator.pool[-1] == [["we", "saw", "it", "on", "a", "rainy", "sunday", "night", "."]]
-    for sentences, label in generator.asides(10):
-        assert len(sentences) == 2
-        opinion = [s for s in sentences if s not in generator.pool[-1]]
-        assert opinion
-        assert opinion[0] in generator.pool[label]
-
-
-def test_a_typo_swaps_two_letters_of_one_word(generator) -> None:
-    for (s,), label in generator.typos(10):
-        original = next(p for p in generator.pool[label] if len(p) == len(s))
-        changed = [(a, b) for a, b in zip(original, s, strict=True) if a != b]
-        assert len(changed) <= 1
-        for a, b in changed:
-            assert sorted(a) == sorted(b)

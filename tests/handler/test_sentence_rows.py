@@ -77,9 +77,3 @@ def test_an_explanation_variant_keeps_the_sentences() -> None:
     found = encoder.featurize(*encoder.text_words("This was bad. Then came a bad end."))
     assert found.lengths == (4, 6)
     assert found.without("bad") == (("this", "was", ".", "then", "came", "a", "end", "."), (3, 5))
-
-
-def test_the_branch_reads_an_as_a_and_a_run_of_one_placeholder_as_one() -> None:
-    tokens = ["an", "african", "american", "actor", "in", "new", "york", "."]
-    marked = ["an", "_identity_", "_identity_", "actor", "in", "_name_", "_name_"]
-    assert branch_tokens(tokens, marked) == ["a", "_identity_", "actor", "in", "_name_", "."]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handler.inference import marks, sentences, text
+from handler.inference import marks, text
 from handler.inference.word_lists import fingerprint, word_list_fingerprints, word_lists
 
 
@@ -37,7 +37,7 @@ def test_no_module_level_word_collection_escapes_the_fingerprints():
     }
     loose = [
         f"{module.__name__}.{name}"
-        for module in (marks, text, sentences)
+        for module in (marks, text)
         for name, value in vars(module).items()
         if isinstance(value, frozenset | set | dict | tuple | list)
         and not name.startswith("__")
