@@ -20,6 +20,8 @@ const EXAMPLES = {
     "is dull.",
   negated: "I wanted to love it, but no. Not good at all, not funny, never again.",
   notbad: "Not bad at all, actually quite fun.",
+  contrast: "I expected to be bored, but it was thrilling.",
+  question: "Would I watch it again? No way.",
 };
 
 const MESSAGES = {

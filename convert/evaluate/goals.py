@@ -1,7 +1,7 @@
 """Every goal the served model is held to, written once: reports and tests both read them.
 
-One table per domain: accuracy and calibration (issue 18, Deliver 4: no regression where people
-already are), export parity (int8 against Keras, as `tests/convert/test_parity.py` checks it on
+One table per domain: accuracy and calibration (issue 23, Deliver 6: no regression against the
+model it replaced, 92.36% on IMDb test), export parity (int8 against Keras, as `tests/convert/test_parity.py` checks it on
 the shipped files) and behaviour (Deliver 2: each capability's fail rate under both anchors,
 a rule lexicon and DistilBERT-SST2, on the held-out suite).
 """
@@ -58,22 +58,22 @@ def show(value: float, unit: Unit) -> str:
 
 
 ACCURACY: tuple[Goal, ...] = (
-    Goal("test_int8", "IMDb test accuracy, int8", ">=", 0.917, stretch=0.925),
-    Goal("sentences.imdb", "IMDb sentences", ">=", 0.887, stretch=0.90),
-    Goal("sentences.amazon", "Amazon phones", ">=", 0.809),
-    Goal("sentences.yelp", "Yelp restaurants", ">=", 0.789),
+    Goal("test_int8", "IMDb test accuracy, int8", ">=", 0.9236, stretch=0.925),
+    Goal("sentences.imdb", "IMDb sentences", ">=", 0.89, stretch=0.90),
+    Goal("sentences.amazon", "Amazon phones", ">=", 0.832),
+    Goal("sentences.yelp", "Yelp restaurants", ">=", 0.821),
     Goal("ece.test", "calibration error, IMDb test", "<=", 0.02, "number"),
     Goal("ece.sentences", "calibration error, sentences (worst set)", "<=", 0.05, "number"),
     Goal("distinct", "distinct probabilities over the test reviews", ">=", 1000, "number"),
     Goal("exact_half", "labels decided by an exact 0.5", "<=", 0, "number"),
     Goal(
         "faithfulness",
-        "faithfulness, reviews: fall when the top 20% words go",
+        "faithfulness, reviews: the top 20% words' fall beyond random words'",
         ">=",
-        0.45,
+        0.40,
         "number",
     ),
-    Goal("model_bytes", "model file", "<=", 5e6, "mb"),
+    Goal("model_bytes", "model file", "<=", 8e6, "mb"),
     Goal(
         "compute_ratio",
         "compute per review against the previous model, one run",
@@ -90,7 +90,7 @@ PARITY: tuple[Goal, ...] = (
     Goal("accuracy_drop", "int8 accuracy below Keras", "<=", 0.003),
 )
 
-# Mean fail rate per capability on the held-out suite: below both anchors (issue 18).
+# Mean fail rate per capability on the held-out suite: below both anchors (issues 18 and 23).
 BEHAVIOUR: tuple[Goal, ...] = (
     Goal("Vocabulary", "Vocabulary", "<", 0.07),
     Goal("Negation", "Negation", "<", 0.25),

@@ -104,7 +104,7 @@ def _summary(results: dict[str, Any]) -> list[str]:
 def _goals_table(results: dict[str, Any]) -> list[str]:
     """Each goal of `convert.evaluate.goals` that the results hold, the previous model beside."""
     lines = [
-        "## Goals (issue 18: no regression where people already are)",
+        "## Goals (issue 23: no regression against the model this one replaced)",
         "",
         "The previous model's figures are its own manifest's (measured when it was exported) and, "
         "for cost, the side-by-side run of `make compare`.",

@@ -30,7 +30,7 @@ def goal_values(results: dict[str, Any]) -> dict[str, float]:
         "ece.sentences": max(v["ece"] for v in ev["sentences"].values()),
         "distinct": ev["distinct_probabilities"],
         "exact_half": ev["exact_half"],
-        "faithfulness": ev["faithfulness"]["validation reviews"]["top_words_fall"],
+        "faithfulness": _faithfulness(ev),
         "model_bytes": sizes["int8_tflite"],
         "train_seconds": results["train_seconds"],
         "label_agreement": agree["label_agreement"],
@@ -54,7 +54,13 @@ def previous_values(prev: dict[str, Any]) -> dict[str, float]:
         "ece.test": ev["test"]["ece"],
         "ece.sentences": max(v["ece"] for v in ev["sentences"].values()),
         "distinct": ev["distinct_probabilities"],
-        "faithfulness": ev["faithfulness"]["validation reviews"]["top_words_fall"],
+        "faithfulness": _faithfulness(ev),
         **({"model_bytes": prev["model_bytes"]} if "model_bytes" in prev else {}),
         **({"compute_ratio": 1.0} if prev.get("cost") else {}),
     }
+
+
+def _faithfulness(ev: dict[str, Any]) -> float:
+    """How much more P(label) falls when the top 20% explained words go than random ones."""
+    reviews = ev["faithfulness"]["validation reviews"]
+    return float(reviews["top_words_fall"] - reviews["random_words_fall"])

@@ -85,6 +85,21 @@ def test_example_button_fills_the_review_and_analyzes(page: Page) -> None:
     expect(page.locator("#label")).to_have_text(re.compile(r"^(Positive|Negative)$"))
 
 
+def test_each_example_chip_gets_the_label_it_shows_off(page: Page) -> None:
+    # The chips demonstrate what the shipped model reads (negation, contrast, a question
+    # answered): a model that misreads one of them fails here, not on the page.
+    chips = page.locator("button.example[data-expected]")
+    assert chips.count() >= 6
+    for i in range(chips.count()):
+        chip = chips.nth(i)
+        with page.expect_response(lambda r: is_predict(r.request)):
+            chip.click()
+        wait_idle(page)
+        expected = chip.get_attribute("data-expected")
+        assert expected is not None
+        expect(page.locator("#label")).to_have_text(expected.capitalize())
+
+
 def test_review_text_is_shown_as_text_not_markup(page: Page) -> None:
     text = 'A <b>wonderful</b> plot <img src=x onerror="document.title=1"> & "great"\n\nDull.'
     analyze(page, text)
