@@ -13,7 +13,7 @@ from handler import constants
 from handler.inference.encoder import Encoder
 from handler.inference.manifest import Manifest
 from handler.inference.runtime import ModelRuntimeError, TfliteModel
-from handler.inference.text import tokenize, words
+from handler.inference.text import tokenize
 from handler.settings import DEFAULT_MODEL_DIR
 
 MARKER = "zqxmarker"  # a token that must never come back in an error body
