@@ -64,7 +64,7 @@ def render(results: dict[str, Any]) -> str:
         *_front_matter(man, ev),
         *_summary(man),
         *_training(),
-        *_evaluation(ev),
+        *_evaluation(ev, results.get("previous", {})),
         *_fairness(),
         *_behaviour(results),
         "",
@@ -145,17 +145,25 @@ def _training() -> list[str]:
     ]
 
 
-def _evaluation(ev: dict[str, Any]) -> list[str]:
-    """Accuracy and calibration on the test reviews and each sentence set."""
+def _evaluation(ev: dict[str, Any], previous: dict[str, Any]) -> list[str]:
+    """Accuracy and calibration on the test reviews and each sentence set, beside the previous
+    model's accuracy where `make compare` recorded it."""
     test, sent = ev["test"], ev["sentences"]
+    before = {"test": previous.get("test"), **previous.get("sentences", {})}
+    name = previous.get("model_version", "-")
+
+    def was(key: str) -> str:
+        found = before.get(key)
+        return _pct(found["accuracy"]) if found else "-"
+
     return [
         "## Evaluation",
         "",
-        "| data | accuracy | macro F1 | calibration error | answers within 0.1 of 0.5 |",
-        "|---|---|---|---|---|",
-        f"| IMDb test reviews (25,000) | {_pct(test['accuracy'])} | {test['macro_f1']:.4f} | {test['ece']:.3f} | {test['near_half'] * 100:.1f}% |",
+        f"| data | accuracy | macro F1 | calibration error | answers within 0.1 of 0.5 | accuracy, previous model (`{name}`) |",
+        "|---|---|---|---|---|---|",
+        f"| IMDb test reviews (25,000) | {_pct(test['accuracy'])} | {test['macro_f1']:.4f} | {test['ece']:.3f} | {test['near_half'] * 100:.1f}% | {was('test')} |",
         *[
-            f"| {SENTENCE_NAMES[n]} (1,000) | {_pct(s['accuracy'])} | {s['macro_f1']:.4f} | {s['ece']:.3f} | {s['near_half'] * 100:.1f}% |"
+            f"| {SENTENCE_NAMES[n]} (1,000) | {_pct(s['accuracy'])} | {s['macro_f1']:.4f} | {s['ece']:.3f} | {s['near_half'] * 100:.1f}% | {was(n)} |"
             for n, s in sent.items()
         ],
         "",
