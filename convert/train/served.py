@@ -41,7 +41,7 @@ class ServedConfig:
     word_vocab: int = 40_000  # every token: function words, punctuation and placeholders too
     seq_len: int = 400  # unused by the sentence branch; kept as the config's default
     # The sentence branch reads up to `sentences` rows of `sentence_len` tokens: 1,024 tokens,
-    # whole for 99% of reviews (median 10 sentences of 18 tokens).
+    # 97% of training reviews whole (median 10 sentences of 18 tokens).
     sentences: int = 32
     sentence_len: int = 32
     span_sentences: int = 4  # rows for the spans and counterfactuals: 1-2 sentences each
