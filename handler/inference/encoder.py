@@ -118,7 +118,7 @@ class Encoder:
         return found.words, found.marked
 
     def content_features(self, tokens: Sequence[str]) -> list[str]:
-        """The features of the content words: what the word branch reads."""
+        """The features of the content words: what a model with a words input reads."""
         return self.featurize(tokens).content
 
     def ngram_source(self, tokens: Sequence[str]) -> list[str]:
@@ -126,7 +126,7 @@ class Encoder:
         return self._ngram_source(self.featurize(tokens))
 
     def word_ids(self, tokens: Sequence[str]) -> list[int]:
-        """Ids of the content words among `tokens`, padded or cut to `seq_len`."""
+        """Ids of the content words among `tokens`, padded or cut to `seq_len` (a words input)."""
         return self._word_ids(self.featurize(tokens))
 
     def sentence_ids(self, tokens: Sequence[str], lengths: Sequence[int] = ()) -> list[int]:

@@ -73,7 +73,7 @@ def content(tokens: Iterable[str]) -> list[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    """The content words of `text`: what the word branch reads."""
+    """The content words of `text`: what a words input reads, and what `words_used` counts."""
     return content(words(text))
 
 
