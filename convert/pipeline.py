@@ -57,9 +57,8 @@ class Inputs:
     spans: Spans
     aliases: dict[str, str]  # names and places the reviews write as proper nouns -> placeholders
     sentences: dict[str, Split]
-    counterfactual: (
-        Split  # generated from the fit reviews' sentences (convert.train.counterfactuals)
-    )
+    # Generated from the fit reviews' sentences (convert.train.counterfactuals).
+    counterfactual: Split
 
 
 def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, Any]:
@@ -71,7 +70,7 @@ def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, A
     runs: dict[str, Run] = {}
     for run in (nb_lr_baseline(data), tfidf_baseline(data)):
         runs[run.name] = run
-    encoder, emb_matrix, w2v, vectors = _word_vectors(imdb, inputs)
+    encoder, emb_matrix, w2v_info, vectors = _word_vectors(imdb, inputs)
     trained, manifest, probs = _served(inputs, encoder, emb_matrix, paths)
     for run in trained.runs:
         runs[run.name] = run
@@ -83,7 +82,7 @@ def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, A
         "manifest": manifest.to_json(),
         "evaluation": evaluation,
         "confusion_int8": confusion(probs["int8"], data.test.labels),
-        "word2vec": w2v,
+        "word2vec": w2v_info,
         "train_seconds": time.perf_counter() - started,
     }
     _write_results(paths.results, runs, extra)

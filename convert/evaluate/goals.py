@@ -1,8 +1,8 @@
 """Every goal the served model is held to, written once: reports and tests both read them.
 
 One table per domain: accuracy and calibration (issue 23, Deliver 6: no regression against the
-model it replaced, 92.36% on IMDb test), export parity (int8 against Keras, as `tests/convert/test_parity.py` checks it on
-the shipped files) and behaviour (Deliver 2: each capability's fail rate under both anchors,
+model it replaced, 92.36% on IMDb test), export parity (int8 against Keras, as
+`tests/convert/test_parity.py` checks it on the shipped files) and behaviour (Deliver 2: each capability's fail rate under both anchors,
 a rule lexicon and DistilBERT-SST2, on the held-out suite).
 """
 

@@ -6,7 +6,7 @@ rule whose effect on the label is known (Wang & Culotta, AAAI 2021, generate cou
 the same way, from their own training data):
 
 - negation put in after a copula or an "I liked" ("it was brilliant" -> "it was not brilliant",
-  label flipped) and taken out ("it was not good" -> "it was good");
+  label flipped), half of them contracted ("wasn't"); taking a negation out is not done yet;
 - contrast: two real sentences of opposite polarity joined by "but", "although" or "however",
   labelled by the clause that decides;
 - questions answered: "was it worth it ? no ." followed, or not, by a real sentence that agrees;

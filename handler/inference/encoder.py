@@ -104,8 +104,11 @@ class Encoder:
     def input_lengths(self) -> dict[str, int]:
         """Each input's length, by name, in `input_names` order."""
         c = self.config
-        lengths = {"words": c.seq_len, "sentences": c.sentences * c.sentence_len}
-        lengths["ngrams"] = c.ngram_len
+        lengths = {
+            "words": c.seq_len,
+            "sentences": c.sentences * c.sentence_len,
+            "ngrams": c.ngram_len,
+        }
         return {name: lengths[name] for name in self.input_names}
 
     def featurize(self, tokens: Sequence[str], lengths: Sequence[int] = ()) -> Features:

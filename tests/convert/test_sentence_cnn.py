@@ -35,7 +35,7 @@ def test_empty_slots_change_nothing() -> None:
     np.testing.assert_allclose(_logit(model, short), _logit(model, long), atol=1e-5)
 
 
-def test_a_one_sentence_text_is_answered_by_that_sentence_alone() -> None:
+def test_a_reviews_answer_lies_between_its_sentences_answers() -> None:
     model = _model()
     a, b = _sentence(5), _sentence(3)
     alone = [_logit(model, s.reshape(1, -1))[0] for s in (a, b)]
