@@ -70,7 +70,7 @@ def _raw_probabilities(model_dir: Path, split: Split) -> np.ndarray:
             ]
         )
     encoder = _vocab(model_dir)
-    runtime = TfliteModel(model_dir / constants.MODEL_FILE)
+    runtime = TfliteModel(model_dir / constants.MODEL_FILE, units=encoder.input_units)
     return np.concatenate(
         [
             runtime.predict(
@@ -91,7 +91,7 @@ def _ms_per_review(model_dirs: list[Path], split: Split) -> list[float]:
         x = encoder.encode_words(
             split.tokens[:TIMED_REVIEWS], split.sentence_lengths()[:TIMED_REVIEWS]
         )
-        runtimes.append(TfliteModel(d / constants.MODEL_FILE, num_threads=1))
+        runtimes.append(TfliteModel(d / constants.MODEL_FILE, 1, encoder.input_units))
         rows.append([{k: v[i : i + 1] for k, v in x.items()} for i in range(TIMED_REVIEWS)])
     times: list[list[float]] = [[] for _ in model_dirs]
     for _ in range(ROUNDS):

@@ -37,7 +37,7 @@ def tflite_ms_per_review(
     lengths: Sequence[Sequence[int]] | None = None,
 ) -> float:
     """One review per invoke on one thread, as the Lambda handler serves a single request."""
-    runtime = TfliteModel(model, num_threads=1)
+    runtime = TfliteModel(model, num_threads=1, units=encoder.input_units)
     x = encoder.encode_words(list(tokens[:SAMPLE]), None if lengths is None else lengths[:SAMPLE])
     times = []
     for i in range(len(next(iter(x.values())))):

@@ -55,10 +55,16 @@ def keras_predict(
 
 
 def tflite_predict(
-    model: bytes | Path, inputs: Inputs, batch_size: int = 512
+    model: bytes | Path,
+    inputs: Inputs,
+    batch_size: int = 512,
+    units: Mapping[str, int] | None = None,
 ) -> npt.NDArray[np.float32]:
-    """What the service's runtime returns: one row per input row, one column per output."""
-    runtime = TfliteModel(model)
+    """What the service's runtime returns: one row per input row, one column per output.
+
+    `units`: as the service cuts padding (`Encoder.input_units`); the outputs are the same.
+    """
+    runtime = TfliteModel(model, units=units)
     n = len(next(iter(inputs.values())))
     parts = [
         runtime.predict({k: v[i : i + batch_size] for k, v in inputs.items()})

@@ -174,12 +174,11 @@ NGRAM_WEIGHT_QUANTILE = 0.999
 OUTPUTS = ("cnn_logit", "ngram_logit")
 
 
-def for_export(
-    cnn: keras.Model, ngram: keras.Model, seq_len: int, ngram_len: int, first: str = "words"
-) -> keras.Model:
+def for_export(cnn: keras.Model, ngram: keras.Model, first: str = "words") -> keras.Model:
     """Both trained branches in one graph laid out for int8: the same logits up to the clips.
 
-    Inputs get fixed lengths, and the graph stops at the two logits, each an int8 output with
+    Inputs take any length (the service feeds what a text fills: `TfliteModel`; padding adds
+    nothing to either branch), and the graph stops at the two logits, each an int8 output with
     its own scale: the service mixes and calibrates them in float (`handler.inference.calibration.Head`),
     so probabilities are not confined to 256 steps. The n-gram logit is one sum over its
     weights plus the bias, clipped so that its int8 step stays small.
@@ -189,8 +188,8 @@ def for_export(
     limit = float(np.quantile(np.abs(table[2:]), NGRAM_WEIGHT_QUANTILE))
     scaled = np.clip(table, -limit, limit) * k_ngram[0, 0]
 
-    words = keras.Input(shape=(seq_len,), dtype="int32", name=first)  # or "sentences", flat
-    grams = keras.Input(shape=(ngram_len,), dtype="int32", name="ngrams")
+    words = keras.Input(shape=(None,), dtype="int32", name=first)  # or "sentences", flat
+    grams = keras.Input(shape=(None,), dtype="int32", name="ngrams")
     cnn_logit = keras.Model(cnn.inputs[0], cnn.get_layer("cnn_logit").output, name="cnn")(words)
     weights = layers.Embedding(len(table), 1, name="ngram_scaled_weight")
     shift = layers.Dense(1, name="ngram_bias")

@@ -111,6 +111,13 @@ class Encoder:
         }
         return {name: lengths[name] for name in self.input_names}
 
+    @property
+    def input_units(self) -> dict[str, int]:
+        """How a model that takes any length may cut each padded input (`TfliteModel`): the
+        sentence input in whole rows, n-grams one by one; a words input (padded in front) not."""
+        units = {"sentences": self.config.sentence_len, "ngrams": 1}
+        return {name: units[name] for name in self.input_names if name in units}
+
     def featurize(self, tokens: Sequence[str], lengths: Sequence[int] = ()) -> Features:
         """Everything the model reads of `tokens`, from one pass (one `mark()` call)."""
         return featurize(tokens, self.config, self.aliases, lengths)

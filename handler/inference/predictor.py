@@ -60,7 +60,7 @@ class LitePredictor:
 
     def __init__(self, manifest: Manifest, encoder: Encoder, model: bytes) -> None:
         self._manifest, self._encoder, self._model = manifest, encoder, model
-        self._runtime = TfliteModel(model)
+        self._runtime = TfliteModel(model, units=encoder.input_units)
         self._head = Head(**asdict(manifest.head)) if manifest.head else Head()
         self._steps = self._runtime.output_steps
 
@@ -144,7 +144,7 @@ class LitePredictor:
         except ModelRuntimeError as exc:
             # A failed invoke may leave tensors half-resized: the next request gets a fresh
             # interpreter instead of inheriting the damage.
-            self._runtime = TfliteModel(self._model)
+            self._runtime = TfliteModel(self._model, units=self._encoder.input_units)
             raise ModelUnavailableError() from exc
 
 
@@ -194,11 +194,13 @@ def _encoder(model_dir: Path, manifest: Manifest, vocab: bytes) -> Encoder:
 
 
 def _check_inputs(runtime: TfliteModel, manifest: Manifest, model_dir: Path) -> None:
+    # A model that takes any length reads inputs of the manifest's lengths, or shorter.
     found = {name: runtime.input_length(name) for name in runtime.input_names}
-    if found != dict(manifest.inputs):
+    expected = dict(manifest.inputs)
+    if found.keys() != expected.keys() or any(
+        length not in (None, expected[name]) for name, length in found.items()
+    ):
         path = manifest.file_path(model_dir, "model")
-        raise ModelLoadError(
-            f"{path}: model inputs {found} differ from the manifest's {dict(manifest.inputs)}"
-        )
+        raise ModelLoadError(f"{path}: model inputs {found} differ from the manifest's {expected}")
     if dict(manifest.labels) != {label: i for i, label in enumerate(constants.LABELS)}:
         raise ModelLoadError(f"{model_dir / constants.MANIFEST_FILE}: unexpected labels")

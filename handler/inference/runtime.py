@@ -28,9 +28,17 @@ class ModelRuntimeError(RuntimeError):
 
 
 class TfliteModel:
-    """One interpreter, invoked on whole batches; a lock makes it safe under concurrent requests."""
+    """One interpreter, invoked on whole batches; a lock makes it safe under concurrent requests.
 
-    def __init__(self, model: Path | bytes, num_threads: int = 1) -> None:
+    An input the model takes at any length is cut to what the batch fills: its trailing padding
+    (id 0) goes, in whole `units` (a sentence row of the sentence input), so a one-line text
+    runs one row, not 32. Padding adds nothing to the answer (the graph masks it), so the cut
+    changes no output; inputs without a unit are fed whole.
+    """
+
+    def __init__(
+        self, model: Path | bytes, num_threads: int = 1, units: Mapping[str, int] | None = None
+    ) -> None:
         try:
             if isinstance(model, bytes):
                 self._interp = Interpreter(model_content=model, num_threads=num_threads)
@@ -42,15 +50,26 @@ class TfliteModel:
         self._inputs = {_input_name(d["name"]): d for d in self._interp.get_input_details()}
         # In the graph's own output order: converters name output k "...:k".
         self._outputs = sorted(self._interp.get_output_details(), key=_output_position)
-        self._batch = 1
+        self._units = dict(units or {})
+        self._shapes = {name: tuple(d["shape"]) for name, d in self._inputs.items()}
         self._lock = threading.Lock()
 
     @property
     def input_names(self) -> tuple[str, ...]:
         return tuple(sorted(self._inputs))
 
-    def input_length(self, name: str) -> int:
-        return int(self._inputs[name]["shape"][1])
+    def input_length(self, name: str) -> int | None:
+        """The length the model fixes for input `name`; None where it takes any length."""
+        length = int(self._inputs[name]["shape_signature"][1])
+        return None if length < 0 else length
+
+    def _fed(self, name: str, ids: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
+        unit = self._units.get(name)
+        if unit is None or self.input_length(name) is not None:
+            return ids
+        filled = np.flatnonzero(ids.any(axis=0))
+        width = int(filled[-1]) + 1 if filled.size else 1
+        return ids[:, : -(-width // unit) * unit]
 
     def predict(self, inputs: Mapping[str, npt.NDArray[np.int32]]) -> npt.NDArray[np.float32]:
         """The model's outputs from a single invoke: one row per input row, one column per output.
@@ -63,16 +82,16 @@ class TfliteModel:
             return np.zeros((0, len(self._outputs)), dtype=np.float32)
         with self._lock:
             try:
-                if n != self._batch:
-                    for detail in self._inputs.values():
-                        self._interp.resize_tensor_input(
-                            detail["index"], [n, int(detail["shape"][1])]
-                        )
+                fed = {name: self._fed(name, inputs[name]) for name in self._inputs}
+                shapes = {name: ids.shape for name, ids in fed.items()}
+                if shapes != self._shapes:
+                    for name, detail in self._inputs.items():
+                        self._interp.resize_tensor_input(detail["index"], list(shapes[name]))
                     self._interp.allocate_tensors()
-                    self._batch = n
+                    self._shapes = shapes
                 for name, detail in self._inputs.items():
                     self._interp.set_tensor(
-                        detail["index"], np.ascontiguousarray(inputs[name], dtype=detail["dtype"])
+                        detail["index"], np.ascontiguousarray(fed[name], dtype=detail["dtype"])
                     )
                 self._interp.invoke()
                 parts = [

@@ -31,6 +31,7 @@ from handler.inference.calibration import Head
 from handler.inference.encoder import Encoder
 from handler.inference.manifest import Manifest
 from handler.inference.paths import MODEL_DIR, SHIPPED_MANIFEST
+from handler.inference.runtime import TfliteModel
 
 # The default tier scores this many test reviews (seeded) through the int8 model; the full tier
 # all of them. Keras is re-run on the first KERAS_SAMPLE of them (the sample is in random order).
@@ -98,6 +99,28 @@ def test_tiny_model_passes_the_parity_contract(tiny_build: tuple[Path, Path, dic
     assert (
         Scores.of(keras_p, labels).accuracy > 0.75
     )  # it learned something, so parity is not trivial
+
+
+def test_the_export_reads_any_length_and_padding_cut_changes_nothing(
+    tiny_build: tuple[Path, Path, dict],
+) -> None:
+    model_dir, _, _ = tiny_build
+    encoder = Encoder.load(model_dir / constants.VOCAB_FILE)
+    runtime = TfliteModel(model_dir / constants.MODEL_FILE, units=encoder.input_units)
+    assert {n: runtime.input_length(n) for n in runtime.input_names} == {
+        "sentences": None,
+        "ngrams": None,
+    }
+    texts, _ = tiny.synthetic_reviews(50, seed=7)
+    x = encoder.encode([*texts, "Great.", ""])
+    whole = tflite_predict(model_dir / constants.MODEL_FILE, x)
+    np.testing.assert_array_equal(
+        tflite_predict(model_dir / constants.MODEL_FILE, x, units=encoder.input_units), whole
+    )
+    one_by_one = np.concatenate(
+        [runtime.predict({k: v[i : i + 1] for k, v in x.items()}) for i in range(len(whole))]
+    )
+    np.testing.assert_array_equal(one_by_one, whole)
 
 
 def test_manifest_records_what_the_files_are(tiny_build: tuple[Path, Path, dict]) -> None:

@@ -35,9 +35,44 @@ def encoder() -> Encoder:
 def test_inputs_are_named_as_the_pipeline_names_them(model, encoder):
     assert model.input_names == tuple(sorted(encoder.input_names))
     lengths = encoder.input_lengths
+    for name in model.input_names:
+        assert model.input_length(name) in (None, lengths[name])
+
+
+def test_the_shipped_model_reads_texts_of_any_length(model):
     assert {n: model.input_length(n) for n in model.input_names} == {
-        n: lengths[n] for n in encoder.input_names
+        "sentences": None,
+        "ngrams": None,
     }
+
+
+def _fed_shapes(model: TfliteModel) -> dict[str, tuple[int, ...]]:
+    return {
+        _input_name(d["name"]): tuple(int(n) for n in d["shape"])
+        for d in model._interp.get_input_details()
+    }
+
+
+def test_only_the_rows_a_text_fills_are_run_and_the_answer_is_the_same(encoder):
+    cut = TfliteModel(MODEL, units=encoder.input_units)
+    whole = TfliteModel(MODEL)  # no units: fed the full padded length
+    one_line = encoder.encode(["A clever script."])
+    np.testing.assert_array_equal(cut.predict(one_line), whole.predict(one_line))
+    assert _fed_shapes(cut)["sentences"] == (1, encoder.config.sentence_len)
+    assert _fed_shapes(whole)["sentences"] == (1, encoder.input_lengths["sentences"])
+    # A batch runs the rows of its longest text; each text's answer is its own.
+    x = encoder.encode([*TEXTS, "Fine. " * 40])
+    np.testing.assert_array_equal(cut.predict(x), whole.predict(x))
+    rows = _fed_shapes(cut)["sentences"][1] // encoder.config.sentence_len
+    assert 1 < rows < encoder.config.sentences
+    singles = np.concatenate(
+        [cut.predict({k: v[i : i + 1] for k, v in x.items()}) for i in range(len(x["ngrams"]))]
+    )
+    np.testing.assert_array_equal(singles, cut.predict(x))
+    # An empty text still runs one row.
+    np.testing.assert_array_equal(
+        cut.predict(encoder.encode([""])), whole.predict(encoder.encode([""]))
+    )
 
 
 def _n_outputs(model: TfliteModel) -> int:
@@ -62,6 +97,9 @@ def test_columns_are_the_outputs_in_the_graphs_order(model, encoder):
     x = encoder.encode(TEXTS[:1])
     got = model.predict(x)
     interp = TfliteModel(MODEL)._interp
+    for detail in interp.get_input_details():
+        interp.resize_tensor_input(detail["index"], x[_input_name(detail["name"])].shape)
+    interp.allocate_tensors()
     for detail in interp.get_input_details():
         interp.set_tensor(detail["index"], x[_input_name(detail["name"])])
     interp.invoke()
@@ -116,7 +154,7 @@ def test_an_empty_batch_is_an_empty_answer_without_an_invoke(encoder):
     invoked: list[int] = []
     invoke = model._interp.invoke
     model._interp.invoke = lambda: invoked.append(1) or invoke()
-    empty = {name: np.zeros((0, model.input_length(name)), np.int32) for name in model.input_names}
+    empty = {name: np.zeros((0, n), np.int32) for name, n in encoder.input_lengths.items()}
     answer = model.predict(empty)
     assert answer.shape == (0, _n_outputs(model))
     assert answer.dtype == np.float32
