@@ -1,6 +1,6 @@
 """`python -m convert compare --previous DIR`: the shipped model beside an earlier one, in one run.
 
-Multiply-accumulates are counted from each int8 graph; milliseconds per review are timed on one
+Multiply-accumulates are counted from each int8 graph as it is fed the timed reviews; milliseconds per review are timed on one
 thread, the two models taking turns on the same reviews, because int8 speed differs about 10x
 between CPUs with and without AVX-512 VNNI and only a side-by-side ratio means anything.
 An earlier model folder comes from git, e.g. `git archive 92a53c4 handler/model | tar -x -C build/previous`.
@@ -9,28 +9,38 @@ An earlier model folder comes from git, e.g. `git archive 92a53c4 handler/model 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from convert.data.prepare import Split
 from convert.evaluate.metrics import summary
 from handler import constants
 from handler.inference.encoder import Encoder
 from handler.inference.manifest import Manifest
-from handler.inference.runtime import TfliteModel
+from handler.inference.runtime import TfliteModel, input_name
 
 TIMED_REVIEWS = 300
 ROUNDS = 5
 
 
-def multiply_accumulates(model: Path) -> int:
-    """MACs of one invoke at batch 1: convolutions and fully connected layers (the rest is adds)."""
+def multiply_accumulates(model: Path, inputs: Mapping[str, npt.NDArray[np.int32]]) -> int:
+    """MACs of one invoke of one text, `inputs` as the service feeds them (padding cut where the
+    model takes any length): convolutions and fully connected layers (the rest is adds)."""
     from ai_edge_litert.interpreter import Interpreter
 
     interp = Interpreter(model_path=str(model))
+    details = interp.get_input_details()
+    for detail in details:
+        interp.resize_tensor_input(detail["index"], inputs[input_name(detail["name"])].shape)
     interp.allocate_tensors()
+    # A reshape whose shape is computed in the graph sizes its outputs only when it runs.
+    for detail in details:
+        interp.set_tensor(detail["index"], inputs[input_name(detail["name"])])
+    interp.invoke()
     tensors = interp.get_tensor_details()
     total = 0
     for op in interp._get_ops_details():
@@ -83,16 +93,26 @@ def _raw_probabilities(model_dir: Path, split: Split) -> np.ndarray:
     )
 
 
-def _ms_per_review(model_dirs: list[Path], split: Split) -> list[float]:
-    """Median ms of one invoke with one review, the models taking turns within every round."""
-    runtimes, rows = [], []
+def _cost(model_dirs: list[Path], split: Split) -> tuple[list[float], list[int]]:
+    """Median ms of one invoke with one review, the models taking turns within every round, and
+    the median MACs of those invokes (a model that reads only the rows a review fills costs
+    what the review fills)."""
+    runtimes, rows, macs = [], [], []
     for d in model_dirs:
         encoder = _vocab(d)
         x = encoder.encode_words(
             split.tokens[:TIMED_REVIEWS], split.sentence_lengths()[:TIMED_REVIEWS]
         )
-        runtimes.append(TfliteModel(d / constants.MODEL_FILE, 1, encoder.input_units))
+        runtime = TfliteModel(d / constants.MODEL_FILE, 1, encoder.input_units)
+        runtimes.append(runtime)
         rows.append([{k: v[i : i + 1] for k, v in x.items()} for i in range(TIMED_REVIEWS)])
+        by_shape: dict[tuple[tuple[int, ...], ...], int] = {}
+        for row in rows[-1]:
+            fed = runtime.fed(row)
+            shape = tuple(fed[k].shape for k in sorted(fed))
+            if shape not in by_shape:
+                by_shape[shape] = multiply_accumulates(d / constants.MODEL_FILE, fed)
+            macs.append(by_shape[shape])
     times: list[list[float]] = [[] for _ in model_dirs]
     for _ in range(ROUNDS):
         for runtime, inputs, out in zip(runtimes, rows, times, strict=True):
@@ -100,14 +120,15 @@ def _ms_per_review(model_dirs: list[Path], split: Split) -> list[float]:
                 start = time.perf_counter()
                 runtime.predict(row)
                 out.append((time.perf_counter() - start) * 1000)
-    return [float(np.median(t)) for t in times]
+    per_model = [macs[i * TIMED_REVIEWS : (i + 1) * TIMED_REVIEWS] for i in range(len(model_dirs))]
+    return [float(np.median(t)) for t in times], [int(np.median(m)) for m in per_model]
 
 
 def compare(
     previous: Path, current: Path, test: Split, sentences: dict[str, Split]
 ) -> dict[str, Any]:
     """The earlier model's accuracy, sentences and cost; the current model's cost beside it."""
-    ms_before, ms_now = _ms_per_review([previous, current], test)
+    (ms_before, ms_now), (macs_before, macs_now) = _cost([previous, current], test)
     manifest = Manifest.read(previous / constants.MANIFEST_FILE)
     return {
         "model_version": _version(previous),
@@ -119,8 +140,8 @@ def compare(
             n: summary(_raw_probabilities(previous, s), s.labels) for n, s in sentences.items()
         },
         "cost": {
-            "macs_before": multiply_accumulates(previous / constants.MODEL_FILE),
-            "macs_now": multiply_accumulates(current / constants.MODEL_FILE),
+            "macs_before": macs_before,
+            "macs_now": macs_now,
             "ms_before": ms_before,
             "ms_now": ms_now,
             "timed_reviews": TIMED_REVIEWS,

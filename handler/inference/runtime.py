@@ -47,10 +47,14 @@ class TfliteModel:
             self._interp.allocate_tensors()
         except (ValueError, RuntimeError) as exc:
             raise ModelRuntimeError(f"cannot load TFLite model: {exc}") from exc
-        self._inputs = {_input_name(d["name"]): d for d in self._interp.get_input_details()}
+        self._inputs = {input_name(d["name"]): d for d in self._interp.get_input_details()}
         # In the graph's own output order: converters name output k "...:k".
         self._outputs = sorted(self._interp.get_output_details(), key=_output_position)
-        self._units = dict(units or {})
+        self._units = {
+            name: unit
+            for name, unit in (units or {}).items()
+            if name in self._inputs and self.input_length(name) is None
+        }
         self._shapes = {name: tuple(d["shape"]) for name, d in self._inputs.items()}
         self._lock = threading.Lock()
 
@@ -63,13 +67,14 @@ class TfliteModel:
         length = int(self._inputs[name]["shape_signature"][1])
         return None if length < 0 else length
 
-    def _fed(self, name: str, ids: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
-        unit = self._units.get(name)
-        if unit is None or self.input_length(name) is not None:
-            return ids
-        filled = np.flatnonzero(ids.any(axis=0))
-        width = int(filled[-1]) + 1 if filled.size else 1
-        return ids[:, : -(-width // unit) * unit]
+    def fed(self, inputs: Mapping[str, npt.NDArray[np.int32]]) -> dict[str, npt.NDArray[np.int32]]:
+        """The inputs as `predict` feeds them to the interpreter: padding cut where it may be."""
+        return {
+            name: without_padding(inputs[name], self._units[name])
+            if name in self._units
+            else inputs[name]
+            for name in self._inputs
+        }
 
     def predict(self, inputs: Mapping[str, npt.NDArray[np.int32]]) -> npt.NDArray[np.float32]:
         """The model's outputs from a single invoke: one row per input row, one column per output.
@@ -82,7 +87,7 @@ class TfliteModel:
             return np.zeros((0, len(self._outputs)), dtype=np.float32)
         with self._lock:
             try:
-                fed = {name: self._fed(name, inputs[name]) for name in self._inputs}
+                fed = self.fed(inputs)
                 shapes = {name: ids.shape for name, ids in fed.items()}
                 if shapes != self._shapes:
                     for name, detail in self._inputs.items():
@@ -123,6 +128,14 @@ class TfliteModel:
         )
 
 
+def without_padding(ids: npt.NDArray[np.int32], unit: int) -> npt.NDArray[np.int32]:
+    """`ids` (rows x length) without the padding after the last id of any row, cut in whole
+    `unit`s; at least one unit is left, so an empty text is still a row."""
+    filled = np.flatnonzero(ids.any(axis=0))
+    width = int(filled[-1]) + 1 if filled.size else 1
+    return ids[:, : -(-width // unit) * unit]
+
+
 def _ops_details(interpreter: Any) -> list[dict[str, Any]]:
     """Every op's name and tensors, or none where this interpreter does not tell them."""
     ops = getattr(interpreter, "_get_ops_details", None)  # private: a release may drop it
@@ -137,7 +150,7 @@ def _output_position(detail: Mapping[str, Any]) -> int:
     return int(position) if position.isdigit() else 0
 
 
-def _input_name(tensor_name: str) -> str:
+def input_name(tensor_name: str) -> str:
     # Converters name inputs like "serving_default_words:0"; the pipeline names them "words".
     base = tensor_name.split(":")[0]
     return base.removeprefix("serving_default_")

@@ -123,6 +123,23 @@ def test_the_export_reads_any_length_and_padding_cut_changes_nothing(
     np.testing.assert_array_equal(one_by_one, whole)
 
 
+def test_compute_grows_with_the_rows_a_text_fills(tiny_build: tuple[Path, Path, dict]) -> None:
+    from convert.evaluate.compare import multiply_accumulates
+
+    model = tiny_build[0] / constants.MODEL_FILE
+    row = tiny.SENTENCE_LEN
+    macs = {
+        rows: multiply_accumulates(
+            model,
+            {"sentences": np.ones((1, rows * row), np.int32), "ngrams": np.ones((1, 3), np.int32)},
+        )
+        for rows in (1, 2, tiny.SENTENCES)
+    }
+    per_row = macs[2] - macs[1]
+    assert per_row > 0
+    assert macs[tiny.SENTENCES] - macs[1] == (tiny.SENTENCES - 1) * per_row
+
+
 def test_manifest_records_what_the_files_are(tiny_build: tuple[Path, Path, dict]) -> None:
     import hashlib
 

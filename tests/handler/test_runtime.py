@@ -14,8 +14,8 @@ from handler.inference.runtime import (
     ModelRuntimeError,
     TfliteModel,
     _dequantize,
-    _input_name,
     _output_position,
+    input_name,
 )
 
 MODEL = MODEL_DIR / constants.MODEL_FILE
@@ -48,7 +48,7 @@ def test_the_shipped_model_reads_texts_of_any_length(model):
 
 def _fed_shapes(model: TfliteModel) -> dict[str, tuple[int, ...]]:
     return {
-        _input_name(d["name"]): tuple(int(n) for n in d["shape"])
+        input_name(d["name"]): tuple(int(n) for n in d["shape"])
         for d in model._interp.get_input_details()
     }
 
@@ -98,10 +98,10 @@ def test_columns_are_the_outputs_in_the_graphs_order(model, encoder):
     got = model.predict(x)
     interp = TfliteModel(MODEL)._interp
     for detail in interp.get_input_details():
-        interp.resize_tensor_input(detail["index"], x[_input_name(detail["name"])].shape)
+        interp.resize_tensor_input(detail["index"], x[input_name(detail["name"])].shape)
     interp.allocate_tensors()
     for detail in interp.get_input_details():
-        interp.set_tensor(detail["index"], x[_input_name(detail["name"])])
+        interp.set_tensor(detail["index"], x[input_name(detail["name"])])
     interp.invoke()
     by_position = {}
     for detail in interp.get_output_details():
@@ -207,7 +207,7 @@ def test_concurrent_calls_of_different_sizes_each_get_their_own_answer(model, en
     [("serving_default_words:0", "words"), ("ngrams:0", "ngrams"), ("words", "words")],
 )
 def test_input_names_lose_the_converters_decoration(tensor, name):
-    assert _input_name(tensor) == name
+    assert input_name(tensor) == name
 
 
 def test_int8_outputs_are_dequantized_and_floats_pass_through():
