@@ -38,7 +38,7 @@ def test_export_graph_computes_the_branches_logits(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(models, "NGRAM_LOGIT_LIMIT", 1e9)
     cnn, ngram = _branches()
     x = _inputs(64)
-    exported = models.for_export(cnn, ngram, SEQ, NGRAM)
+    exported = models.for_export(cnn, ngram)
     out = keras_outputs(exported, x).astype(np.float64)
     assert out.shape == (64, len(models.OUTPUTS))
     # Compared as probabilities: a float32 sigmoid near 0 or 1 has no precise logit to compare.
@@ -51,7 +51,7 @@ def test_export_clips_only_the_extremes() -> None:
     x = _inputs(64)
     p = keras_predict(ngram, x).astype(np.float64)
     logit = np.log(p / (1 - p))
-    got = keras_outputs(models.for_export(cnn, ngram, SEQ, NGRAM), x)[:, 1]
+    got = keras_outputs(models.for_export(cnn, ngram), x)[:, 1]
     # Clipping the top 0.1% of n-gram weights moves a logit a little, never its sign here.
     assert np.mean(np.abs(got - logit)) < 0.05
     assert np.mean(np.sign(got) == np.sign(logit)) > 0.95

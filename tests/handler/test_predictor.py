@@ -226,7 +226,7 @@ class LinearRuntime:
     tokens: tuple[str, ...] = ()
     calls = 0
 
-    def __init__(self, model: bytes) -> None:
+    def __init__(self, model: bytes, units: dict[str, int] | None = None) -> None:
         self.output_steps = STEPS
 
     def predict(self, inputs):
