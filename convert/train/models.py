@@ -9,6 +9,8 @@ import numpy as np
 import numpy.typing as npt
 from keras import layers
 
+from convert.train import sentence_cnn
+
 
 @keras.saving.register_keras_serializable(package="sentiment")
 class ZeroRow(keras.constraints.Constraint):  # type: ignore[misc]
@@ -174,7 +176,9 @@ NGRAM_WEIGHT_QUANTILE = 0.999
 OUTPUTS = ("cnn_logit", "ngram_logit")
 
 
-def for_export(cnn: keras.Model, ngram: keras.Model, first: str = "words") -> keras.Model:
+def for_export(
+    cnn: keras.Model, ngram: keras.Model, first: str = "words", sentence_len: int = 0
+) -> keras.Model:
     """Both trained branches in one graph laid out for int8: the same logits up to the clips.
 
     Inputs take any length (the service feeds what a text fills: `TfliteModel`; padding adds
@@ -190,7 +194,11 @@ def for_export(cnn: keras.Model, ngram: keras.Model, first: str = "words") -> ke
 
     words = keras.Input(shape=(None,), dtype="int32", name=first)  # or "sentences", flat
     grams = keras.Input(shape=(None,), dtype="int32", name="ngrams")
-    cnn_logit = keras.Model(cnn.inputs[0], cnn.get_layer("cnn_logit").output, name="cnn")(words)
+    if sentence_len:  # the sentence branch, laid out with each sentence a row of the batch
+        branch = sentence_cnn.export_branch(cnn, sentence_len)
+    else:
+        branch = keras.Model(cnn.inputs[0], cnn.get_layer("cnn_logit").output, name="cnn")
+    cnn_logit = branch(words)
     weights = layers.Embedding(len(table), 1, name="ngram_scaled_weight")
     shift = layers.Dense(1, name="ngram_bias")
     summed = shift(SumOverTime()(weights(grams)))

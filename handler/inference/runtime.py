@@ -44,10 +44,13 @@ class TfliteModel:
                 self._interp = Interpreter(model_content=model, num_threads=num_threads)
             else:
                 self._interp = Interpreter(model_path=str(model), num_threads=num_threads)
-            self._interp.allocate_tensors()
+            self._inputs = {input_name(d["name"]): d for d in self._interp.get_input_details()}
+            # A model that takes any length is sized by its first batch: its placeholder shape
+            # (one id) may not even reshape into a sentence row.
+            if all(self.input_length(name) is not None for name in self._inputs):
+                self._interp.allocate_tensors()
         except (ValueError, RuntimeError) as exc:
             raise ModelRuntimeError(f"cannot load TFLite model: {exc}") from exc
-        self._inputs = {input_name(d["name"]): d for d in self._interp.get_input_details()}
         # In the graph's own output order: converters name output k "...:k".
         self._outputs = sorted(self._interp.get_output_details(), key=_output_position)
         self._units = {
@@ -55,7 +58,7 @@ class TfliteModel:
             for name, unit in (units or {}).items()
             if name in self._inputs and self.input_length(name) is None
         }
-        self._shapes = {name: tuple(d["shape"]) for name, d in self._inputs.items()}
+        self._shapes: dict[str, tuple[int, ...]] = {}  # none yet: the first batch sizes them
         self._lock = threading.Lock()
 
     @property

@@ -163,6 +163,8 @@ def test_int8_export_uses_only_integer_kernels(tiny_build: tuple[Path, Path, dic
         model_path=str(tiny_build[0] / constants.MODEL_FILE),
         experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
     )
+    for detail in interp.get_input_details():  # one sentence row; any length is taken
+        interp.resize_tensor_input(detail["index"], [1, tiny.SENTENCE_LEN])
     interp.allocate_tensors()
     tensors, ops = interp.get_tensor_details(), interp._get_ops_details()
     made_by = {out: d["op_name"] for d in ops for out in d["outputs"]}
