@@ -1,7 +1,8 @@
 """`python -m convert compare --previous DIR`: the shipped model beside an earlier one, in one run.
 
-Multiply-accumulates are counted from each int8 graph as it is fed the timed reviews; milliseconds per review are timed on one
-thread, the two models taking turns on the same reviews, because int8 speed differs about 10x
+Multiply-accumulates are counted from each int8 graph as it is fed the timed reviews;
+milliseconds per review are timed on one thread, the two models taking turns on the same
+reviews, because int8 speed differs about 10x
 between CPUs with and without AVX-512 VNNI and only a side-by-side ratio means anything.
 An earlier model folder comes from git, e.g. `git archive 92a53c4 handler/model | tar -x -C build/previous`.
 """
@@ -106,13 +107,15 @@ def _cost(model_dirs: list[Path], split: Split) -> tuple[list[float], list[int]]
         runtime = TfliteModel(d / constants.MODEL_FILE, 1, encoder.input_units)
         runtimes.append(runtime)
         rows.append([{k: v[i : i + 1] for k, v in x.items()} for i in range(TIMED_REVIEWS)])
-        by_shape: dict[tuple[tuple[int, ...], ...], int] = {}
+        by_shape: dict[tuple[tuple[int, ...], ...], int] = {}  # one count per shape fed
+        counts = []
         for row in rows[-1]:
             fed = runtime.fed(row)
             shape = tuple(fed[k].shape for k in sorted(fed))
             if shape not in by_shape:
                 by_shape[shape] = multiply_accumulates(d / constants.MODEL_FILE, fed)
-            macs.append(by_shape[shape])
+            counts.append(by_shape[shape])
+        macs.append(int(np.median(counts)))
     times: list[list[float]] = [[] for _ in model_dirs]
     for _ in range(ROUNDS):
         for runtime, inputs, out in zip(runtimes, rows, times, strict=True):
@@ -120,8 +123,7 @@ def _cost(model_dirs: list[Path], split: Split) -> tuple[list[float], list[int]]
                 start = time.perf_counter()
                 runtime.predict(row)
                 out.append((time.perf_counter() - start) * 1000)
-    per_model = [macs[i * TIMED_REVIEWS : (i + 1) * TIMED_REVIEWS] for i in range(len(model_dirs))]
-    return [float(np.median(t)) for t in times], [int(np.median(m)) for m in per_model]
+    return [float(np.median(t)) for t in times], macs
 
 
 def compare(

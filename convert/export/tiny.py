@@ -69,7 +69,7 @@ def build(
         nblr.binary_matrix(fit.inputs["ngrams"], len(encoder.grams or ())), fit.labels, c=0.3
     )
     ngram = models.ngram_branch(nblr.keras_table(nb), nb.bias)
-    export = models.for_export(cnn, ngram, "sentences", SENTENCE_LEN)
+    export = models.for_export(cnn, ngram, SENTENCE_LEN)
     manifest, _ = export_and_check(
         export,
         encoder,

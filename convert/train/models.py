@@ -176,9 +176,7 @@ NGRAM_WEIGHT_QUANTILE = 0.999
 OUTPUTS = ("cnn_logit", "ngram_logit")
 
 
-def for_export(
-    cnn: keras.Model, ngram: keras.Model, first: str = "words", sentence_len: int = 0
-) -> keras.Model:
+def for_export(cnn: keras.Model, ngram: keras.Model, sentence_len: int = 0) -> keras.Model:
     """Both trained branches in one graph laid out for int8: the same logits up to the clips.
 
     Inputs take any length (the service feeds what a text fills: `TfliteModel`; padding adds
@@ -192,7 +190,8 @@ def for_export(
     limit = float(np.quantile(np.abs(table[2:]), NGRAM_WEIGHT_QUANTILE))
     scaled = np.clip(table, -limit, limit) * k_ngram[0, 0]
 
-    words = keras.Input(shape=(None,), dtype="int32", name=first)  # or "sentences", flat
+    first = "sentences" if sentence_len else "words"  # flat sentence rows, or content words
+    words = keras.Input(shape=(None,), dtype="int32", name=first)
     grams = keras.Input(shape=(None,), dtype="int32", name="ngrams")
     if sentence_len:  # the sentence branch, laid out with each sentence a row of the batch
         branch = sentence_cnn.export_branch(cnn, sentence_len)

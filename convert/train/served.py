@@ -193,7 +193,7 @@ def train(
 
 
 def _export_graph(cnn: keras.Model, ngram: keras.Model, s: ServedConfig) -> keras.Model:
-    return models.for_export(cnn, ngram, INPUT, s.sentence_len)
+    return models.for_export(cnn, ngram, s.sentence_len)
 
 
 def _cnn_builder(

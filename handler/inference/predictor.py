@@ -60,7 +60,7 @@ class LitePredictor:
 
     def __init__(self, manifest: Manifest, encoder: Encoder, model: bytes) -> None:
         self._manifest, self._encoder, self._model = manifest, encoder, model
-        self._runtime = TfliteModel(model, units=encoder.input_units)
+        self._runtime = self._new_runtime()
         self._head = Head(**asdict(manifest.head)) if manifest.head else Head()
         self._steps = self._runtime.output_steps
 
@@ -144,8 +144,11 @@ class LitePredictor:
         except ModelRuntimeError as exc:
             # A failed invoke may leave tensors half-resized: the next request gets a fresh
             # interpreter instead of inheriting the damage.
-            self._runtime = TfliteModel(self._model, units=self._encoder.input_units)
+            self._runtime = self._new_runtime()
             raise ModelUnavailableError() from exc
+
+    def _new_runtime(self) -> TfliteModel:
+        return TfliteModel(self._model, units=self._encoder.input_units)
 
 
 def _read_manifest(path: Path) -> Manifest:

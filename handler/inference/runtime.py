@@ -47,7 +47,8 @@ class TfliteModel:
             self._inputs = {input_name(d["name"]): d for d in self._interp.get_input_details()}
             # A model that takes any length is sized by its first batch: its placeholder shape
             # (one id) may not even reshape into a sentence row.
-            if all(self.input_length(name) is not None for name in self._inputs):
+            fixed = all(self.input_length(name) is not None for name in self._inputs)
+            if fixed:
                 self._interp.allocate_tensors()
         except (ValueError, RuntimeError) as exc:
             raise ModelRuntimeError(f"cannot load TFLite model: {exc}") from exc
@@ -58,7 +59,12 @@ class TfliteModel:
             for name, unit in (units or {}).items()
             if name in self._inputs and self.input_length(name) is None
         }
-        self._shapes: dict[str, tuple[int, ...]] = {}  # none yet: the first batch sizes them
+        # A fixed model is allocated at its own shapes; one of any length has none until fed.
+        self._shapes: dict[str, tuple[int, ...]] = (
+            {name: tuple(int(n) for n in d["shape"]) for name, d in self._inputs.items()}
+            if fixed
+            else {}
+        )
         self._lock = threading.Lock()
 
     @property
