@@ -97,3 +97,15 @@ def test_the_ngram_branch_is_the_nb_lr_model_exactly() -> None:
     np.testing.assert_allclose(
         keras_predict(branch, {"ngrams": ids}), nb.probabilities(x), atol=1e-5
     )
+
+
+def test_a_head_mixes_only_its_columns() -> None:
+    from convert.train.served import fit_head
+
+    outputs = rng.normal(size=(400, 3))
+    labels = (outputs[:, 0] + outputs[:, 2] > 0).astype(np.int64)
+    weights, _ = fit_head(outputs, labels, (0, 2))
+    assert weights[1] == 0.0
+    assert weights[0] > 0
+    assert weights[2] > 0
+    assert all(w != 0.0 for w in fit_head(outputs, labels)[0])
