@@ -59,7 +59,6 @@ class Inputs:
     sentences: dict[str, Split]
     # Generated from the fit reviews' sentences (convert.train.counterfactuals).
     counterfactual: Split
-    evidence_free: list[list[str]]  # sentences of the fit reviews that judge nothing
 
 
 def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, Any]:
@@ -112,13 +111,12 @@ def _inputs(imdb: Imdb, sentences: Path) -> Inputs:
     counterfactual = counterfactuals.Generator(fit_reviews, SEED).all(
         served.SERVED.counterfactuals, aliases
     )
-    evidence_free = counterfactuals.evidence_free(fit_reviews, served.SERVED.evidence_free, SEED)
     log(
         f"data: fit {len(data.fit)}, validation {len(data.val)}, test {len(data.test)}, "
         f"spans {len(span_data.fit)} + {len(span_data.val)}, {len(aliases):,} names and places, "
-        f"{len(counterfactual):,} counterfactuals, {len(evidence_free):,} evidence-free sentences"
+        f"{len(counterfactual):,} counterfactuals"
     )
-    return Inputs(data, span_data, aliases, sentence_sets, counterfactual, evidence_free)
+    return Inputs(data, span_data, aliases, sentence_sets, counterfactual)
 
 
 def _word_vectors(
@@ -151,9 +149,7 @@ def _served(
     # Each split through the served encoder once; every step below reads these arrays.
     fit, val = Encoded.of(encoder, data.fit), Encoded.of(encoder, data.val)
     test = Encoded.of(encoder, data.test, known=True)
-    trained = served.train(
-        fit, val, inputs.spans, emb_matrix, encoder, inputs.counterfactual, inputs.evidence_free
-    )
+    trained = served.train(fit, val, inputs.spans, emb_matrix, encoder, inputs.counterfactual)
     # The short-text head is fitted on the Amazon and Yelp sentences; IMDb's are test data.
     dev_short = inputs.sentences["amazon"] + inputs.sentences["yelp"]
     head = served.with_short_head(trained, Encoded.of(encoder, dev_short))

@@ -12,10 +12,7 @@ the same way, from their own training data):
 - questions answered: "was it worth it ? no ." followed, or not, by a real sentence that agrees;
 - "used to": the clause after "now" decides;
 - names: a copy of a sentence with a name or place replaced by a word the model has never seen,
-  with the same label, so that an unknown name moves nothing;
-- evidence-free sentences (`evidence_free`): real sentences with no lexicon word and no
-  negation ("i watched it on dvd ."), labelled 0.5, so that a topic word ("script") or a
-  neutral aside carries no polarity of its own because critics name it more often than fans.
+  with the same label, so that an unknown name moves nothing.
 
 Nothing here reads the validation or test reviews, and no template comes from a published
 behavioural suite: the rules are written from the grammar, the words from the fit reviews.
@@ -45,10 +42,6 @@ QUESTIONS = (
     "do i recommend it ?", "was it any good ?", "is this movie worth your time ?",
     "did it work for me ?", "was i entertained ?", "should you see it ?",
 )  # fmt: skip
-NEUTRAL = 0.5
-# |VADER valence| below which a word is no evidence; lower than STRONG, so that a sentence with
-# a mild opinion ("a decent cast") is not taken for a neutral one.
-EVIDENCE = 1.0
 UNSEEN = ("zarvokel", "quintaro", "belmaris", "ostrovny", "kellingworth", "tavonne")
 
 
@@ -60,27 +53,6 @@ def _polarity(sentence: Tokens, lexicon: Mapping[str, float]) -> int:
 
 def _negated(sentence: Tokens) -> bool:
     return any(t in NEGATIONS or t.endswith("n't") for t in sentence)
-
-
-def evidence_free(reviews: Sequence[Review], n: int, seed: int) -> list[Tokens]:
-    """Up to `n` real sentences of `reviews` (4 to 20 tokens) with no lexicon word of |valence|
-    >= EVIDENCE, no negation and no "!" or "?": trained at the label NEUTRAL.
-
-    A lexicon misses some evidence ("deftly used"), so these train at a weight below the
-    reviews'; what they teach is that a sentence about the film's parts is no opinion.
-    """
-    lexicon = vader_lexicon()
-    found = [
-        s
-        for review in reviews
-        for s in sentence_words(review.text)
-        if 4 <= len(s) <= 20
-        and not _negated(s)
-        and not {"!", "?"} & set(s)
-        and all(abs(lexicon.get(t, 0.0)) < EVIDENCE for t in s)
-    ]
-    random.Random(seed).shuffle(found)
-    return found[:n]
 
 
 def pools(reviews: Sequence[Review], lexicon: Mapping[str, float]) -> dict[int, list[Tokens]]:

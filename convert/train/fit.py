@@ -50,7 +50,7 @@ class Part:
     """Training examples of one length, with the weight each example gets in the loss."""
 
     x: Any
-    y: Labels | npt.NDArray[np.float64]  # 0/1, or a soft label (0.5: no evidence either way)
+    y: Labels
     weight: float = 1.0
 
 

@@ -173,25 +173,23 @@ class Clip(layers.Layer):  # type: ignore[misc]
 NGRAM_LOGIT_LIMIT = 8.0
 NGRAM_WEIGHT_QUANTILE = 0.999
 # The export graph's outputs, in this order: the branches' logits, mixed by the service in float.
-# The last is the n-gram regression over sentences (`convert.train.served`), where there is one.
-OUTPUTS = ("cnn_logit", "ngram_logit", "sentence_ngram_logit")
+OUTPUTS = ("cnn_logit", "ngram_logit")
 
 
-def for_export(
-    cnn: keras.Model,
-    ngram: keras.Model,
-    sentence_len: int = 0,
-    sentence_ngram: keras.Model | None = None,
-) -> keras.Model:
-    """The trained branches in one graph laid out for int8: the same logits up to the clips.
+def for_export(cnn: keras.Model, ngram: keras.Model, sentence_len: int = 0) -> keras.Model:
+    """Both trained branches in one graph laid out for int8: the same logits up to the clips.
 
     Inputs take any length (the service feeds what a text fills: `TfliteModel`; padding adds
-    nothing to either branch), and the graph stops at the logits, each an int8 output with its
-    own scale: the service mixes and calibrates them in float (`handler.inference.calibration.Head`),
-    so probabilities are not confined to 256 steps. An n-gram logit is one sum over its
-    weights plus the bias, clipped so that its int8 step stays small; a `sentence_ngram`
-    regression reads the same n-gram ids through its own table.
+    nothing to either branch), and the graph stops at the two logits, each an int8 output with
+    its own scale: the service mixes and calibrates them in float (`handler.inference.calibration.Head`),
+    so probabilities are not confined to 256 steps. The n-gram logit is one sum over its
+    weights plus the bias, clipped so that its int8 step stays small.
     """
+    k_ngram, b_ngram = ngram.get_layer("ngram_logit").get_weights()
+    table = ngram.get_layer("ngram_weight").get_weights()[0]
+    limit = float(np.quantile(np.abs(table[2:]), NGRAM_WEIGHT_QUANTILE))
+    scaled = np.clip(table, -limit, limit) * k_ngram[0, 0]
+
     first = "sentences" if sentence_len else "words"  # flat sentence rows, or content words
     words = keras.Input(shape=(None,), dtype="int32", name=first)
     grams = keras.Input(shape=(None,), dtype="int32", name="ngrams")
@@ -199,22 +197,13 @@ def for_export(
         branch = sentence_cnn.export_branch(cnn, sentence_len)
     else:
         branch = keras.Model(cnn.inputs[0], cnn.get_layer("cnn_logit").output, name="cnn")
-    outputs = [branch(words), _ngram_logit(ngram, grams, "")]
-    if sentence_ngram is not None:
-        outputs.append(_ngram_logit(sentence_ngram, grams, "sentence_"))
-    return keras.Model({first: words, "ngrams": grams}, outputs, name="cnn_ngram_served")
-
-
-def _ngram_logit(ngram: keras.Model, grams: Any, prefix: str) -> Any:
-    """A trained `ngram_branch` as int8-friendly layers on `grams`: its weights clipped at the
-    NGRAM_WEIGHT_QUANTILE and scaled by its output kernel, summed, biased and clipped."""
-    k_ngram, b_ngram = ngram.get_layer("ngram_logit").get_weights()
-    table = ngram.get_layer("ngram_weight").get_weights()[0]
-    limit = float(np.quantile(np.abs(table[2:]), NGRAM_WEIGHT_QUANTILE))
-    scaled = np.clip(table, -limit, limit) * k_ngram[0, 0]
-    weights = layers.Embedding(len(table), 1, name=f"{prefix}ngram_scaled_weight")
-    shift = layers.Dense(1, name=f"{prefix}ngram_bias")
+    cnn_logit = branch(words)
+    weights = layers.Embedding(len(table), 1, name="ngram_scaled_weight")
+    shift = layers.Dense(1, name="ngram_bias")
     summed = shift(SumOverTime()(weights(grams)))
     weights.set_weights([scaled.astype(np.float32)])
     shift.set_weights([np.ones((1, 1), np.float32), b_ngram])
-    return Clip(NGRAM_LOGIT_LIMIT, name=f"{prefix}ngram_logit")(summed)
+    ngram_logit = Clip(NGRAM_LOGIT_LIMIT, name=OUTPUTS[1])(summed)
+    return keras.Model(
+        {first: words, "ngrams": grams}, [cnn_logit, ngram_logit], name="cnn_ngram_served"
+    )

@@ -2,15 +2,11 @@
 exports it).
 
 A sentence CNN (`convert.train.sentence_cnn`: every token of each sentence in order, word2vec
-rows to start, attention over the sentences' scores) and naive-Bayes-weighted logistic
-regressions over 1-3-grams of every word. The CNN and one regression train on whole reviews and
-on short spans cut from them; the CNN also on counterfactuals of real training sentences
-(`convert.train.counterfactuals`). A second regression reads sentences only: the spans, and
-real sentences without evidence as soft rows at 0.5, so that a word named more often by critics
-than by fans ("script") weighs nothing where a sentence says nothing of it. The graph ends in
-the three logits; a head per length class mixes and calibrates them in float
-(`handler.inference.calibration`): reviews read the CNN and the review regression, short texts
-the CNN and the sentence regression.
+rows to start, attention over the sentences' scores) and a naive-Bayes-weighted logistic
+regression over 1-3-grams of every word. Both train on whole reviews and on short spans cut from
+them; the CNN also on counterfactuals of real training sentences (`convert.train.counterfactuals`).
+The graph ends in the two branch logits; a head of two weights and a bias per length class
+mixes and calibrates them in float (`handler.inference.calibration`).
 """
 
 from __future__ import annotations
@@ -73,30 +69,12 @@ class ServedConfig:
     # as spans are: they teach the sentence branch what the words do.
     counterfactuals: int = 6_000
     counterfactual_weight: float = 0.5
-    # Real sentences without evidence (counterfactuals.evidence_free), at the label 0.5.
-    evidence_free: int = 20_000
-    # The sentence regression: spans weigh 1 each, every evidence-free sentence this much. On
-    # the shipped CNN (a probe outside the tree) 4 left "script" in "A clever script." at -0.32,
-    # 16 at -0.19; with the CNN's last pass below, 16 took it to +0.12.
-    evidence_free_ngram_weight: float = 16.0
-    # The CNN's last pass: one epoch at a lower rate over a sample of what it trained on, with
-    # evidence-free sentences beside it (weighted as counterfactuals), so that a sentence that
-    # names the film's parts and judges nothing scores near 0 instead of the review's side.
-    refine_rate: float = 3e-4
-    refine_reviews: int = 3_000
-    refine_spans: int = 12_000
-    refine_counterfactuals: int = 8_000
-    refine_evidence_free: int = 4_000
 
 
 SERVED = ServedConfig()
 
 
 INPUT = "sentences"  # the sentence branch's input (flat rows of token ids)
-# The export graph's outputs (models.OUTPUTS) each head mixes: reviews the CNN and the review
-# regression, short texts the CNN and the sentence regression.
-LONG_OUTPUTS = (0, 1)
-SHORT_OUTPUTS = (0, 2)
 
 
 def text_config(s: ServedConfig = SERVED) -> TextConfig:
@@ -139,21 +117,11 @@ def span_encoder(encoder: Encoder, s: ServedConfig = SERVED) -> Encoder:
     )
 
 
-def fit_head(
-    outputs: npt.NDArray[np.floating],
-    labels: Labels,
-    columns: tuple[int, ...] | None = None,
-) -> tuple[tuple[float, ...], float]:
+def fit_head(outputs: npt.NDArray[np.floating], labels: Labels) -> tuple[tuple[float, ...], float]:
     """Mixing weights and bias of the branch logits: a logistic regression on held-out examples,
-    barely regularised (3 parameters, thousands of examples), so it also calibrates.
-
-    `columns`: the outputs it mixes; the others get the weight 0.
-    """
-    used = list(columns) if columns is not None else list(range(outputs.shape[1]))
-    clf = LogisticRegression(C=HEAD_C, max_iter=1000).fit(outputs[:, used], labels)
-    weights = np.zeros(outputs.shape[1])
-    weights[used] = clf.coef_.ravel()
-    return tuple(round(float(w), 6) for w in weights), round(float(clf.intercept_[0]), 6)
+    barely regularised (3 parameters, thousands of examples), so it also calibrates."""
+    clf = LogisticRegression(C=HEAD_C, max_iter=1000).fit(outputs, labels)
+    return tuple(round(float(w), 6) for w in clf.coef_.ravel()), round(float(clf.intercept_[0]), 6)
 
 
 @dataclass
@@ -170,14 +138,12 @@ def train(
     emb_matrix: npt.NDArray[np.float32],
     encoder: Encoder,
     counterfactual: Split,
-    evidence_free: list[list[str]],
     s: ServedConfig = SERVED,
 ) -> Trained:
-    """Train the branches (choices on validation), fit the head on validation, refit on all.
+    """Train both branches (choices on validation), fit the head on validation, refit on all.
 
-    `fit` and `val` are the fit and validation reviews through `encoder`; the spans, the
-    counterfactuals and the evidence-free sentences (of the fit reviews) are encoded here, at
-    their lengths.
+    `fit` and `val` are the fit and validation reviews through `encoder`; the spans and the
+    counterfactuals (which only the sentence branch reads) are encoded here, at their lengths.
     """
     short = span_encoder(encoder, s)
     fit_spans = Encoded.of(short, spans.fit)
@@ -185,14 +151,6 @@ def train(
         Encoded.of(short, counterfactual).inputs[INPUT],
         counterfactual.labels,
         s.counterfactual_weight,
-    )
-    neutral = Encoded.of(
-        short,
-        Split(
-            evidence_free,
-            np.zeros(len(evidence_free), np.int64),
-            lengths=[[len(t)] for t in evidence_free],
-        ),
     )
     size = len(encoder.grams or ())
     cnn = _cnn_builder(encoder, emb_matrix, s)
@@ -212,10 +170,8 @@ def train(
         epochs=s.cnn_epochs,
         extra=[Part(fit_spans.inputs[INPUT], fit_spans.labels, s.span_weight), taught],
     )
-    _refine(cnn_model, [*_parts(fit, fit_spans, s), taught], neutral, s)
     ngram_run, ngram_c, ngram_model = _choose_ngram(fit, fit_spans, val, size, span_config, s)
-    sentence_ngram = _sentence_ngram_branch(fit_spans, neutral, ngram_c, size, s)
-    export = _export_graph(cnn_model, ngram_model, sentence_ngram, s)
+    export = _export_graph(cnn_model, ngram_model, s)
     head, mix = _mixed(export, val, s)
     if s.refit:
         epochs = best_epoch(cnn_run)
@@ -224,13 +180,11 @@ def train(
         full, full_spans = fit + val, fit_spans + Encoded.of(short, spans.val)
         cnn_model = cnn()
         _fit_for(cnn_model, [*_parts(full, full_spans, s), taught], epochs)
-        _refine(cnn_model, [*_parts(full, full_spans, s), taught], neutral, s)
         ngram_model = _ngram_branch(full, full_spans, ngram_c, size, s)
-        sentence_ngram = _sentence_ngram_branch(full_spans, neutral, ngram_c, size, s)
-        export = _export_graph(cnn_model, ngram_model, sentence_ngram, s)
+        export = _export_graph(cnn_model, ngram_model, s)
         mix.config["refit"] = (
-            f"every branch retrained on all training reviews: the CNN for {epochs} epochs and "
-            f"its last pass, the n-gram regressions with C={ngram_c}; the head kept"
+            f"both branches retrained on all training reviews: the CNN for {epochs} epochs, "
+            f"the n-gram regression with C={ngram_c}; the head kept"
         )
         log(f"served: refit on {len(full)} reviews in {time.perf_counter() - start:.0f}s")
     mix.seconds = cnn_run.seconds + ngram_run.seconds
@@ -238,54 +192,8 @@ def train(
     return Trained([cnn_run, ngram_run, mix], export, head)
 
 
-def _export_graph(
-    cnn: keras.Model, ngram: keras.Model, sentence_ngram: keras.Model, s: ServedConfig
-) -> keras.Model:
-    return models.for_export(cnn, ngram, s.sentence_len, sentence_ngram)
-
-
-def _refine(cnn: keras.Model, parts: list[Part], neutral: Encoded, s: ServedConfig) -> None:
-    """The CNN's last pass: one epoch at `refine_rate` over seeded samples of `parts` (reviews,
-    spans, counterfactuals, as trained) and the evidence-free sentences at 0.5."""
-    rng = np.random.default_rng(SEED)
-    sizes = (s.refine_reviews, s.refine_spans, s.refine_counterfactuals)
-    sampled = [_sample(part, n, rng) for part, n in zip(parts, sizes, strict=True)]
-    soft = np.full(len(neutral), 0.5)
-    sampled.append(
-        _sample(
-            Part(neutral.inputs[INPUT], soft, s.counterfactual_weight), s.refine_evidence_free, rng
-        )
-    )
-    start = time.perf_counter()
-    cnn.compile(
-        optimizer=keras.optimizers.Adam(s.refine_rate),
-        loss="binary_crossentropy",
-        metrics=["accuracy"],
-    )
-    _fit_for(cnn, sampled, 1)
-    log(
-        f"served_cnn_branch: last pass over {sum(len(p.y) for p in sampled)} examples in {time.perf_counter() - start:.0f}s"
-    )
-
-
-def _sample(part: Part, n: int, rng: np.random.Generator) -> Part:
-    rows = np.sort(rng.choice(len(part.y), size=min(n, len(part.y)), replace=False))
-    return Part(part.x[rows], part.y[rows], part.weight)
-
-
-def _sentence_ngram_branch(
-    span_part: Encoded, neutral: Encoded, c: float, size: int, s: ServedConfig
-) -> keras.Model:
-    """The NB-weighted regression over sentences: the spans as labelled, and each evidence-free
-    sentence as a soft row (once as 0 and once as 1, each at half its weight)."""
-    spans_x = nblr.binary_matrix(span_part.inputs["ngrams"], size)
-    neutral_x = nblr.binary_matrix(neutral.inputs["ngrams"], size)
-    n = len(neutral)
-    x = sparse.vstack([spans_x, neutral_x, neutral_x]).tocsr()
-    y = np.concatenate([span_part.labels, np.zeros(n, np.int64), np.ones(n, np.int64)])
-    w = np.concatenate([np.ones(len(span_part)), np.full(2 * n, s.evidence_free_ngram_weight / 2)])
-    nb = nblr.fit(x, y, c, ratio_rows=len(span_part), sample_weight=w)
-    return models.ngram_branch(nblr.keras_table(nb), nb.bias)
+def _export_graph(cnn: keras.Model, ngram: keras.Model, s: ServedConfig) -> keras.Model:
+    return models.for_export(cnn, ngram, s.sentence_len)
 
 
 def _cnn_builder(
@@ -354,15 +262,11 @@ def _choose_ngram(
 def _mixed(export: keras.Model, val: Encoded, s: ServedConfig) -> tuple[Head, Run]:
     """The long-text head and the mixed model's run, scored on the validation reviews."""
     # The long-text head sees only validation reviews: it weighs the branches where they differ.
-    weights, bias = fit_head(keras_outputs(export, val.inputs), val.labels, LONG_OUTPUTS)
+    weights, bias = fit_head(keras_outputs(export, val.inputs), val.labels)
     head = Head(weights=weights, bias=bias, short_words=s.short_words)
     mix = Run(
         "served_cnn_ngram",
-        {
-            **asdict(s),
-            "head": "weights and a bias fitted on the validation reviews "
-            "(the CNN and the review regression)",
-        },
+        {**asdict(s), "head": "2 weights and a bias fitted on the validation reviews"},
     )
     val_p = head.probabilities(keras_outputs(export, val.inputs), np.full(len(val), s.short_words))
     mix.val = Scores.of(val_p, val.labels)
@@ -384,8 +288,6 @@ def _fit_for(model: keras.Model, parts: list[Part], epochs: int, batch_size: int
 
 def with_short_head(trained: Trained, short: Encoded) -> Head:
     """The head for short texts, fitted on `short` (the Amazon and Yelp sentences, which share
-    nothing with IMDb) with the final branches: the CNN and the sentence regression."""
-    weights, bias = fit_head(
-        keras_outputs(trained.model, short.inputs), short.labels, SHORT_OUTPUTS
-    )
+    nothing with IMDb) with the final branches."""
+    weights, bias = fit_head(keras_outputs(trained.model, short.inputs), short.labels)
     return replace(trained.head, short_weights=weights, short_bias=bias)

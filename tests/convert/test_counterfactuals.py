@@ -76,24 +76,3 @@ def test_all_is_a_split_with_sentence_lengths(generator) -> None:
     assert len(split) == len(split.tokens) == len(split.lengths)
     assert all(sum(n) == len(t) for n, t in zip(split.lengths, split.tokens, strict=True))
     assert set(np.unique(split.labels)) <= {0, 1}
-
-
-def test_evidence_free_sentences_judge_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(counterfactuals, "vader_lexicon", lambda: {**LEXICON, "fine": 0.8})
-    reviews = [
-        Review(
-            "I watched it on a Tuesday. The cast was brilliant. It was not about Rome.", 1, 9, "a"
-        ),
-        Review(
-            "The score is by a German composer. Why? It ends at sea! The music was fine.", 0, 2, "b"
-        ),
-        Review("Short one.", 0, 3, "c"),
-    ]
-    found = counterfactuals.evidence_free(reviews, 10, seed=0)
-    # No lexicon word of any weight (a mild one is allowed), no negation, no "!" or "?", 4+ tokens.
-    assert sorted(" ".join(s) for s in found) == [
-        "i watched it on a tuesday .",
-        "the music was fine .",
-        "the score is by a german composer .",
-    ]
-    assert len(counterfactuals.evidence_free(reviews, 2, seed=0)) == 2

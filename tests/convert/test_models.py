@@ -37,18 +37,13 @@ def test_export_graph_computes_the_branches_logits(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(models, "NGRAM_WEIGHT_QUANTILE", 1.0)
     monkeypatch.setattr(models, "NGRAM_LOGIT_LIMIT", 1e9)
     cnn, ngram = _branches()
-    sentence_ngram = _branches()[1]  # another regression over the same n-gram ids
     x = _inputs(64)
-    assert keras_outputs(models.for_export(cnn, ngram), x).shape == (64, 2)
-    exported = models.for_export(cnn, ngram, sentence_ngram=sentence_ngram)
+    exported = models.for_export(cnn, ngram)
     out = keras_outputs(exported, x).astype(np.float64)
     assert out.shape == (64, len(models.OUTPUTS))
     # Compared as probabilities: a float32 sigmoid near 0 or 1 has no precise logit to compare.
-    for column, branch in enumerate((cnn, ngram, sentence_ngram)):
-        np.testing.assert_allclose(
-            1 / (1 + np.exp(-out[:, column])), keras_predict(branch, x), atol=2e-6
-        )
-    assert not np.allclose(out[:, 1], out[:, 2])  # each table is its own
+    np.testing.assert_allclose(1 / (1 + np.exp(-out[:, 0])), keras_predict(cnn, x), atol=2e-6)
+    np.testing.assert_allclose(1 / (1 + np.exp(-out[:, 1])), keras_predict(ngram, x), atol=2e-6)
 
 
 def test_export_clips_only_the_extremes() -> None:
@@ -97,15 +92,3 @@ def test_the_ngram_branch_is_the_nb_lr_model_exactly() -> None:
     np.testing.assert_allclose(
         keras_predict(branch, {"ngrams": ids}), nb.probabilities(x), atol=1e-5
     )
-
-
-def test_a_head_mixes_only_its_columns() -> None:
-    from convert.train.served import fit_head
-
-    outputs = rng.normal(size=(400, 3))
-    labels = (outputs[:, 0] + outputs[:, 2] > 0).astype(np.int64)
-    weights, _ = fit_head(outputs, labels, (0, 2))
-    assert weights[1] == 0.0
-    assert weights[0] > 0
-    assert weights[2] > 0
-    assert all(w != 0.0 for w in fit_head(outputs, labels)[0])
