@@ -189,7 +189,7 @@ def write_artifacts(
         "sizes_bytes": dict(sizes),
         "training": training,
         "versions": library_versions(),
-        "fingerprints": word_list_fingerprints(),
+        "fingerprints": word_list_fingerprints(encoder.config),
     }
     # Through the reader's checks, so the value is what readers of the file will get.
     return Manifest.from_json(_as_json(manifest), source=str(out_dir))

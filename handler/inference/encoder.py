@@ -7,23 +7,25 @@ turns tokens into the two fixed-length int32 arrays the model reads, in one pass
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from handler.inference import vocab_file
+from handler.inference import spelling, vocab_file
 from handler.inference.features import (
     Features,
     TextConfig,
     featurize,
     fit,
     ngram_source,
+    read,
     sentence_source,
 )
 from handler.inference.grams import GramIndex
@@ -71,6 +73,11 @@ class Vocabulary:
 
     def __len__(self) -> int:
         return len(self.tokens) + len(_RESERVED)
+
+    @property
+    def index(self) -> Mapping[str, int]:
+        """token -> id; ids are frequency ranks (`build`)."""
+        return self._index
 
     def id(self, token: str) -> int:
         return self._index.get(token, OOV_ID)
@@ -120,7 +127,23 @@ class Encoder:
 
     def featurize(self, tokens: Sequence[str], lengths: Sequence[int] = ()) -> Features:
         """Everything the model reads of `tokens`, from one pass (one `mark()` call)."""
-        return featurize(tokens, self.config, self.aliases, lengths)
+        return featurize(tokens, self.config, self.aliases, lengths, self._spell)
+
+    def read(self, token: str) -> tuple[str, ...]:
+        """The tokens the model reads for one typed token (`handler.inference.features.read`)."""
+        return tuple(read([token], self.config, (), self._spell)[0])
+
+    @functools.cached_property
+    def _spell(self) -> Callable[[str], str] | None:
+        # Built on first use: `from_bytes` sets the aliases after construction.
+        if not self.config.spelling:
+            return None
+        grams = self.grams
+        return spelling.corrector(
+            self.words.index,
+            lambda w: grams is not None and grams.id(w) != OOV_ID,
+            self.aliases,
+        )
 
     def features(self, tokens: Sequence[str]) -> tuple[list[str], list[str]]:
         """(the words of `tokens`, one feature per word): the word itself, or marked."""

@@ -7,13 +7,13 @@ Needs no vocabulary, so training builds its vocabularies and word vectors from i
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from handler.inference.marks import mark
 from handler.inference.sentences import branch_tokens, split
-from handler.inference.text import STOPWORDS, plain
+from handler.inference.text import STOPWORDS, expand, plain
 
 PAD_ID = 0
 
@@ -37,6 +37,10 @@ class TextConfig:
     # place of the content words. 0: the model reads content words (`seq_len`) instead.
     sentences: int = 0
     sentence_len: int = 0
+    # Contractions read as their long forms ("isn't" as "is not": `handler.inference.text.expand`)
+    contractions: bool = False
+    # Unknown words read as the known word one slip away (`handler.inference.spelling`)
+    spelling: bool = False
 
 
 def fit(ids: Sequence[int], length: int, padding: Side, truncating: Side) -> list[int]:
@@ -52,19 +56,43 @@ class Features:
     """One text as the model reads it, built once (`Encoder.featurize`): its tokens, its words,
     one feature per word (marked or not), and the content words with their features."""
 
-    tokens: tuple[str, ...]  # as `words()` split them, clause punctuation included
+    tokens: tuple[str, ...]  # as read: contractions expanded, slips undone (`TextConfig`)
     words: list[str]
     marked: list[str]
     content_words: list[str]
     content: list[str]  # the features of `content_words`: what the word branch reads
     lengths: tuple[int, ...] = ()  # tokens per sentence; () when the text was not split
+    typed: tuple[str, ...] = ()  # as `words()` split them, clause punctuation included
+    typed_lengths: tuple[int, ...] = ()
 
     def without(self, word: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
-        """The tokens and sentence lengths with every copy of `word` deleted (an explanation's
-        variant)."""
-        sentences = split(self.tokens, self.lengths or (len(self.tokens),))
+        """The typed tokens and sentence lengths with every copy of the typed `word` deleted (an
+        explanation's variant, to featurize again)."""
+        sentences = split(self.typed, self.typed_lengths or (len(self.typed),))
         kept = [[t for t in s if t != word] for s in sentences]
         return tuple(t for s in kept for t in s), tuple(len(s) for s in kept)
+
+
+def read(
+    tokens: Sequence[str],
+    config: TextConfig,
+    lengths: Sequence[int] = (),
+    spell: Callable[[str], str] | None = None,
+) -> tuple[list[str], list[int]]:
+    """The tokens as the model reads them, and the tokens per sentence: each slip undone
+    (`spell`, which needs a vocabulary), then each contraction expanded, as `config` says."""
+    if spell is not None and config.spelling:
+        tokens = [spell(t) for t in tokens]
+    if not config.contractions:
+        return list(tokens), list(lengths)
+    out: list[str] = []
+    counts: list[int] = []
+    for part in split(tokens, lengths or (len(tokens),)):
+        before = len(out)
+        for t in part:
+            out.extend(expand(t))
+        counts.append(len(out) - before)
+    return out, counts if lengths else []
 
 
 def featurize(
@@ -72,21 +100,26 @@ def featurize(
     config: TextConfig,
     aliases: Mapping[str, str] | None = None,
     lengths: Sequence[int] = (),
+    spell: Callable[[str], str] | None = None,
 ) -> Features:
     """Everything the model reads of `tokens`, from one pass (one `mark()` call).
 
     `lengths`: tokens per sentence, when `tokens` are a text's sentences one after another.
-    Needs no vocabulary, so training builds its vocabularies and word vectors from it.
+    `spell`: the encoder's corrector (`handler.inference.spelling`); training builds its
+    vocabularies and word vectors without one, from the words as typed.
     """
-    found = plain(tokens)
-    marked = mark(tokens, aliases or {}, STOPWORDS) if config.marks else found
+    found_tokens, found_lengths = read(tokens, config, lengths, spell)
+    found = plain(found_tokens)
+    marked = mark(found_tokens, aliases or {}, STOPWORDS) if config.marks else found
     content = [(w, f) for w, f in zip(found, marked, strict=True) if w not in STOPWORDS]
     return Features(
-        tuple(tokens),
+        tuple(found_tokens),
         found,
         marked,
         [w for w, _ in content],
         [f for _, f in content],
+        tuple(found_lengths),
+        tuple(tokens),
         tuple(lengths),
     )
 

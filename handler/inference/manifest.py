@@ -65,6 +65,8 @@ class TextSettings:
     marks: bool = False
     sentences: int = 0
     sentence_len: int = 0
+    contractions: bool = False
+    spelling: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -124,7 +124,11 @@ class LitePredictor:
         encoder = self._encoder
         full = encoder.featurize(*encoder.text_words(text))
         known = encoder.known(full)
-        explained = list(dict.fromkeys(known))[:MAX_EXPLAINED_WORDS]
+        # Words as typed ("isn't", "graet"), each deleted with whatever the model read for it.
+        read_known = set(known)
+        explained = [
+            t for t in dict.fromkeys(full.typed) if read_known.intersection(encoder.read(t))
+        ][:MAX_EXPLAINED_WORDS]
         # A deleted word can open or close a negation's scope: each variant is marked anew.
         variants = [full, *(encoder.featurize(*full.without(word)) for word in explained)]
         outputs = self._run(encoder.encode_features(variants))
@@ -157,7 +161,7 @@ def _read_manifest(path: Path) -> Manifest:
     # served as before. One that records them must match, or its features would not mean what
     # the model learned.
     if manifest.fingerprints is not None:
-        differing = manifest.differing_word_lists(word_list_fingerprints())
+        differing = manifest.differing_word_lists(word_list_fingerprints(manifest.text))
         if differing:
             raise ModelLoadError(
                 f"{path}: the code's word lists differ from the model's: {', '.join(differing)}"

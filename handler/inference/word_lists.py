@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 
-from handler.inference import marks, text
+from handler.inference import marks, spelling, text
 
 WordList = Iterable[str] | Mapping[str, object]
 
@@ -46,6 +46,12 @@ def word_lists() -> dict[str, WordList]:
             "used_to": list(marks.USED_TO),
             "now": marks.NOW,
         },
+        # Read only by models whose text settings ask for them (`_READ_WHEN`).
+        "contraction_auxiliaries": text._AUXILIARIES,
+        "contraction_long_forms": text._LONG_NOT,
+        "contraction_suffixes": text._SUFFIXES,
+        "contraction_is_after": text._IS_AFTER,
+        "spelling": {"min_letters": spelling.MIN_LETTERS},
         # Folding unifies the apostrophes (U+2019 and three more) before tokens are cut.
         "apostrophes": {chr(k): v for k, v in text.APOSTROPHES.items()},
         "placeholders": {
@@ -59,6 +65,31 @@ def word_lists() -> dict[str, WordList]:
     }
 
 
-def word_list_fingerprints() -> dict[str, str]:
-    """The code's current fingerprint of each word list, by name: what a manifest records."""
-    return {name: fingerprint(words) for name, words in sorted(word_lists().items())}
+# Lists a model reads only when its text settings say so, by the setting's name. A model trained
+# before a setting existed has it off, so the lists added with the setting are not asked of it.
+_READ_WHEN = {
+    "contractions": (
+        "contraction_auxiliaries",
+        "contraction_long_forms",
+        "contraction_suffixes",
+        "contraction_is_after",
+    ),
+    "spelling": ("spelling",),
+}
+
+
+def word_list_fingerprints(settings: object | None = None) -> dict[str, str]:
+    """The code's current fingerprint of each word list a model with these text settings
+    (`TextConfig` or the manifest's `TextSettings`; None: every list) reads, by name: what a
+    manifest records."""
+    unread = {
+        name
+        for setting, names in _READ_WHEN.items()
+        if settings is not None and not getattr(settings, setting)
+        for name in names
+    }
+    return {
+        name: fingerprint(words)
+        for name, words in sorted(word_lists().items())
+        if name not in unread
+    }

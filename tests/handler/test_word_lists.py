@@ -47,3 +47,21 @@ def test_no_module_level_word_collection_escapes_the_fingerprints():
     assert lists["apostrophes"] == {chr(k): v for k, v in text.APOSTROPHES.items()}
     markers = {"out_of": list(marks.OUT_OF), "used_to": list(marks.USED_TO), "now": marks.NOW}
     assert lists["marker_words"] == markers
+
+
+def test_a_model_is_asked_only_for_the_lists_its_text_settings_read():
+    # An earlier model, trained before contractions and spelling were settings, has them off.
+    from handler.inference.features import TextConfig
+
+    earlier = word_list_fingerprints(TextConfig(marks=True))
+    assert "contraction_long_forms" not in earlier
+    assert "spelling" not in earlier
+    both = word_list_fingerprints(TextConfig(marks=True, contractions=True, spelling=True))
+    assert both == word_list_fingerprints()
+    assert set(both) - set(earlier) == {
+        "contraction_auxiliaries",
+        "contraction_long_forms",
+        "contraction_suffixes",
+        "contraction_is_after",
+        "spelling",
+    }
