@@ -69,6 +69,10 @@ class ServedConfig:
     # as spans are: they teach the sentence branch what the words do.
     counterfactuals: int = 6_000
     counterfactual_weight: float = 0.5
+    # "isn't" read as "is not", and a typo of a known word as that word (handler.inference.text
+    # and .spelling): the same text to the model however it was typed.
+    contractions: bool = True
+    spelling: bool = True
 
 
 SERVED = ServedConfig()
@@ -86,6 +90,8 @@ def text_config(s: ServedConfig = SERVED) -> TextConfig:
         marks=s.marks,
         sentences=s.sentences,
         sentence_len=s.sentence_len,
+        contractions=s.contractions,
+        spelling=s.spelling,
     )
 
 
