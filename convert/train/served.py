@@ -12,7 +12,7 @@ mixes and calibrates them in float (`handler.inference.calibration`).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -22,14 +22,16 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
+from convert.data.lexicons import vader_lexicon
 from convert.data.prepare import SEED, Encoded, Prepared, Spans, Split, ngram_vocabulary
 from convert.evaluate.metrics import Labels, Scores
 from convert.export.predict import keras_outputs, keras_predict
-from convert.train import embeddings, models, nblr, sentence_cnn
+from convert.train import counterfactuals, embeddings, models, nblr, sentence_cnn
 from convert.train.fit import VERBOSE, Part, Run, best_epoch, dataset, log, train_keras
 from handler.inference.calibration import Head
 from handler.inference.encoder import Encoder, Vocabulary
 from handler.inference.features import TextConfig, featurize, ngram_source, sentence_source
+from handler.inference.spelling import MIN_LETTERS
 
 HEAD_C = 1e4
 
@@ -69,9 +71,11 @@ class ServedConfig:
     # as spans are: they teach the sentence branch what the words do.
     counterfactuals: int = 6_000
     counterfactual_weight: float = 0.5
-    # "isn't" read as "is not", and a typo of a known word as that word (handler.inference.text
-    # and .spelling): the same text to the model however it was typed.
-    contractions: bool = True
+    # A typo of a known word in a word new to the model read as the known word ("graet" as
+    # "great": handler.inference.spelling). Contractions read as their long forms ("isn't" as
+    # "is not") were trained once (model 6, README "What next") and are off: that model was
+    # more robust but worse on four other capabilities of the suite.
+    contractions: bool = False
     spelling: bool = True
 
 
@@ -96,12 +100,14 @@ def text_config(s: ServedConfig = SERVED) -> TextConfig:
 
 
 def build_encoder(data: Prepared, aliases: dict[str, str], s: ServedConfig = SERVED) -> Encoder:
-    """Token vocabulary over every token, n-gram vocabulary over every word, both from fit."""
+    """Token vocabulary over every token, n-gram vocabulary over every word, both from fit; the
+    words seen in training (`seen_words`), in which no slip is undone."""
     config = text_config(s)
     found = [featurize(t, config, aliases) for t in data.fit.tokens]  # each fit text marked once
+    words = Vocabulary.build([sentence_source(f) for f in found], s.word_vocab)
     return Encoder(
         config,
-        Vocabulary.build([sentence_source(f) for f in found], s.word_vocab),
+        words,
         ngram_vocabulary(
             [ngram_source(f, config) for f in found],
             s.ngram_order,
@@ -110,6 +116,18 @@ def build_encoder(data: Prepared, aliases: dict[str, str], s: ServedConfig = SER
             groups=data.fit.movies,
         ),
         aliases,
+        seen_words([*data.fit.tokens, *data.val.tokens], words) if config.spelling else (),
+    )
+
+
+def seen_words(texts: Iterable[Sequence[str]], words: Vocabulary) -> list[str]:
+    """The words training reads beyond the vocabulary that a slip could be undone in: every one
+    of the training reviews, VADER's (the lexicon examples) and the counterfactuals' made-up
+    names. With them all seen, training reads exactly what it would without spelling."""
+    found = {t for text in texts for t in text}
+    found.update(vader_lexicon(), counterfactuals.UNSEEN)
+    return sorted(
+        t for t in found if len(t) >= MIN_LETTERS and t.isalpha() and t not in words.index
     )
 
 
@@ -120,6 +138,7 @@ def span_encoder(encoder: Encoder, s: ServedConfig = SERVED) -> Encoder:
         encoder.words,
         encoder.grams,
         encoder.aliases,
+        encoder.seen,
     )
 
 

@@ -96,11 +96,14 @@ class Encoder:
         words: Vocabulary,
         grams: Vocabulary | GramIndex | None = None,
         aliases: Mapping[str, str] | None = None,
+        seen: Iterable[str] = (),
     ) -> None:
         if config.ngram_len and grams is None:
             raise ValueError("config asks for n-grams but no n-gram vocabulary was given")
         self.config, self.words, self.grams = config, words, grams
         self.aliases: Mapping[str, str] = dict(aliases or {})
+        # Words of the training reviews outside the vocabulary: real words, never a slip.
+        self.seen: tuple[str, ...] = tuple(sorted(seen))
 
     @property
     def input_names(self) -> tuple[str, ...]:
@@ -138,10 +141,10 @@ class Encoder:
         # Built on first use: `from_bytes` sets the aliases after construction.
         if not self.config.spelling:
             return None
-        grams = self.grams
+        grams, seen = self.grams, frozenset(self.seen)
         return spelling.corrector(
             self.words.index,
-            lambda w: grams is not None and grams.id(w) != OOV_ID,
+            lambda w: w in seen or (grams is not None and grams.id(w) != OOV_ID),
             self.aliases,
         )
 
@@ -257,6 +260,8 @@ class Encoder:
         }
         if self.aliases:
             obj["aliases"] = dict(sorted(self.aliases.items()))
+        if self.seen:
+            obj["seen"] = list(self.seen)
         return obj
 
     def save(self, path: Path) -> str:
@@ -266,7 +271,9 @@ class Encoder:
             grams = self.grams
             if isinstance(grams, Vocabulary):
                 grams = GramIndex.of(grams.tokens)
-            data = vocab_file.dump(asdict(self.config), self.words.tokens, grams, self.aliases)
+            data = vocab_file.dump(
+                asdict(self.config), self.words.tokens, grams, self.aliases, self.seen
+            )
         else:
             data = canonical_json(self.to_json())
         path.write_bytes(data)
@@ -280,6 +287,7 @@ class Encoder:
             Vocabulary(obj["words"]),
             Vocabulary(grams) if grams is not None else None,
             obj.get("aliases"),
+            obj.get("seen", ()),
         )
 
     @classmethod
@@ -289,6 +297,7 @@ class Encoder:
             found = vocab_file.parse(data, verified=verified)
             encoder = cls(TextConfig(**found.config), Vocabulary(found.words), found.grams)
             encoder.aliases = found.aliases  # parsed for this encoder alone: no copy needed
+            encoder.seen = tuple(found.seen)  # written sorted
             return encoder
         return cls.from_json(json.loads(data))
 

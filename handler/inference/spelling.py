@@ -7,7 +7,10 @@ rare real words into other ones on training sentences ("resented" -> "presented"
 
 A word is left alone when the model knows it in any form: in the word vocabulary, as an n-gram
 unigram, or as a placeholder (names, places, identity words: `handler.inference.marks`), so an
-unknown name is never turned into a word that carries sentiment.
+unknown name is never turned into a word that carries sentiment; and when the training reviews
+hold it, however rarely (the vocabulary file's `seen` words): such a word is real, and the model
+learned to read it as unknown. So training, whose every word is seen, reads exactly what it
+would without this, and only a word new to the model is read as another.
 """
 
 from __future__ import annotations

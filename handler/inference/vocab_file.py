@@ -3,7 +3,8 @@
 An uncompressed numpy archive, written offline by `convert/` and hashed in the manifest: the
 text settings as a small JSON document, the word vocabulary and the names of the n-gram index
 (`handler.inference.grams`) as newline-joined UTF-8 (tokens never hold whitespace), the n-gram keys and
-ids as int64/int32 arrays read without any per-string work, and the placeholder aliases.
+ids as int64/int32 arrays read without any per-string work, the placeholder aliases, and the
+words the training reviews hold beyond the vocabulary (`seen`: none a slip is undone in).
 No pickles: object arrays are refused, as `np.load(..., allow_pickle=False)` refuses them.
 """
 
@@ -64,6 +65,7 @@ class Contents(NamedTuple):
     words: list[str]
     grams: GramIndex | None
     aliases: dict[str, str]
+    seen: list[str]
 
 
 def canonical_json(obj: Any) -> bytes:
@@ -78,6 +80,7 @@ def dump(
     words: Sequence[str],
     grams: GramIndex | None,
     aliases: Mapping[str, str],
+    seen: Sequence[str] = (),
 ) -> bytes:
     """The archive's bytes (byte-stable: numpy writes fixed zip timestamps)."""
     aliased = sorted(aliases.items())
@@ -87,6 +90,8 @@ def dump(
         "alias_tokens": _blob([k for k, _ in aliased]),
         "alias_values": _blob([v for _, v in aliased]),
     }
+    if seen:
+        arrays["seen"] = _blob(sorted(seen))
     if grams is not None:
         arrays |= {
             "gram_parts": _blob(grams.parts),
@@ -113,7 +118,9 @@ def parse(data: bytes, *, verified: bool = False) -> Contents:
             int(z["gram_size"][0]),
         )
     aliases = _aliases(z["alias_tokens"], z["alias_values"])
-    return Contents(config, _items(z["words"]), grams, aliases)
+    # Files written before the list existed hold none: their models undo no slips.
+    seen = _items(z["seen"]) if "seen" in z else []
+    return Contents(config, _items(z["words"]), grams, aliases, seen)
 
 
 def _arrays(data: bytes, verified: bool) -> dict[str, npt.NDArray[Any]]:
