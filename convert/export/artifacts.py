@@ -147,6 +147,14 @@ def export_and_check(
     return manifest, probs
 
 
+def model_version(architecture: str, model_sha: str, vocab_sha: str, head: Head) -> str:
+    """The name of what answers: the int8 graph, how text is read (the vocabulary file, its
+    settings among it) and the head that mixes the logits. The same graph read another way, or
+    mixed by another head, answers differently, so it gets another name."""
+    parts = canonical_json({"model": model_sha, "vocab": vocab_sha, "head": asdict(head)})
+    return f"{architecture}-{sha256(parts)[:12]}"
+
+
 def write_artifacts(
     out_dir: Path,
     *,
@@ -165,7 +173,7 @@ def write_artifacts(
     vocab_sha = encoder.save(out_dir / constants.VOCAB_FILE)
     model_sha = sha256(int8_model)
     manifest = {
-        "model_version": f"{architecture}-{model_sha[:12]}",
+        "model_version": model_version(architecture, model_sha, vocab_sha, head),
         "architecture": architecture,
         "quantization": "int8 full-integer post-training (builtin int8 ops); the branch logits come out as float32 and the service mixes and calibrates them in float",
         "files": {
