@@ -48,10 +48,15 @@ MAX_ACCURACY_DROP = goals.bound(goals.PARITY, "accuracy_drop")
 MAX_FLOAT_ABS_DP = 1e-4
 
 
-def check_int8_parity(keras_p: np.ndarray, int8_p: np.ndarray, labels: np.ndarray) -> dict:
+def check_int8_parity(
+    keras_p: np.ndarray,
+    int8_p: np.ndarray,
+    labels: np.ndarray,
+    min_agreement: float = MIN_LABEL_AGREEMENT,
+) -> dict:
     q = agreement(keras_p, int8_p)
     drop = Scores.of(keras_p, labels).accuracy - Scores.of(int8_p, labels).accuracy
-    assert q["label_agreement"] >= MIN_LABEL_AGREEMENT, q
+    assert q["label_agreement"] >= min_agreement, q
     assert q["mean_abs_dp"] <= MAX_MEAN_ABS_DP, q
     assert drop <= MAX_ACCURACY_DROP, f"int8 loses {drop * 100:.2f} accuracy points"
     return {"int8": q, "drop": drop}
@@ -222,6 +227,14 @@ def _shipped_manifest() -> Manifest:
     return manifest
 
 
+def _sample_floor(whole: float, n: int) -> float:
+    """The least agreement a sample of `n` may show when the whole set's is `whole`: the
+    binomial count of disagreements exceeded with the probability of a SAMPLE_SIGMAS deviation."""
+    from scipy.stats import binom, norm
+
+    return 1.0 - float(binom.ppf(norm.cdf(SAMPLE_SIGMAS), n, 1.0 - whole)) / n
+
+
 def _calibrated(logits: np.ndarray, known: np.ndarray) -> np.ndarray:
     params = Manifest.read(SHIPPED_MANIFEST).head
     head = Head(**dataclasses.asdict(params)) if params else Head()
@@ -234,7 +247,12 @@ def test_shipped_model_matches_keras_on_a_sample_of_the_test_set(test_sample) ->
     manifest = _shipped_manifest()
     keras_p = read_keras_test_probs(KERAS_TEST_PROBS)[rows]
     int8_p = _calibrated(tflite_predict(MODEL_DIR / constants.MODEL_FILE, x), known)
-    check_int8_parity(keras_p, int8_p, labels)
+    # The goal holds on the whole set (the full tier measures it exactly); a sample of 1,000
+    # only has to agree as often as the whole set's rate allows, up to sampling error: with
+    # 0.26% of labels differing, 1,000 reviews hold 7 disagreements about 2% of the time.
+    whole = manifest.metrics["agreement_with_keras"]["int8"]["label_agreement"]
+    assert whole >= MIN_LABEL_AGREEMENT
+    check_int8_parity(keras_p, int8_p, labels, _sample_floor(whole, len(rows)))
     # Fine-grained answers (the int8 outputs are added and calibrated in float), no 0.5 ties:
     # nearly every review of the sample gets its own probability.
     assert len(np.unique(int8_p)) >= 0.9 * len(rows)
