@@ -31,7 +31,7 @@ from convert.train.fit import VERBOSE, Part, Run, best_epoch, dataset, log, trai
 from handler.inference.calibration import Head
 from handler.inference.encoder import Encoder, Vocabulary
 from handler.inference.features import TextConfig, featurize, ngram_source, sentence_source
-from handler.inference.spelling import MIN_LETTERS
+from handler.inference.spelling import correctable
 
 HEAD_C = 1e4
 
@@ -126,9 +126,7 @@ def seen_words(texts: Iterable[Sequence[str]], words: Vocabulary) -> list[str]:
     names. With them all seen, training reads exactly what it would without spelling."""
     found = {t for text in texts for t in text}
     found.update(vader_lexicon(), counterfactuals.UNSEEN)
-    return sorted(
-        t for t in found if len(t) >= MIN_LETTERS and t.isalpha() and t not in words.index
-    )
+    return sorted(t for t in found if correctable(t) and t not in words.index)
 
 
 def span_encoder(encoder: Encoder, s: ServedConfig = SERVED) -> Encoder:

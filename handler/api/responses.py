@@ -71,7 +71,8 @@ class WordWeight(_Answer):
 class PredictResponse(TextPrediction):
     model_version: str
     explanation: list[WordWeight] | None = Field(
-        description="with explain=true: one entry per distinct known word, in text order"
+        description="with explain=true: one entry per distinct word as typed that the model "
+        "reads as a known word, in text order"
     )
 
 

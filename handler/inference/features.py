@@ -1,8 +1,9 @@
 """What the model reads of a text, built once per text (`featurize`): its tokens, words, marks,
 content words and sentences, and the settings (`TextConfig`) that say how they become inputs.
 
-Needs no vocabulary, so training builds its vocabularies and word vectors from it; the
-`handler.inference.encoder.Encoder` turns it into the model's int32 inputs.
+Needs no vocabulary but to undo a typing slip (the encoder's `spell`), so training builds its
+vocabularies and word vectors from it; the `handler.inference.encoder.Encoder` turns it into the
+model's int32 inputs.
 """
 
 from __future__ import annotations
@@ -79,18 +80,19 @@ def read(
     lengths: Sequence[int] = (),
     spell: Callable[[str], str] | None = None,
 ) -> tuple[list[str], list[int]]:
-    """The tokens as the model reads them, and the tokens per sentence: each slip undone
-    (`spell`, which needs a vocabulary), then each contraction expanded, as `config` says."""
-    if spell is not None and config.spelling:
-        tokens = [spell(t) for t in tokens]
+    """The tokens as the model reads them, and the tokens per sentence, as `config` says: each
+    contraction expanded, then a slip undone (`spell`, which needs a vocabulary) in each token
+    left whole ("theyre" is "they are", not a slip of "there")."""
+    spelled = spell if spell is not None and config.spelling else None
     if not config.contractions:
-        return list(tokens), list(lengths)
+        return [spelled(t) for t in tokens] if spelled else list(tokens), list(lengths)
     out: list[str] = []
     counts: list[int] = []
     for part in split(tokens, lengths or (len(tokens),)):
         before = len(out)
         for t in part:
-            out.extend(expand(t))
+            found = expand(t)
+            out.extend((spelled(t),) if spelled and len(found) == 1 else found)
         counts.append(len(out) - before)
     return out, counts if lengths else []
 
@@ -106,7 +108,7 @@ def featurize(
 
     `lengths`: tokens per sentence, when `tokens` are a text's sentences one after another.
     `spell`: the encoder's corrector (`handler.inference.spelling`); training builds its
-    vocabularies and word vectors without one, from the words as typed.
+    vocabularies and word vectors without one, from the words as read without it.
     """
     found_tokens, found_lengths = read(tokens, config, lengths, spell)
     found = plain(found_tokens)

@@ -24,6 +24,11 @@ MIN_LETTERS = 4  # shorter words are too often another real word one slip away
 _CACHE = 1 << 16  # distinct unknown words remembered per model: bounded memory in a warm container
 
 
+def correctable(word: str) -> bool:
+    """Whether a slip may be undone in `word` at all (training lists the seen words it holds)."""
+    return len(word) >= MIN_LETTERS and word.isalpha()
+
+
 def candidates(word: str) -> set[str]:
     """Every word one undone slip away from `word`: a letter deleted, or two neighbours swapped."""
     found = {word[:i] + word[i + 1 :] for i in range(len(word))}
@@ -40,13 +45,21 @@ def corrector(
     """`word -> word as read`: `rank` maps each known word to its frequency rank (lower: more
     frequent); `is_known` says whether the model reads a word in some form already."""
 
+    # One undone slip shortens a word by a letter at most, so a longer word has no candidate. The
+    # bound keeps the work (candidates grow with the square of the length) and the cache's keys
+    # small whatever a request holds: a 100,000-letter run is one token.
+    longest = max(map(len, rank), default=0) + 1
+
     @functools.lru_cache(maxsize=_CACHE)
-    def correct(word: str) -> str:
-        if len(word) < MIN_LETTERS or not word.isalpha() or word in rank:
-            return word
+    def cached(word: str) -> str:
         if placeholder(word, aliases) is not None or is_known(word):
             return word
         found = [c for c in candidates(word) if c in rank]
         return min(found, key=rank.__getitem__) if found else word
+
+    def correct(word: str) -> str:
+        if len(word) > longest or word in rank or not correctable(word):
+            return word
+        return cached(word)
 
     return correct

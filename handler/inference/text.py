@@ -123,31 +123,31 @@ def sentence_words(text: str) -> list[list[str]]:
 
 # A contraction is read as its long form, so that "isn't" and "is not", which people type
 # interchangeably, are one text to a model that reads them (`TextConfig.contractions`).
-_AUXILIARIES = frozenset(
+CONTRACTION_AUXILIARIES = frozenset(
     "is are was were do does did could would should have has had must need might".split()
 )
-_LONG_NOT: dict[str, tuple[str, ...]] = {
+CONTRACTION_LONG_FORMS: dict[str, tuple[str, ...]] = {
     "can't": ("can", "not"), "cannot": ("can", "not"), "won't": ("will", "not"),
     "ain't": ("is", "not"), "shan't": ("shall", "not"), "let's": ("let", "us"),
 }  # fmt: skip
-_SUFFIXES = {"'re": "are", "'m": "am", "'ve": "have", "'ll": "will", "'d": "would"}
+CONTRACTION_SUFFIXES = {"'re": "are", "'m": "am", "'ve": "have", "'ll": "will", "'d": "would"}
 # "'s" means "is" after these; after a noun it is mostly possessive ("the director's cut").
-_IS_AFTER = frozenset("it he she that there here what who where how".split())
+CONTRACTION_IS_AFTER = frozenset("it he she that there here what who where how".split())
 
 
 def expand(token: str) -> tuple[str, ...]:
     """The words a token stands for: `isn't` -> (is, not), `dont` -> (do, not), `i'm` -> (i, am);
     any other token is itself. "cant" and "wont" (also words) are left as typed."""
-    if token in _LONG_NOT:
-        return _LONG_NOT[token]
+    if token in CONTRACTION_LONG_FORMS:
+        return CONTRACTION_LONG_FORMS[token]
     for cut in ("n't", "nt"):
-        if token.endswith(cut) and token[: -len(cut)] in _AUXILIARIES:
+        if token.endswith(cut) and token[: -len(cut)] in CONTRACTION_AUXILIARIES:
             return token[: -len(cut)], "not"
     stem, _, tail = token.rpartition("'")
     if stem and "'" not in stem:
-        if f"'{tail}" in _SUFFIXES:
-            return stem, _SUFFIXES[f"'{tail}"]
-        if tail == "s" and stem in _IS_AFTER:
+        if f"'{tail}" in CONTRACTION_SUFFIXES:
+            return stem, CONTRACTION_SUFFIXES[f"'{tail}"]
+        if tail == "s" and stem in CONTRACTION_IS_AFTER:
             return stem, "is"
     return (token,)
 

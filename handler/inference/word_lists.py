@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 from handler.inference import marks, spelling, text
 
@@ -47,10 +48,10 @@ def word_lists() -> dict[str, WordList]:
             "now": marks.NOW,
         },
         # Read only by models whose text settings ask for them (`_READ_WHEN`).
-        "contraction_auxiliaries": text._AUXILIARIES,
-        "contraction_long_forms": text._LONG_NOT,
-        "contraction_suffixes": text._SUFFIXES,
-        "contraction_is_after": text._IS_AFTER,
+        "contraction_auxiliaries": text.CONTRACTION_AUXILIARIES,
+        "contraction_long_forms": text.CONTRACTION_LONG_FORMS,
+        "contraction_suffixes": text.CONTRACTION_SUFFIXES,
+        "contraction_is_after": text.CONTRACTION_IS_AFTER,
         "spelling": {"min_letters": spelling.MIN_LETTERS},
         # Folding unifies the apostrophes (U+2019 and three more) before tokens are cut.
         "apostrophes": {chr(k): v for k, v in text.APOSTROPHES.items()},
@@ -78,7 +79,18 @@ _READ_WHEN = {
 }
 
 
-def word_list_fingerprints(settings: object | None = None) -> dict[str, str]:
+class ReadingSettings(Protocol):
+    """What of a model's text settings (`TextConfig`, the manifest's `TextSettings`) says which
+    lists it reads."""
+
+    @property
+    def contractions(self) -> bool: ...
+
+    @property
+    def spelling(self) -> bool: ...
+
+
+def word_list_fingerprints(settings: ReadingSettings | None = None) -> dict[str, str]:
     """The code's current fingerprint of each word list a model with these text settings
     (`TextConfig` or the manifest's `TextSettings`; None: every list) reads, by name: what a
     manifest records."""

@@ -129,3 +129,25 @@ def test_the_shipped_model_reads_a_new_slip_as_the_known_word(predictor) -> None
     assert typed == right
     _, weights = predictor.explain("The acting was brililant.")
     assert "brililant" in dict(weights)
+
+
+def test_a_long_run_of_letters_costs_nothing_to_read() -> None:
+    # Candidates grow with the square of a word's length; no word longer than the longest known
+    # word plus one letter can have one, so such a word is left alone at once.
+    run = "a" * 100_000
+    assert read(f"the {run} film") == ("the", run, "film")
+
+
+def test_contractions_are_expanded_before_a_slip_is_looked_for() -> None:
+    # "dont" is one deleted letter from "dot", but it is "do not" typed without a quote.
+    e = Encoder(READING, Vocabulary([*KNOWN, "dot"]))
+    assert read("dont", e) == ("do", "not")
+
+
+def test_an_explanation_variant_deletes_what_the_typed_word_was_read_as() -> None:
+    found = encoder().featurize(words("This isn't graet, the film"))
+    assert found.tokens == ("this", "is", "not", "great", ",", "the", "film")
+    tokens, lengths = found.without("isn't")
+    assert encoder().featurize(tokens, lengths).tokens == ("this", "great", ",", "the", "film")
+    tokens, lengths = found.without("graet")
+    assert encoder().featurize(tokens, lengths).tokens == ("this", "is", "not", ",", "the", "film")
