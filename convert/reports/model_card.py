@@ -133,6 +133,10 @@ def _training() -> list[str]:
         'contrast word; a clause whose opinion is overridden (before "but"/"however", after '
         '"although", "used to ..." until "now") carries a `but_` mark; numbers become one '
         'placeholder, ratings such as "7/10" a rating out of ten.',
+        "- A word the training reviews never held, one typing slip (two neighbouring letters "
+        "swapped, a letter too many) from a word the model knows, is read as that word "
+        "(`handler/inference/spelling.py`); every word of the training reviews is read as typed, so "
+        "training reads what it would without it.",
         "- Weak labels from a lexicon: each word of VADER's lexicon (Hutto & Gilbert 2014) with a "
         'mean valence of at least 1 in size, alone and after "not" with the other label, weighted '
         "as a span (one example per label per word, so they cannot move the bias).",

@@ -82,7 +82,7 @@ def read(
 ) -> tuple[list[str], list[int]]:
     """The tokens as the model reads them, and the tokens per sentence, as `config` says: each
     contraction expanded, then a slip undone (`spell`, which needs a vocabulary) in each token
-    left whole ("theyre" is "they are", not a slip of "there")."""
+    left whole ("dont" is "do not", not a slip of "dot")."""
     spelled = spell if spell is not None and config.spelling else None
     if not config.contractions:
         return [spelled(t) for t in tokens] if spelled else list(tokens), list(lengths)

@@ -1,6 +1,6 @@
 """A typed word the model has never seen, read as the known word one slip away (`TextConfig.spelling`).
 
-Only two slips are undone: two neighbouring letters swapped ("teh", "graet") and a letter too
+Only two slips are undone: two neighbouring letters swapped ("thsi", "graet") and a letter too
 many ("amazzing", "moviee"). A missing or a wrong letter is not guessed: undoing those turned
 rare real words into other ones on training sentences ("resented" -> "presented", "detested" ->
 "detected"). Of the candidates the most frequent known word wins (ids are frequency ranks).
