@@ -52,7 +52,12 @@ def word_lists() -> dict[str, WordList]:
         "contraction_long_forms": text.CONTRACTION_LONG_FORMS,
         "contraction_suffixes": text.CONTRACTION_SUFFIXES,
         "contraction_is_after": text.CONTRACTION_IS_AFTER,
-        "spelling": {"min_letters": spelling.MIN_LETTERS},
+        # The slips of one probe word stand for the rules that build them: a changed rule
+        # changes the fingerprint, as a changed list does.
+        "spelling": {
+            "min_letters": spelling.MIN_LETTERS,
+            "slips_of_abcd": sorted(spelling.candidates("abcd")),
+        },
         # Folding unifies the apostrophes (U+2019 and three more) before tokens are cut.
         "apostrophes": {chr(k): v for k, v in text.APOSTROPHES.items()},
         "placeholders": {

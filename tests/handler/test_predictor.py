@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import math
 import threading
@@ -111,6 +112,18 @@ def test_a_replaced_but_consistent_vocabulary_still_has_to_match_its_hash(model_
     encoder.words = Vocabulary(list(reversed(encoder.words.tokens)))
     encoder.save(vocab)
     with pytest.raises(ModelLoadError, match="sha256"):
+        LitePredictor.load(model_copy)
+
+
+def test_a_vocabulary_with_spelling_on_and_no_seen_words_is_refused(model_copy):
+    vocab = model_copy / constants.VOCAB_FILE
+    encoder = Encoder.load(vocab)
+    assert encoder.config.spelling, "the shipped model corrects slips: the test needs one that does"
+    encoder.seen = ()
+    encoder.save(vocab)
+    digest = hashlib.sha256(vocab.read_bytes()).hexdigest()
+    _rewrite_manifest(model_copy, lambda m: m["files"]["vocab"].update(sha256=digest))
+    with pytest.raises(ModelLoadError, match="spelling is on but the vocabulary lists no seen"):
         LitePredictor.load(model_copy)
 
 
