@@ -8,6 +8,7 @@ recurrent and convolutional models.
 from __future__ import annotations
 
 import json
+import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ import numpy.typing as npt
 from gensim.models import Word2Vec
 
 from convert.data import lexicons
-from convert.data.imdb import Imdb, load_sentences
+from convert.data.imdb import Imdb, Review, load_sentences
 from convert.data.prepare import SEED, Encoded, Prepared, Spans, Split, spans
 from convert.evaluate.metrics import predicted
 from convert.evaluate.shipped import evaluate
@@ -59,6 +60,8 @@ class Inputs:
     sentences: dict[str, Split]
     # Generated from the fit reviews' sentences (convert.train.counterfactuals).
     counterfactual: Split
+    # A sample of the unlabelled reviews, whose sentences the refit is self-taught on.
+    unlabelled: list[Review]
 
 
 def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, Any]:
@@ -111,12 +114,14 @@ def _inputs(imdb: Imdb, sentences: Path) -> Inputs:
     counterfactual = counterfactuals.Generator(fit_reviews, SEED).all(
         served.SERVED.counterfactuals, aliases
     )
+    taught = served.SERVED.unlabelled_reviews if served.SERVED.self_taught else 0
+    unlabelled = random.Random(SEED).sample(imdb.unsup, min(taught, len(imdb.unsup)))
     log(
         f"data: fit {len(data.fit)}, validation {len(data.val)}, test {len(data.test)}, "
         f"spans {len(span_data.fit)} + {len(span_data.val)}, {len(aliases):,} names and places, "
         f"{len(counterfactual):,} counterfactuals"
     )
-    return Inputs(data, span_data, aliases, sentence_sets, counterfactual)
+    return Inputs(data, span_data, aliases, sentence_sets, counterfactual, unlabelled)
 
 
 def _word_vectors(
@@ -149,10 +154,19 @@ def _served(
     # Each split through the served encoder once; every step below reads these arrays.
     fit, val = Encoded.of(encoder, data.fit), Encoded.of(encoder, data.val)
     test = Encoded.of(encoder, data.test, known=True)
-    trained = served.train(fit, val, inputs.spans, emb_matrix, encoder, inputs.counterfactual)
     # The short-text head is fitted on the Amazon and Yelp sentences; IMDb's are test data.
-    dev_short = inputs.sentences["amazon"] + inputs.sentences["yelp"]
-    head = served.with_short_head(trained, Encoded.of(encoder, dev_short))
+    dev_short = Encoded.of(encoder, inputs.sentences["amazon"] + inputs.sentences["yelp"])
+    trained = served.train(
+        fit,
+        val,
+        inputs.spans,
+        emb_matrix,
+        encoder,
+        inputs.counterfactual,
+        dev_short,
+        inputs.unlabelled,
+    )
+    head = served.with_short_head(trained, dev_short)
     log(f"head: {head}")
     manifest, probs = export_served(
         trained,

@@ -50,7 +50,7 @@ class Part:
     """Training examples of one length, with the weight each example gets in the loss."""
 
     x: Any
-    y: Labels
+    y: Labels | npt.NDArray[np.float64]  # soft targets too (self_training's neutral sentences)
     weight: float = 1.0
 
 
