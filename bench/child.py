@@ -81,7 +81,6 @@ def keras_parts(job: Job) -> tuple[Any, Callable[[list[str]], Any], Callable[[],
     from handler.inference.calibration import Head
     from handler.inference.encoder import Encoder
     from handler.inference.manifest import Manifest
-    from handler.inference.text import words
 
     model, encoder = keras.models.load_model(job["keras_model"]), Encoder.load(Path(job["vocab"]))
     params = Manifest.read(Path(job["vocab"]).parent / constants.MANIFEST_FILE).head
@@ -91,7 +90,8 @@ def keras_parts(job: Job) -> tuple[Any, Callable[[list[str]], Any], Callable[[],
         return feed(model, encoder.encode(texts))
 
     def predict_one() -> Job:
-        found = encoder.featurize(words(job["text"]))  # marked once, as the service does
+        # Cut into sentences and marked once, as the service does.
+        found = encoder.featurize(*encoder.text_words(job["text"]))
         out = model.predict(feed(model, encoder.encode_features([found])), verbose=0)
         outs = out if isinstance(out, list) else [out]
         logits = np.stack([np.asarray(o).reshape(-1) for o in outs], 1)

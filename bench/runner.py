@@ -169,8 +169,23 @@ def cold_starts(variants: list[dict[str, Any]], *, runs: int, priming: int) -> d
                for k in ("import_and_load_s", "first_call_s", "peak_rss_mib")},
             "probability": got[0]["probability"], "samples": got,
         }  # fmt: skip
+    _same_answer(found)
     int8_s = found["lambda_int8"]["median_s"]
     return {"variants": found, "ratios": {k: v["median_s"] / int8_s for k, v in found.items()}}
+
+
+# Both read the same float weights: only the order of float operations differs.
+FLOAT_AGREEMENT = 1e-3
+
+
+def _same_answer(found: dict[str, Any]) -> None:
+    """The Keras path must answer as the float handler does, or it times another computation."""
+    float_p, keras_p = (found.get(k, {}).get("probability") for k in ("lambda_float", "keras"))
+    if float_p is not None and keras_p is not None and abs(float_p - keras_p) > FLOAT_AGREEMENT:
+        raise BenchError(
+            f"the Keras path answers {keras_p:.4f} and the float handler {float_p:.4f} on the same"
+            " review: they do not read it the same way"
+        )
 
 
 def api_event(path: str, body: Any) -> dict[str, Any]:

@@ -230,6 +230,18 @@ def test_cold_starts_rotate_and_summarise_each_variant(monkeypatch):
     assert found["ratios"] == {"a": 1.5 / 25.0, "lambda_int8": 1.0}
 
 
+def test_a_keras_path_that_reads_the_review_otherwise_stops_the_bench():
+    def answers(keras: float) -> dict:
+        return {"lambda_float": {"probability": 0.3902}, "keras": {"probability": keras}}
+
+    runner._same_answer(answers(0.39021))
+    with pytest.raises(runner.BenchError, match=r"Keras path answers 0\.4912"):
+        runner._same_answer(answers(0.4912))  # the review read as one sentence, as it once was
+    runner._same_answer(
+        {"lambda_float": {"probability": 0.39}}
+    )  # --no-tensorflow: nothing to check
+
+
 def test_isa_features_are_read_from_cpuinfo():
     x86 = "processor\t: 0\nmodel name\t: Some CPU\nflags\t\t: fpu sse avx2 fma\n\nprocessor\t: 1\n"
     arm = "processor\t: 0\nFeatures\t: fp asimd asimddp sha2\n"
