@@ -28,7 +28,7 @@ import numpy as np
 from convert.data.imdb import Review
 from convert.data.lexicons import vader_lexicon
 from convert.data.prepare import Split
-from handler.inference.marks import NEGATIONS
+from handler.inference.marks import negates
 from handler.inference.text import PUNCTUATION, sentence_words
 
 Tokens = list[str]
@@ -52,7 +52,7 @@ def _polarity(sentence: Tokens, lexicon: Mapping[str, float]) -> int:
 
 
 def _negated(sentence: Tokens) -> bool:
-    return any(t in NEGATIONS or t.endswith("n't") for t in sentence)
+    return any(negates(t) for t in sentence)
 
 
 def pools(reviews: Sequence[Review], lexicon: Mapping[str, float]) -> dict[int, list[Tokens]]:

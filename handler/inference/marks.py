@@ -78,6 +78,11 @@ USED_TO: tuple[str, str] = ("used", "to")
 NOW = "now"
 
 
+def negates(token: str) -> bool:
+    """A negation word, or a contracted one ("didn't", "wasn't")."""
+    return token in NEGATIONS or token.endswith("n't")
+
+
 def _rating(tokens: Sequence[str], i: int) -> tuple[str, int] | None:
     """(rating feature, tokens used) for "7/10", "7 / 10", "3 out of 5" starting at `i`."""
     first = tokens[i]
@@ -151,7 +156,7 @@ def mark(tokens: Sequence[str], aliases: Mapping[str, str], stopwords: frozenset
                 feature = OVERRIDDEN + feature
         out.append(feature)
         plain.append(t)
-        if t in NEGATIONS or t.endswith("n't"):
+        if negates(t):
             negated = True
         i += 1
     return out
