@@ -114,8 +114,10 @@ def _inputs(imdb: Imdb, sentences: Path) -> Inputs:
     counterfactual = counterfactuals.Generator(fit_reviews, SEED).all(
         served.SERVED.counterfactuals, aliases
     )
-    taught = served.SERVED.unlabelled_reviews if served.SERVED.self_taught else 0
-    unlabelled = random.Random(SEED).sample(imdb.unsup, min(taught, len(imdb.unsup)))
+    wanted = served.SERVED.unlabelled_reviews if served.SERVED.self_taught else 0
+    # Sorted: the archive's order depends on how it was read (a tarball or a folder).
+    unsup = sorted(imdb.unsup, key=lambda r: r.id)
+    unlabelled = random.Random(SEED).sample(unsup, min(wanted, len(unsup)))
     log(
         f"data: fit {len(data.fit)}, validation {len(data.val)}, test {len(data.test)}, "
         f"spans {len(span_data.fit)} + {len(span_data.val)}, {len(aliases):,} names and places, "

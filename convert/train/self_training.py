@@ -1,5 +1,5 @@
 """Examples for the sentence branch from the sentences of the unlabelled reviews, with the model
-trained on the fit reviews as teacher (`ServedConfig.self_training`).
+trained on the fit reviews as teacher (`ServedConfig.self_taught`).
 
 Two kinds, both made before the refit and read only by it:
 
@@ -28,24 +28,38 @@ from convert.data.imdb import Review
 from convert.data.lexicons import vader_lexicon
 from convert.data.prepare import Encoded, Split
 from convert.export.predict import keras_outputs
-from convert.train.fit import log
+from convert.train.fit import Part, log
+from convert.train.models import OUTPUTS
 from handler.inference.calibration import Head
 from handler.inference.encoder import Encoder
-from handler.inference.marks import NEGATIONS
-from handler.inference.text import sentence_words
+from handler.inference.marks import negates
 
 SURE = 0.9
-NO_EVIDENCE = 0.15  # n-gram branch logit: a known word of any weight moves it more
+# The n-gram branch's logit on a sentence, below which it counts as saying nothing: under 0.4 in
+# log-odds through the short-text head's weight of about 2.4. Set by eye, not tuned.
+NO_EVIDENCE = 0.15
 MIN_TOKENS, MAX_TOKENS = 3, 30  # a sentence, not a fragment or a paragraph run together
 NEUTRAL_LABEL = 0.5
+_NGRAM = OUTPUTS.index("ngram_logit")
 
 
 @dataclass(frozen=True)
 class Taught:
-    """Both kinds as token lists with their targets (`neutral` all at `NEUTRAL_LABEL`)."""
+    """Both kinds as token lists: `sure` with its labels, `neutral` all at `NEUTRAL_LABEL`."""
 
     sure: Split
     neutral: list[list[str]]
+
+    def parts(self, short: Encoder, input_name: str, weight: float) -> list[Part]:
+        """Both kinds read by `short` as training examples of the sentence branch (its input
+        `input_name`); a kind with no sentences adds no part."""
+        sure = Encoded.of(short, self.sure)
+        neutral = Encoded.of(short, Split(self.neutral, np.zeros(len(self.neutral), np.int64)))
+        found = [
+            Part(sure.inputs[input_name], sure.labels, weight),
+            Part(neutral.inputs[input_name], np.full(len(neutral), NEUTRAL_LABEL), weight),
+        ]
+        return [p for p in found if len(p.y)]
 
 
 def teach(
@@ -58,22 +72,23 @@ def teach(
     seed: int,
 ) -> Taught:
     """Up to `per_kind` examples of each kind (sure ones balanced by side) from `reviews`, read by
-    `export` through `head`; `encoder` reads the reviews whole and `short` their sentences."""
+    `export` through `head`; `encoder` reads the reviews whole and `short` their sentences, each
+    through the head the service would pick for its count of known words."""
     whole = Split.of_texts([r.text for r in reviews], np.zeros(len(reviews), np.int64))
-    # Reviews read as long texts, sentences as short ones: the head each is served with.
-    review_p = head.probabilities(
-        keras_outputs(export, Encoded.of(encoder, whole).inputs), np.full(len(reviews), 1 << 30)
-    )
-    found, owner = [], []
-    for i, r in enumerate(reviews):
-        for s in sentence_words(r.text):
-            if MIN_TOKENS <= len(s) <= MAX_TOKENS:
-                found.append(s)
+    _, review_p = _read(export, head, Encoded.of(encoder, whole, known=True))
+    found: list[list[str]] = []
+    owner: list[int] = []
+    for i, (tokens, lengths) in enumerate(zip(whole.tokens, whole.lengths, strict=True)):
+        start = 0
+        for n in lengths:
+            if MIN_TOKENS <= n <= MAX_TOKENS:
+                found.append(tokens[start : start + n])
                 owner.append(i)
+            start += n
     if not found:
-        return Taught(sentences([]), [])
-    outputs = keras_outputs(export, Encoded.of(short, sentences(found)).inputs)
-    p = head.probabilities(outputs, np.zeros(len(found)))
+        return Taught(Split([], np.zeros(0, np.int64)), [])
+    one_each = Split(found, np.zeros(len(found), np.int64))
+    outputs, p = _read(export, head, Encoded.of(short, one_each, known=True))
     side = review_p[np.array(owner)]
     rng = random.Random(seed)
     pos = [j for j in range(len(found)) if p[j] >= SURE and side[j] >= SURE]
@@ -83,7 +98,7 @@ def teach(
     k = min(len(pos), len(neg), per_kind // 2)
     sure = pos[:k] + neg[:k]
     lexicon = vader_lexicon()
-    neutral = [j for j, s in enumerate(found) if _no_evidence(s, outputs[j, 1], lexicon)]
+    neutral = [j for j, s in enumerate(found) if _no_evidence(s, outputs[j, _NGRAM], lexicon)]
     rng.shuffle(neutral)
     neutral = neutral[:per_kind]
     log(
@@ -92,22 +107,21 @@ def teach(
         f"{len(neutral):,} without evidence"
     )
     return Taught(
-        sentences([found[j] for j in sure], [1] * k + [0] * k),
+        Split([found[j] for j in sure], np.array([1] * k + [0] * k, np.int64)),
         [found[j] for j in neutral],
     )
 
 
+def _read(
+    export: keras.Model, head: Head, read: Encoded
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
+    """The model's outputs and P(positive) of each row."""
+    assert read.known is not None, "encoded with known=True: the head depends on the count"
+    outputs = keras_outputs(export, read.inputs)
+    return outputs, head.probabilities(outputs, read.known)
+
+
 def _no_evidence(sentence: list[str], ngram_logit: float, lexicon: Mapping[str, float]) -> bool:
     return abs(ngram_logit) < NO_EVIDENCE and not any(
-        t in lexicon or t in NEGATIONS or t.endswith("n't") or t in ("!", "?") for t in sentence
+        t in lexicon or negates(t) or t in ("!", "?") for t in sentence
     )
-
-
-def sentences(found: list[list[str]], labels: Sequence[int] | None = None) -> Split:
-    """Token lists as a split of one sentence each (labels 0 unless given)."""
-    y = np.zeros(len(found), np.int64) if labels is None else np.array(labels, np.int64)
-    return Split(found, y, lengths=[[len(s)] for s in found])
-
-
-def neutral_targets(n: int) -> npt.NDArray[np.float64]:
-    return np.full(n, NEUTRAL_LABEL)

@@ -80,7 +80,7 @@ class ServedConfig:
     spelling: bool = True
     # Sentences of this many unlabelled reviews, read by the fit-trained model: those it is sure
     # of, and those without evidence at 0.5, up to `self_taught` of each, in the refit only
-    # (`convert.train.self_training`). 0: none. Trained once at 12,000 (model 7, README "What
+    # (`convert.train.self_training`). 0: none. Trained once with 12_000 (model 7, README "What
     # next"): "I watched it on Tuesday." fell from 0.91 to 0.77 and SRL improved, but the
     # hand-written set, negation, fairness and "a clever script" got worse, so it is off.
     unlabelled_reviews: int = 20_000
@@ -132,7 +132,8 @@ def build_encoder(data: Prepared, aliases: dict[str, str], s: ServedConfig = SER
 def seen_words(texts: Iterable[Sequence[str]], words: Vocabulary) -> list[str]:
     """The words training reads beyond the vocabulary that a slip could be undone in: every one
     of the training reviews, VADER's (the lexicon examples) and the counterfactuals' made-up
-    names. With them all seen, training reads exactly what it would without spelling."""
+    names. With them all seen, training reads exactly what it would without spelling (but for
+    the unlabelled reviews of self-training, whose new words are read as the service reads them)."""
     found = {t for text in texts for t in text}
     found.update(vader_lexicon(), counterfactuals.UNSEEN)
     return sorted(t for t in found if correctable(t) and t not in words.index)
@@ -181,6 +182,8 @@ def train(
     With `unlabelled` reviews, the model trained on fit is the teacher of the refit's
     self-taught examples, its short-text head fitted on `short_dev` as the final one is.
     """
+    if s.self_taught and not unlabelled:
+        raise ValueError("self-training is on but no unlabelled reviews were given")
     short = span_encoder(encoder, s)
     fit_spans = Encoded.of(short, spans.fit)
     taught = Part(
@@ -215,22 +218,13 @@ def train(
         # All training reviews and their spans: the encodings above, concatenated, not redone.
         full, full_spans = fit + val, fit_spans + Encoded.of(short, spans.val)
         self_taught = []
-        if unlabelled and s.self_taught:
+        if s.self_taught:
             teacher = with_short_head(Trained([], export, head), short_dev)
             found = self_training.teach(
                 export, teacher, encoder, short, unlabelled, s.self_taught, SEED
             )
-            sure = Encoded.of(short, found.sure)
-            neutral = Encoded.of(short, self_training.sentences(found.neutral))
-            self_taught = [
-                Part(sure.inputs[INPUT], sure.labels, s.self_taught_weight),
-                Part(
-                    neutral.inputs[INPUT],
-                    self_training.neutral_targets(len(neutral)),
-                    s.self_taught_weight,
-                ),
-            ]
-            mix.config["self_taught"] = {"sure": len(sure), "neutral": len(neutral)}
+            self_taught = found.parts(short, INPUT, s.self_taught_weight)
+            mix.config["self_taught"] = {"sure": len(found.sure), "neutral": len(found.neutral)}
         cnn_model = cnn()
         _fit_for(cnn_model, [*_parts(full, full_spans, s), taught, *self_taught], epochs)
         ngram_model = _ngram_branch(full, full_spans, ngram_c, size, s)

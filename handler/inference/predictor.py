@@ -197,8 +197,8 @@ def _encoder(model_dir: Path, manifest: Manifest, vocab: bytes) -> Encoder:
         raise ModelLoadError(f"{path}: its inputs differ from the manifest's")
     if any(sizes[name] != size for name, size in manifest.vocab_sizes.items() if size):
         raise ModelLoadError(f"{path}: its vocabulary sizes differ from the manifest's")
-    # Without them every unknown word would be "corrected" toward the n-gram list alone: a file
-    # cut short, not a model trained that way (training lists every word it read).
+    # Without them every rare word of the training reviews would be read as a vocabulary word one
+    # slip away: a file cut short, not a model trained that way (training lists every word it read).
     if encoder.config.spelling and not encoder.seen:
         raise ModelLoadError(f"{path}: spelling is on but the vocabulary lists no seen words")
     return encoder

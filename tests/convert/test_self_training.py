@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from convert.data.imdb import Review
-from convert.train import self_training
+from convert.train import self_training, served
 from handler.inference.calibration import Head
 from handler.inference.encoder import Encoder, Vocabulary
 from handler.inference.features import TextConfig
@@ -16,11 +18,14 @@ VALUES = {"great": (3.0, 1.0), "awful": (-3.0, -1.0), "meh": (0.0, 0.4), "tuesda
 LEXICON = {"great": 3.1, "awful": -2.0}
 
 
+VOCABULARY = Vocabulary([*VALUES, "film", "saw", "it", "on", "i", "the", "was", "."])
+ENCODER = Encoder(TextConfig(seq_len=64, ngram_len=0), VOCABULARY)
+
+
 @pytest.fixture
 def teach(monkeypatch: pytest.MonkeyPatch):
-    vocabulary = Vocabulary([*VALUES, "film", "saw", "it", "on", "i", "the", "was", "."])
-    table = np.zeros((len(vocabulary.tokens) + 2, 2), np.float32)
-    for i, token in enumerate(vocabulary.tokens):
+    table = np.zeros((len(VOCABULARY.tokens) + 2, 2), np.float32)
+    for i, token in enumerate(VOCABULARY.tokens):
         table[i + 2] = VALUES.get(token, (0.0, 0.0))
 
     def outputs(model, inputs):
@@ -28,11 +33,10 @@ def teach(monkeypatch: pytest.MonkeyPatch):
 
     monkeypatch.setattr(self_training, "keras_outputs", outputs)
     monkeypatch.setattr(self_training, "vader_lexicon", lambda: LEXICON)
-    encoder = Encoder(TextConfig(seq_len=64, ngram_len=0), vocabulary)
 
     def run(reviews: list[str], per_kind: int = 10) -> self_training.Taught:
         found = [Review(t, 0, 0, str(i)) for i, t in enumerate(reviews)]
-        return self_training.teach(None, Head(), encoder, encoder, found, per_kind, seed=0)
+        return self_training.teach(None, Head(), ENCODER, ENCODER, found, per_kind, seed=0)
 
     return run
 
@@ -63,17 +67,37 @@ def test_a_sentence_without_evidence_is_one_with_no_lexicon_word_mark_or_ngram_w
     teach,
 ) -> None:
     taught = teach(
-        ["I saw it on Tuesday. I saw it on Tuesday? The film was meh. I saw it! It was great."]
+        [
+            "I saw it on Tuesday. I saw it on Tuesday? The film was meh. I saw it! It was great. "
+            "I never saw it on Tuesday. I didn't see it on Tuesday."
+        ]
     )
     assert taught.neutral == [["i", "saw", "it", "on", "tuesday", "."]]
-    assert self_training.neutral_targets(2).tolist() == [0.5, 0.5]
 
 
-def test_fragments_and_run_on_sentences_are_not_read(teach) -> None:
-    long = " ".join(["film"] * (self_training.MAX_TOKENS + 1)) + "."
-    assert teach(["Film. " + long + " I saw it on Tuesday."]).neutral == [
-        ["i", "saw", "it", "on", "tuesday", "."]
-    ]
-    nothing = teach(["Film. " + long])
+def test_sentences_from_min_to_max_tokens_are_read_and_no_others(teach) -> None:
+    def film(n: int) -> str:
+        return " ".join(["film"] * (n - 1)) + "."  # n tokens with the full stop
+
+    low, high = self_training.MIN_TOKENS, self_training.MAX_TOKENS
+    taught = teach([" ".join(film(n) for n in (low - 1, low, high, high + 1))], per_kind=10)
+    assert sorted(map(len, taught.neutral)) == [low, high]
+    nothing = teach([film(low - 1) + " " + film(high + 1)])
     assert nothing.neutral == []
     assert len(nothing.sure) == 0
+
+
+def test_each_kind_becomes_a_part_with_its_targets_and_an_empty_kind_none(teach) -> None:
+    both = teach(["The film was great. I saw it on Tuesday.", "The film was awful."])
+    sure, neutral = both.parts(ENCODER, "words", weight=0.5)
+    assert sorted(sure.y.tolist()) == [0, 1]
+    assert neutral.y.tolist() == [self_training.NEUTRAL_LABEL]
+    assert (sure.weight, neutral.weight, len(neutral.x)) == (0.5, 0.5, 1)
+    (only,) = teach(["I saw it on Tuesday."]).parts(ENCODER, "words", weight=0.5)
+    assert only.y.tolist() == [self_training.NEUTRAL_LABEL]
+
+
+def test_training_refuses_self_training_without_unlabelled_reviews() -> None:
+    on = dataclasses.replace(served.SERVED, self_taught=10)
+    with pytest.raises(ValueError, match="no unlabelled reviews"):
+        served.train(None, None, None, None, None, None, None, (), on)
