@@ -29,6 +29,8 @@ UV = REPO_ROOT / ".tools" / "bin" / "uv"  # the pinned uv that scripts/bootstrap
 READY = ".bench-ready"  # written last: a half-built virtualenv is never reused
 EVENT = REPO_ROOT / "tests" / "events" / "http_api_v2_predict.json"
 COLD_TIMEOUT_S = 300.0
+# Keras and the float TFLite file hold the same weights: only the order of float operations differs.
+FLOAT_AGREEMENT = 1e-3
 # /proc/cpuinfo flags ("flags" on x86, "Features" on Arm) that int8 kernels run several times
 # faster with; Lambda's fleet has CPUs with and without them.
 ISA_FLAGS = {"avx2": "AVX2", "avx512f": "AVX-512", "avx512_vnni": "AVX-512 VNNI",
@@ -172,10 +174,6 @@ def cold_starts(variants: list[dict[str, Any]], *, runs: int, priming: int) -> d
     _same_answer(found)
     int8_s = found["lambda_int8"]["median_s"]
     return {"variants": found, "ratios": {k: v["median_s"] / int8_s for k, v in found.items()}}
-
-
-# Both read the same float weights: only the order of float operations differs.
-FLOAT_AGREEMENT = 1e-3
 
 
 def _same_answer(found: dict[str, Any]) -> None:

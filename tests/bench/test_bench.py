@@ -237,9 +237,25 @@ def test_a_keras_path_that_reads_the_review_otherwise_stops_the_bench():
     runner._same_answer(answers(0.39021))
     with pytest.raises(runner.BenchError, match=r"Keras path answers 0\.4912"):
         runner._same_answer(answers(0.4912))  # the review read as one sentence, as it once was
-    runner._same_answer(
-        {"lambda_float": {"probability": 0.39}}
-    )  # --no-tensorflow: nothing to check
+    # With --no-tensorflow there is no Keras answer to compare.
+    runner._same_answer({"lambda_float": {"probability": 0.39}})
+
+
+def test_cold_starts_stop_when_keras_and_the_float_handler_disagree(monkeypatch):
+    said = {"lambda_int8": 0.38, "lambda_float": 0.39, "keras": 0.49}
+
+    def fake_child(python, job, *, env, timeout):
+        return {"probability": said[job["name"]], "import_and_load_s": 0.1, "first_call_s": 0.0,
+                "peak_rss_mib": 1.0}, 0.1  # fmt: skip
+
+    monkeypatch.setattr(runner, "run_child", fake_child)
+    variants = [{"name": n, "label": n, "python": Path(n), "env": {}, "job": {"name": n}}
+                for n in said]  # fmt: skip
+    with pytest.raises(runner.BenchError, match="do not read it the same way"):
+        runner.cold_starts(variants, runs=1, priming=0)
+    said["keras"] = 0.3902
+    found = runner.cold_starts(variants, runs=1, priming=0)
+    assert found["variants"]["keras"]["probability"] == 0.3902
 
 
 def test_isa_features_are_read_from_cpuinfo():
