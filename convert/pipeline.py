@@ -114,10 +114,12 @@ def _inputs(imdb: Imdb, sentences: Path) -> Inputs:
     counterfactual = counterfactuals.Generator(fit_reviews, SEED).all(
         served.SERVED.counterfactuals, aliases
     )
-    wanted = served.SERVED.unlabelled_reviews if served.SERVED.self_taught else 0
-    # Sorted: the archive's order depends on how it was read (a tarball or a folder).
-    unsup = sorted(imdb.unsup, key=lambda r: r.id)
-    unlabelled = random.Random(SEED).sample(unsup, min(wanted, len(unsup)))
+    unlabelled = []
+    if served.SERVED.self_taught:
+        # Sorted: the archive's order depends on how it was read (a tarball or a folder).
+        unsup = sorted(imdb.unsup, key=lambda r: r.id)
+        wanted = min(served.SERVED.unlabelled_reviews, len(unsup))
+        unlabelled = random.Random(SEED).sample(unsup, wanted)
     log(
         f"data: fit {len(data.fit)}, validation {len(data.val)}, test {len(data.test)}, "
         f"spans {len(span_data.fit)} + {len(span_data.val)}, {len(aliases):,} names and places, "
@@ -168,7 +170,7 @@ def _served(
         dev_short,
         inputs.unlabelled,
     )
-    head = served.with_short_head(trained, dev_short)
+    head = served.with_short_head(trained.model, trained.head, dev_short)
     log(f"head: {head}")
     manifest, probs = export_served(
         trained,

@@ -3,8 +3,8 @@ trained on the fit reviews as teacher (`ServedConfig.self_taught`).
 
 Two kinds, both made before the refit and read only by it:
 
-- **sure**: a sentence the teacher is sure of (P ≥ `SURE` or ≤ 1 - `SURE`, alone, through the
-  short-text head), in a review it is sure of on the same side (the review read whole), labelled
+- **sure**: a sentence the teacher is sure of (P ≥ `SURE` or ≤ 1 - `SURE`, read alone, through
+  the head the service would pick for it), in a review it is sure of on the same side (the review read whole), labelled
   with that side. Self-training (Yarowsky 1995; for sentiment, He & Zhou 2011): single
   sentences from 50,000 reviews no label was written for, where the spans cut from the training
   reviews carry their review's label whether or not the sentence says anything.

@@ -219,7 +219,7 @@ def train(
         full, full_spans = fit + val, fit_spans + Encoded.of(short, spans.val)
         self_taught = []
         if s.self_taught:
-            teacher = with_short_head(Trained([], export, head), short_dev)
+            teacher = with_short_head(export, head, short_dev)
             found = self_training.teach(
                 export, teacher, encoder, short, unlabelled, s.self_taught, SEED
             )
@@ -333,8 +333,8 @@ def _fit_for(model: keras.Model, parts: list[Part], epochs: int, batch_size: int
     model.fit(batches, steps_per_epoch=steps, epochs=epochs, shuffle=False, verbose=VERBOSE)
 
 
-def with_short_head(trained: Trained, short: Encoded) -> Head:
-    """The head for short texts, fitted on `short` (the Amazon and Yelp sentences, which share
-    nothing with IMDb) with the final branches."""
-    weights, bias = fit_head(keras_outputs(trained.model, short.inputs), short.labels)
-    return replace(trained.head, short_weights=weights, short_bias=bias)
+def with_short_head(model: keras.Model, head: Head, short: Encoded) -> Head:
+    """`head` with its weights for short texts fitted on `short` (the Amazon and Yelp sentences,
+    which share nothing with IMDb) through `model`'s branches."""
+    weights, bias = fit_head(keras_outputs(model, short.inputs), short.labels)
+    return replace(head, short_weights=weights, short_bias=bias)

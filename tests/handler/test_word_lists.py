@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handler.inference import marks, text
+from handler.inference import marks, spelling, text
 from handler.inference.word_lists import fingerprint, word_list_fingerprints, word_lists
 
 
@@ -16,6 +16,17 @@ def test_a_changed_word_list_changes_its_fingerprint_only(monkeypatch):
     monkeypatch.setattr(marks, "NEGATIONS", frozenset({"not"}))
     after = word_list_fingerprints()
     assert {k for k in before if before[k] != after[k]} == {"negations"}
+
+
+def test_a_changed_slip_rule_changes_the_spelling_fingerprint(monkeypatch):
+    before = word_list_fingerprints()
+
+    def deletions_only(word: str) -> set[str]:  # swapped neighbours no longer undone
+        return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+    monkeypatch.setattr(spelling, "candidates", deletions_only)
+    after = word_list_fingerprints()
+    assert {k for k in before if before[k] != after[k]} == {"spelling"}
 
 
 def test_every_list_the_features_read_is_fingerprinted():
