@@ -31,7 +31,7 @@ from convert.export.served import export as export_served
 from convert.train import counterfactuals, embeddings, served
 from convert.train.baselines import compared_models, nb_lr_baseline, tfidf_baseline
 from convert.train.fit import Run, evaluate_once, log
-from convert.train.served import Trained
+from convert.train.served import ServedConfig, Trained
 from handler import constants
 from handler.inference.encoder import Encoder
 from handler.inference.features import featurize, sentence_source
@@ -64,17 +64,22 @@ class Inputs:
     unlabelled: list[Review]
 
 
-def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, Any]:
-    """Everything behind reports/results.md; writes results.json for the report renderer."""
+def run_all(
+    imdb: Imdb, paths: Paths, with_compared: bool = True, s: ServedConfig = served.SERVED
+) -> dict[str, Any]:
+    """Everything behind reports/results.md; writes results.json for the report renderer.
+
+    `s` is read here and handed to every stage, so a trial run changes the settings in one place.
+    """
     started = time.perf_counter()
     keras.utils.set_random_seed(SEED)
-    inputs = _inputs(imdb, paths.sentences)
+    inputs = _inputs(imdb, paths.sentences, s)
     data = inputs.data
     runs: dict[str, Run] = {}
     for run in (nb_lr_baseline(data), tfidf_baseline(data)):
         runs[run.name] = run
-    encoder, emb_matrix, w2v_info, vectors = _word_vectors(imdb, inputs)
-    trained, manifest, probs = _served(inputs, encoder, emb_matrix, paths)
+    encoder, emb_matrix, w2v_info, vectors = _word_vectors(imdb, inputs, s)
+    trained, manifest, probs = _served(inputs, encoder, emb_matrix, paths, s)
     for run in trained.runs:
         runs[run.name] = run
     evaluation = _evaluation(inputs, runs, manifest, paths.model_dir)
@@ -97,12 +102,12 @@ def run_all(imdb: Imdb, paths: Paths, with_compared: bool = True) -> dict[str, A
     return extra
 
 
-def _inputs(imdb: Imdb, sentences: Path) -> Inputs:
+def _inputs(imdb: Imdb, sentences: Path, s: ServedConfig) -> Inputs:
     """Splits, spans (weak-labelled lexicon examples among them), aliases and sentence sets."""
     fit_reviews, val_reviews = imdb.split_validation()  # once: the spans need the reviews too
     data = Prepared.of(fit_reviews, val_reviews, imdb.test)
-    fit_spans = spans(fit_reviews, served.SERVED.spans_per_review)
-    if served.SERVED.lexicon:
+    fit_spans = spans(fit_reviews, s.spans_per_review)
+    if s.lexicon:
         texts, labels = lexicons.lexicon_examples()
         fit_spans = fit_spans + Split(texts, np.array(labels, np.int64), ["lexicon"] * len(labels))
     span_data = Spans(fit_spans, spans(val_reviews, 1, seed=SEED + 1))
@@ -111,14 +116,12 @@ def _inputs(imdb: Imdb, sentences: Path) -> Inputs:
         name: Split.of_texts(texts, labels)
         for name, (texts, labels) in load_sentences(sentences).items()
     }
-    counterfactual = counterfactuals.Generator(fit_reviews, SEED).all(
-        served.SERVED.counterfactuals, aliases
-    )
+    counterfactual = counterfactuals.Generator(fit_reviews, SEED).all(s.counterfactuals, aliases)
     unlabelled = []
-    if served.SERVED.self_taught:
+    if s.self_taught:
         # Sorted: the archive's order depends on how it was read (a tarball or a folder).
         unsup = sorted(imdb.unsup, key=lambda r: r.id)
-        wanted = min(served.SERVED.unlabelled_reviews, len(unsup))
+        wanted = min(s.unlabelled_reviews, len(unsup))
         unlabelled = random.Random(SEED).sample(unsup, wanted)
     log(
         f"data: fit {len(data.fit)}, validation {len(data.val)}, test {len(data.test)}, "
@@ -129,13 +132,13 @@ def _inputs(imdb: Imdb, sentences: Path) -> Inputs:
 
 
 def _word_vectors(
-    imdb: Imdb, inputs: Inputs
+    imdb: Imdb, inputs: Inputs, s: ServedConfig
 ) -> tuple[Encoder, npt.NDArray[np.float32], dict[str, Any], Word2Vec]:
     """The served encoder, its word2vec embedding rows, how many vectors cover it, and the
     vectors (the compared recurrent models start from them too)."""
     data = inputs.data
     unsup = [words(r.text) for r in imdb.unsup]  # vectors need no sentences
-    config = served.text_config()
+    config = served.text_config(s)
     # Every token the sentence branch reads (placeholders in), so its rows all have vectors.
     w2v = embeddings.pretrain(
         [
@@ -144,14 +147,18 @@ def _word_vectors(
         ]
     )
     del unsup
-    encoder = served.build_encoder(data, inputs.aliases)
+    encoder = served.build_encoder(data, inputs.aliases, s)
     emb_matrix, coverage = embeddings.matrix(encoder.words, w2v)
     log(f"word2vec: {len(w2v.wv):,} vectors, {coverage:.1%} of the served vocabulary covered")
     return encoder, emb_matrix, {"vectors": len(w2v.wv), "coverage": coverage}, w2v
 
 
 def _served(
-    inputs: Inputs, encoder: Encoder, emb_matrix: npt.NDArray[np.float32], paths: Paths
+    inputs: Inputs,
+    encoder: Encoder,
+    emb_matrix: npt.NDArray[np.float32],
+    paths: Paths,
+    s: ServedConfig,
 ) -> tuple[Trained, Manifest, dict[str, npt.NDArray[np.float64]]]:
     """Train, mix and export the served model; its one test-set look is the int8 file's."""
     data = inputs.data
@@ -169,6 +176,7 @@ def _served(
         inputs.counterfactual,
         dev_short,
         inputs.unlabelled,
+        s,
     )
     head = served.with_short_head(trained.model, trained.head, dev_short)
     log(f"head: {head}")
