@@ -33,6 +33,7 @@ from convert.train.baselines import compared_models, nb_lr_baseline, tfidf_basel
 from convert.train.fit import Run, evaluate_once, log
 from convert.train.served import ServedConfig, Trained
 from handler import constants
+from handler.inference.calibration import Head
 from handler.inference.encoder import Encoder
 from handler.inference.features import featurize, sentence_source
 from handler.inference.manifest import Manifest
@@ -165,21 +166,7 @@ def _served(
     # Each split through the served encoder once; every step below reads these arrays.
     fit, val = Encoded.of(encoder, data.fit), Encoded.of(encoder, data.val)
     test = Encoded.of(encoder, data.test, known=True)
-    # The short-text head is fitted on the Amazon and Yelp sentences; IMDb's are test data.
-    dev_short = Encoded.of(encoder, inputs.sentences["amazon"] + inputs.sentences["yelp"])
-    trained = served.train(
-        fit,
-        val,
-        inputs.spans,
-        emb_matrix,
-        encoder,
-        inputs.counterfactual,
-        dev_short,
-        inputs.unlabelled,
-        s,
-    )
-    head = served.with_short_head(trained.model, trained.head, dev_short)
-    log(f"head: {head}")
+    trained, head = _trained(inputs, encoder, emb_matrix, fit, val, s)
     manifest, probs = export_served(
         trained,
         encoder,
@@ -195,6 +182,42 @@ def _served(
     write_keras_test_probs(probs["keras"], paths.keras_test_probs)
     evaluate_once(trained.runs[-1], probs["int8"].astype(np.float32), data.test)
     return trained, manifest, probs
+
+
+def train_served(imdb: Imdb, sentences: Path, s: ServedConfig) -> tuple[Trained, Head, Encoder]:
+    """The served model trained and its head fitted as `run_all` does, with no export and no
+    look at the test set (`python -m convert seeds`)."""
+    inputs = _inputs(imdb, sentences, s)
+    encoder, emb_matrix, _, _ = _word_vectors(imdb, inputs, s)
+    fit, val = Encoded.of(encoder, inputs.data.fit), Encoded.of(encoder, inputs.data.val)
+    trained, head = _trained(inputs, encoder, emb_matrix, fit, val, s)
+    return trained, head, encoder
+
+
+def _trained(
+    inputs: Inputs,
+    encoder: Encoder,
+    emb_matrix: npt.NDArray[np.float32],
+    fit: Encoded,
+    val: Encoded,
+    s: ServedConfig,
+) -> tuple[Trained, Head]:
+    # The short-text head is fitted on the Amazon and Yelp sentences; IMDb's are test data.
+    dev_short = Encoded.of(encoder, inputs.sentences["amazon"] + inputs.sentences["yelp"])
+    trained = served.train(
+        fit,
+        val,
+        inputs.spans,
+        emb_matrix,
+        encoder,
+        inputs.counterfactual,
+        dev_short,
+        inputs.unlabelled,
+        s,
+    )
+    head = served.with_short_head(trained.model, trained.head, dev_short)
+    log(f"head: {head}")
+    return trained, head
 
 
 def _evaluation(

@@ -110,6 +110,7 @@ def train_keras(
     epochs: int,
     batch_size: int = 128,
     extra: list[Part] | None = None,
+    seed: int = 0,
 ) -> tuple[Run, keras.Model]:
     """Train on the fit reviews (plus `extra` parts, such as short spans), stop on validation.
 
@@ -119,7 +120,9 @@ def train_keras(
     model = build()
     parts = [Part(feed(model, fit.inputs), fit.labels), *(extra or [])]
     start = time.perf_counter()
-    history = fit_keras(model, parts, feed(model, val.inputs), val.labels, epochs, batch_size)
+    history = fit_keras(
+        model, parts, feed(model, val.inputs), val.labels, epochs, batch_size, seed=seed
+    )
     run = Run(
         name,
         {**config, "text": asdict(text), "epochs_max": epochs, "batch_size": batch_size},

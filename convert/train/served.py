@@ -86,6 +86,10 @@ class ServedConfig:
     unlabelled_reviews: int = 20_000
     self_taught: int = 0
     self_taught_weight: float = 0.5
+    # Added to the seeds of the CNN's initialisation and batch order (not to the data's). 0 is
+    # the shipped model; `python -m convert seeds` trains others to show how much a figure
+    # owes to the draw (reports/seeds.md).
+    seed_shift: int = 0
 
 
 SERVED = ServedConfig()
@@ -208,6 +212,7 @@ def train(
         {"embeddings": "word2vec", **span_config},
         epochs=s.cnn_epochs,
         extra=[Part(fit_spans.inputs[INPUT], fit_spans.labels, s.span_weight), taught],
+        seed=s.seed_shift,
     )
     ngram_run, ngram_c, ngram_model = _choose_ngram(fit, fit_spans, val, size, span_config, s)
     export = _export_graph(cnn_model, ngram_model, s)
@@ -226,7 +231,7 @@ def train(
             self_taught = found.parts(short, INPUT, s.self_taught_weight)
             mix.config["self_taught"] = {"sure": len(found.sure), "neutral": len(found.neutral)}
         cnn_model = cnn()
-        _fit_for(cnn_model, [*_parts(full, full_spans, s), taught, *self_taught], epochs)
+        _fit_for(cnn_model, [*_parts(full, full_spans, s), taught, *self_taught], epochs, s)
         ngram_model = _ngram_branch(full, full_spans, ngram_c, size, s)
         export = _export_graph(cnn_model, ngram_model, s)
         mix.config["refit"] = (
@@ -250,7 +255,11 @@ def _cnn_builder(
 
     def cnn() -> keras.Model:
         m = sentence_cnn.sentence_branch(
-            len(encoder.words), s.sentence_len, s.embed_dim, s.filters, seed=SEED
+            len(encoder.words),
+            s.sentence_len,
+            s.embed_dim,
+            s.filters,
+            seed=SEED + s.seed_shift,
         )
         m.get_layer("word_embedding").set_weights([emb_matrix])
         return m
@@ -328,8 +337,10 @@ def _parts(reviews: Encoded, span_part: Encoded, s: ServedConfig) -> list[Part]:
     ]
 
 
-def _fit_for(model: keras.Model, parts: list[Part], epochs: int, batch_size: int = 128) -> None:
-    batches, steps = dataset(parts, batch_size, SEED)
+def _fit_for(
+    model: keras.Model, parts: list[Part], epochs: int, s: ServedConfig, batch_size: int = 128
+) -> None:
+    batches, steps = dataset(parts, batch_size, SEED + s.seed_shift)
     model.fit(batches, steps_per_epoch=steps, epochs=epochs, shuffle=False, verbose=VERBOSE)
 
 
