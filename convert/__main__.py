@@ -91,6 +91,34 @@ def results(args: argparse.Namespace) -> int:
     return 0
 
 
+def seeds(args: argparse.Namespace) -> int:
+    """Train the served recipe again at other seeds; the development signals of every draw."""
+    import json
+    from dataclasses import asdict
+
+    import keras
+
+    from convert.data.imdb import load, sentences_folder
+    from convert.evaluate.seeds import draws, write  # imports the graph's layers before loading
+    from handler import constants
+    from handler.inference.calibration import Head
+    from handler.inference.encoder import Encoder
+    from handler.inference.manifest import Manifest
+
+    manifest = Manifest.read(args.model_dir / constants.MANIFEST_FILE)
+    runs = json.loads((args.out / "results.json").read_text())["runs"]
+    shipped = (
+        keras.models.load_model(args.keras_model),
+        Head(**asdict(manifest.head)) if manifest.head else Head(),
+        Encoder.load(manifest.file_path(args.model_dir, "vocab")),
+        float(runs["served_cnn_ngram"]["val"]["accuracy"]),
+    )
+    imdb = load(args.data, with_unsup=True)
+    found = draws(imdb, args.sentences or sentences_folder(args.data), args.shifts, shipped)
+    print(f"wrote {', '.join(map(str, write(found, args.out)))}")
+    return 0
+
+
 def _add_data_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data",
@@ -142,6 +170,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=DEFAULT_REPORTS, help="report folder (%(default)s)"
     )
     sub.set_defaults(run=compare)
+
+    sub = commands.add_parser("seeds", help=seeds.__doc__)
+    _add_data_argument(sub)
+    sub.add_argument(
+        "--shifts", type=int, nargs="*", default=[1, 2], help="seed shifts to train (%(default)s)"
+    )
+    sub.add_argument("--model-dir", type=Path, default=MODEL_DIR, help="(%(default)s)")
+    sub.add_argument("--keras-model", type=Path, default=KERAS_MODEL, help="(%(default)s)")
+    sub.add_argument("--sentences", type=Path, default=None, help="labelled-sentence folder")
+    sub.add_argument(
+        "--out", type=Path, default=DEFAULT_REPORTS, help="report folder (%(default)s)"
+    )
+    sub.set_defaults(run=seeds)
 
     sub = commands.add_parser("results", help=results.__doc__)
     sub.add_argument(

@@ -312,3 +312,28 @@ def test_stored_keras_probabilities_and_the_float_model_match_keras_on_a_sample(
     check_float_parity(
         fresh, _calibrated(tflite_predict(FLOAT_MODEL, x_sample), known[:KERAS_SAMPLE])
     )
+
+
+def test_the_seed_report_weighs_words_as_the_service_explains_them(
+    tiny_build: tuple[Path, Path, dict],
+) -> None:
+    """reports/seeds.md reads the float graph; its occlusion must be the service's, within int8."""
+    from convert.evaluate import seeds
+    from handler.inference.predictor import LitePredictor
+
+    model_dir, keras_path, _ = tiny_build
+    predictor = LitePredictor.load(model_dir)
+    model = keras.models.load_model(keras_path)
+    head = (
+        Head(**dataclasses.asdict(predictor.manifest.head)) if predictor.manifest.head else Head()
+    )
+    encoder = Encoder.load(model_dir / constants.VOCAB_FILE)
+    text = "The plot was brilliant but the ending was awful."
+    answer, weights = predictor.explain(text)
+    found = {word: seeds.word_weight(model, head, encoder, text, word) for word, _ in weights}
+    # The tiny model learned these two, so the comparison below is not between zeros.
+    assert found["brilliant"] > 0.3
+    assert found["awful"] < -0.3
+    assert found == pytest.approx(dict(weights), abs=0.1)
+    score = seeds.float_scorer(model, head, encoder)
+    assert score([text])[0] == pytest.approx(answer.probability, abs=0.02)
