@@ -99,7 +99,13 @@ def seeds(args: argparse.Namespace) -> int:
     import keras
 
     from convert.data.imdb import load, sentences_folder
-    from convert.evaluate.seeds import draws, write  # imports the graph's layers before loading
+    from convert.evaluate.seeds import draws, settings_of, write  # imports the graph's layers
+
+    try:
+        settings = settings_of(args.set)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     from handler import constants
     from handler.inference.calibration import Head
     from handler.inference.encoder import Encoder
@@ -114,8 +120,11 @@ def seeds(args: argparse.Namespace) -> int:
         float(runs["served_cnn_ngram"]["val"]["accuracy"]),
     )
     imdb = load(args.data, with_unsup=True)
-    found = draws(imdb, args.sentences or sentences_folder(args.data), args.shifts, shipped)
-    print(f"wrote {', '.join(map(str, write(found, args.out)))}")
+    found = draws(
+        imdb, args.sentences or sentences_folder(args.data), args.shifts, shipped, settings
+    )
+    name = "-".join(["seeds", *(f"{k}-{v}" for k, v in settings.items())])
+    print(f"wrote {', '.join(map(str, write(found, args.out, name)))}")
     return 0
 
 
@@ -175,6 +184,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_argument(sub)
     sub.add_argument(
         "--shifts", type=int, nargs="*", default=[1, 2], help="seed shifts to train (%(default)s)"
+    )
+    sub.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a ServedConfig setting to change in every new draw (reports/seeds-KEY-VALUE.md)",
     )
     sub.add_argument("--model-dir", type=Path, default=MODEL_DIR, help="(%(default)s)")
     sub.add_argument("--keras-model", type=Path, default=KERAS_MODEL, help="(%(default)s)")

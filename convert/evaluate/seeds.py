@@ -10,8 +10,8 @@ A candidate beats the shipped model on a signal only by more than that signal's 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +40,29 @@ NOUNS = "script plot acting story ending dialogue cast direction music character
 
 @dataclass
 class Draw:
-    shift: int
+    label: str  # "shift 0 (shipped)", or the settings and the shift it was trained with
     validation: float  # the mixed model on the validation reviews, before the refit
     figures: dict[str, float] = field(default_factory=dict)
+
+
+def settings_of(pairs: Sequence[str]) -> dict[str, Any]:
+    """`KEY=VALUE` pairs as `ServedConfig` settings, each value read as its field's type."""
+    kinds = {f.name: type(getattr(served.SERVED, f.name)) for f in fields(served.ServedConfig)}
+    found: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        kind = kinds.get(key)
+        if not sep or kind is None or key == "seed_shift":
+            raise ValueError(
+                f"{pair!r}: not KEY=VALUE with KEY a ServedConfig setting (shifts apart)"
+            )
+        if kind is bool and value not in ("true", "false"):
+            raise ValueError(f"{pair!r}: {key} is true or false")
+        try:
+            found[key] = value == "true" if kind is bool else kind(value)
+        except ValueError:
+            raise ValueError(f"{pair!r}: {key} takes a {kind.__name__}") from None
+    return found
 
 
 def float_scorer(model: keras.Model, head: Head, encoder: Encoder) -> Scorer:
@@ -102,18 +122,23 @@ def draws(
     sentences: Path,
     shifts: Sequence[int],
     shipped: tuple[keras.Model, Head, Encoder, float],
+    settings: Mapping[str, Any] | None = None,
 ) -> list[Draw]:
-    """The shipped model (shift 0, as exported, not retrained) and one new training per shift."""
+    """The shipped model (as exported, not retrained) and one new training per shift, of the
+    served recipe or of the recipe with `settings` changed."""
     from convert.pipeline import train_served
 
     tests = suite.build(training_sentences(imdb.train))
     model, head, encoder, validation = shipped
-    found = [Draw(0, validation, signals(model, head, encoder, tests))]
+    found = [Draw("shift 0 (shipped)", validation, signals(model, head, encoder, tests))]
+    changed = ", ".join(f"{k}={v}" for k, v in (settings or {}).items())
     for shift in shifts:
-        s = replace(served.SERVED, seed_shift=shift)
+        s = replace(served.SERVED, **(settings or {}), seed_shift=shift)
         trained, head, encoder = train_served(imdb, sentences, s)
         assert trained.runs[-1].val is not None
-        draw = Draw(shift, trained.runs[-1].val.accuracy)
+        draw = Draw(
+            ", ".join(filter(None, [changed, f"shift {shift}"])), trained.runs[-1].val.accuracy
+        )
         draw.figures = signals(trained.model, head, encoder, tests)
         found.append(draw)
     return found
@@ -121,32 +146,32 @@ def draws(
 
 def markdown(found: Sequence[Draw]) -> str:
     rows = ["validation, mixed (%)", *found[0].figures]
-    values = {d.shift: {"validation, mixed (%)": 100 * d.validation, **d.figures} for d in found}
-    head = " | ".join(f"shift {d.shift}" + (" (shipped)" if d.shift == 0 else "") for d in found)
+    values = {d.label: {"validation, mixed (%)": 100 * d.validation, **d.figures} for d in found}
+    head = " | ".join(d.label for d in found)
     out = [
         "# How much a figure owes to the draw",
         "",
-        "The served recipe trained again with only the CNN's seeds (initialisation, batch order)",
-        "shifted; the data, the spans and the counterfactuals are the same. Every column is read",
-        "in float Keras through its own head (`python -m convert seeds`, `make seeds`). A",
-        "difference between two models smaller than a row's spread says nothing about the models.",
+        "The shipped model, then the served recipe (with the settings a heading names) trained",
+        "again with the CNN's seeds (initialisation, batch order) shifted; the data, the spans and",
+        "the counterfactuals are the same. Every column is read in float Keras through its own",
+        "head (`python -m convert seeds`, `make seeds`). Between draws of one recipe, a row's",
+        "spread is chance: a difference between two recipes smaller than that says nothing.",
         "",
         f"| signal | {head} | spread |",
         "|---|" + "---:|" * (len(found) + 1),
     ]
     for row in rows:
-        got = [values[d.shift][row] for d in found]
+        got = [values[d.label][row] for d in found]
         cells = " | ".join(f"{v:.2f}" for v in got)
         out.append(f"| {row} | {cells} | {max(got) - min(got):.2f} |")
     return "\n".join(out) + "\n"
 
 
-def write(found: Sequence[Draw], out: Path) -> list[Path]:
+def write(found: Sequence[Draw], out: Path, name: str = "seeds") -> list[Path]:
+    """`name`.json and `name`.md in `out`."""
     out.mkdir(parents=True, exist_ok=True)
-    body: list[dict[str, Any]] = [
-        {"shift": d.shift, "validation": d.validation, "figures": d.figures} for d in found
-    ]
-    paths = [out / "seeds.json", out / "seeds.md"]
+    body = [{"label": d.label, "validation": d.validation, "figures": d.figures} for d in found]
+    paths = [out / f"{name}.json", out / f"{name}.md"]
     paths[0].write_text(json.dumps(body, indent=2) + "\n")
     paths[1].write_text(markdown(found))
     return paths

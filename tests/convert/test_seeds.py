@@ -1,23 +1,40 @@
-"""reports/seeds.md: one column per draw, each row's spread over the draws."""
+"""reports/seeds.md: one column per draw, each row's spread over the draws; the settings a
+candidate recipe changes, read as their fields' types."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from convert.evaluate.seeds import Draw, write
+import pytest
+
+from convert.evaluate.seeds import Draw, settings_of, write
 
 
 def test_the_report_has_a_column_per_draw_and_each_rows_spread(tmp_path: Path) -> None:
     found = [
-        Draw(0, 0.9136, {"Negation failing (%)": 41.5, "hand-written right (%)": 87.3}),
-        Draw(1, 0.9132, {"Negation failing (%)": 50.2, "hand-written right (%)": 83.4}),
-        Draw(2, 0.9140, {"Negation failing (%)": 44.0, "hand-written right (%)": 85.0}),
+        Draw("shift 0 (shipped)", 0.9136, {"Negation failing (%)": 41.5, "hand-written (%)": 87.3}),
+        Draw("shift 1", 0.9132, {"Negation failing (%)": 50.2, "hand-written (%)": 83.4}),
+        Draw("shift 2", 0.9140, {"Negation failing (%)": 44.0, "hand-written (%)": 85.0}),
     ]
     json_path, md_path = write(found, tmp_path)
     lines = md_path.read_text().splitlines()
     assert "| signal | shift 0 (shipped) | shift 1 | shift 2 | spread |" in lines
     assert "| Negation failing (%) | 41.50 | 50.20 | 44.00 | 8.70 |" in lines
-    assert "| hand-written right (%) | 87.30 | 83.40 | 85.00 | 3.90 |" in lines
+    assert "| hand-written (%) | 87.30 | 83.40 | 85.00 | 3.90 |" in lines
     assert "| validation, mixed (%) | 91.36 | 91.32 | 91.40 | 0.08 |" in lines
-    assert [d["shift"] for d in json.loads(json_path.read_text())] == [0, 1, 2]
+    assert [d["label"] for d in json.loads(json_path.read_text())][1:] == ["shift 1", "shift 2"]
+
+
+def test_settings_are_read_as_their_fields_types() -> None:
+    found = settings_of(["self_taught=12000", "span_weight=0.5", "contractions=true"])
+    assert found == {"self_taught": 12000, "span_weight": 0.5, "contractions": True}
+    assert type(found["self_taught"]) is int
+
+
+@pytest.mark.parametrize(
+    "pair", ["nope=1", "self_taught", "self_taught=many", "contractions=yes", "seed_shift=1"]
+)
+def test_a_setting_that_is_not_one_is_refused(pair: str) -> None:
+    with pytest.raises(ValueError, match=pair.split("=")[0]):
+        settings_of([pair])
