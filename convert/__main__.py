@@ -137,34 +137,45 @@ def _add_data_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_out_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_REPORTS, help="report folder (%(default)s)"
+    )
+
+
+def _add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where the served model is: its handler folder and its Keras export graph."""
+    parser.add_argument("--model-dir", type=Path, default=MODEL_DIR, help="(%(default)s)")
+    parser.add_argument("--keras-model", type=Path, default=KERAS_MODEL, help="(%(default)s)")
+
+
+def _add_sentences_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sentences",
+        type=Path,
+        default=None,
+        help=f"labelled-sentence folder (default: ${ENV_SENTENCES}, or sentences/ beside --data)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m convert", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub = commands.add_parser("explore", help=explore.__doc__)
     _add_data_argument(sub)
-    sub.add_argument(
-        "--out", type=Path, default=DEFAULT_REPORTS, help="report folder (%(default)s)"
-    )
+    _add_out_argument(sub)
     sub.set_defaults(run=explore)
 
     sub = commands.add_parser("train", help=train.__doc__)
     _add_data_argument(sub)
-    sub.add_argument(
-        "--out", type=Path, default=DEFAULT_REPORTS, help="report folder (%(default)s)"
-    )
-    sub.add_argument("--model-dir", type=Path, default=MODEL_DIR, help="(%(default)s)")
-    sub.add_argument("--keras-model", type=Path, default=KERAS_MODEL, help="(%(default)s)")
+    _add_out_argument(sub)
+    _add_model_arguments(sub)
     sub.add_argument("--float-model", type=Path, default=FLOAT_MODEL, help="(%(default)s)")
     sub.add_argument(
         "--keras-test-probs", type=Path, default=KERAS_TEST_PROBS, help="(%(default)s)"
     )
-    sub.add_argument(
-        "--sentences",
-        type=Path,
-        default=None,
-        help=f"labelled-sentence folder (default: ${ENV_SENTENCES}, or sentences/ beside --data)",
-    )
+    _add_sentences_argument(sub)
     sub.add_argument(
         "--served-only", action="store_true", help="skip the RNN, RCNN and original CNN runs"
     )
@@ -174,10 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_argument(sub)
     sub.add_argument("--previous", type=Path, required=True, help="an earlier model folder")
     sub.add_argument("--model-dir", type=Path, default=MODEL_DIR, help="(%(default)s)")
-    sub.add_argument("--sentences", type=Path, default=None, help="labelled-sentence folder")
-    sub.add_argument(
-        "--out", type=Path, default=DEFAULT_REPORTS, help="report folder (%(default)s)"
-    )
+    _add_sentences_argument(sub)
+    _add_out_argument(sub)
     sub.set_defaults(run=compare)
 
     sub = commands.add_parser("seeds", help=seeds.__doc__)
@@ -192,18 +201,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="a ServedConfig setting to change in every new draw (reports/seeds-KEY-VALUE.md)",
     )
-    sub.add_argument("--model-dir", type=Path, default=MODEL_DIR, help="(%(default)s)")
-    sub.add_argument("--keras-model", type=Path, default=KERAS_MODEL, help="(%(default)s)")
-    sub.add_argument("--sentences", type=Path, default=None, help="labelled-sentence folder")
-    sub.add_argument(
-        "--out", type=Path, default=DEFAULT_REPORTS, help="report folder (%(default)s)"
-    )
+    _add_model_arguments(sub)
+    _add_sentences_argument(sub)
+    _add_out_argument(sub)
     sub.set_defaults(run=seeds)
 
     sub = commands.add_parser("results", help=results.__doc__)
-    sub.add_argument(
-        "--out", type=Path, default=DEFAULT_REPORTS, help="report folder (%(default)s)"
-    )
+    _add_out_argument(sub)
     sub.set_defaults(run=results)
 
     return parser
