@@ -175,3 +175,8 @@ def write(found: Sequence[Draw], out: Path, name: str = "seeds") -> list[Path]:
     paths[0].write_text(json.dumps(body, indent=2) + "\n")
     paths[1].write_text(markdown(found))
     return paths
+
+
+def read(path: Path) -> list[Draw]:
+    """The draws a `write` left in `path` (its .json)."""
+    return [Draw(d["label"], d["validation"], d["figures"]) for d in json.loads(path.read_text())]

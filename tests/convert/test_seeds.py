@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from convert.evaluate.seeds import Draw, settings_of, write
+from convert.evaluate.seeds import Draw, markdown, read, settings_of, write
+from convert.paths import REPORTS_DIR
 
 
 def test_the_report_has_a_column_per_draw_and_each_rows_spread(tmp_path: Path) -> None:
@@ -24,6 +25,12 @@ def test_the_report_has_a_column_per_draw_and_each_rows_spread(tmp_path: Path) -
     assert "| hand-written (%) | 87.30 | 83.40 | 85.00 | 3.90 |" in lines
     assert "| validation, mixed (%) | 91.36 | 91.32 | 91.40 | 0.08 |" in lines
     assert [d["label"] for d in json.loads(json_path.read_text())][1:] == ["shift 1", "shift 2"]
+    assert read(json_path) == found
+
+
+def test_the_committed_report_is_its_figures() -> None:
+    """reports/seeds.md is what its .json renders to: no figure edited by hand."""
+    assert markdown(read(REPORTS_DIR / "seeds.json")) == (REPORTS_DIR / "seeds.md").read_text()
 
 
 def test_settings_are_read_as_their_fields_types() -> None:
