@@ -28,9 +28,10 @@ def test_the_report_has_a_column_per_draw_and_each_rows_spread(tmp_path: Path) -
     assert read(json_path) == found
 
 
-def test_the_committed_report_is_its_figures() -> None:
-    """reports/seeds.md is what its .json renders to: no figure edited by hand."""
-    assert markdown(read(REPORTS_DIR / "seeds.json")) == (REPORTS_DIR / "seeds.md").read_text()
+@pytest.mark.parametrize("found", sorted(REPORTS_DIR.glob("seeds*.json")), ids=lambda p: p.stem)
+def test_each_committed_report_is_its_figures(found: Path) -> None:
+    """reports/seeds*.md are what their .json render to: no figure edited by hand."""
+    assert markdown(read(found)) == found.with_suffix(".md").read_text()
 
 
 def test_settings_are_read_as_their_fields_types() -> None:
