@@ -314,8 +314,6 @@ def test_stored_keras_probabilities_and_the_float_model_match_keras_on_a_sample(
     )
 
 
-# A one-sentence text is one slot of the attention pooling, by design (sentence_cnn's docstring).
-@pytest.mark.filterwarnings("ignore:You are using a softmax over axis -1:UserWarning")
 def test_the_seed_report_weighs_words_as_the_service_explains_them(
     tiny_build: tuple[Path, Path, dict],
 ) -> None:
