@@ -94,28 +94,26 @@ def results(args: argparse.Namespace) -> int:
 def seeds(args: argparse.Namespace) -> int:
     """Train the served recipe again at other seeds; the development signals of every draw."""
     import json
-    from dataclasses import asdict
 
     import keras
 
     from convert.data.imdb import load, sentences_folder
     from convert.evaluate.seeds import draws, settings_of, write  # imports the graph's layers
+    from handler import constants
+    from handler.inference.calibration import Head
+    from handler.inference.encoder import Encoder
+    from handler.inference.manifest import Manifest
 
     try:
         settings = settings_of(args.set)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    from handler import constants
-    from handler.inference.calibration import Head
-    from handler.inference.encoder import Encoder
-    from handler.inference.manifest import Manifest
-
     manifest = Manifest.read(args.model_dir / constants.MANIFEST_FILE)
     runs = json.loads((args.out / "results.json").read_text())["runs"]
     shipped = (
         keras.models.load_model(args.keras_model),
-        Head(**asdict(manifest.head)) if manifest.head else Head(),
+        Head.of(manifest.to_json()),
         Encoder.load(manifest.file_path(args.model_dir, "vocab")),
         float(runs["served_cnn_ngram"]["val"]["accuracy"]),
     )

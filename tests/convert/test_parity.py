@@ -324,9 +324,7 @@ def test_the_seed_report_weighs_words_as_the_service_explains_them(
     model_dir, keras_path, _ = tiny_build
     predictor = LitePredictor.load(model_dir)
     model = keras.models.load_model(keras_path)
-    head = (
-        Head(**dataclasses.asdict(predictor.manifest.head)) if predictor.manifest.head else Head()
-    )
+    head = Head.of(predictor.manifest.to_json())
     encoder = Encoder.load(model_dir / constants.VOCAB_FILE)
     text = "The plot was brilliant but the ending was awful."
     answer, weights = predictor.explain(text)
