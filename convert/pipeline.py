@@ -184,14 +184,31 @@ def _served(
     return trained, manifest, probs
 
 
-def train_served(imdb: Imdb, sentences: Path, s: ServedConfig) -> tuple[Trained, Head, Encoder]:
-    """The served model trained and its head fitted as `run_all` does, with no export and no
-    look at the test set (`python -m convert seeds`)."""
+@dataclass
+class Ready:
+    """What a training of the served recipe reads, made once: a draw's seeds change none of it,
+    so `python -m convert seeds` prepares it once for all its draws."""
+
+    inputs: Inputs
+    encoder: Encoder
+    emb_matrix: npt.NDArray[np.float32]
+    fit: Encoded
+    val: Encoded
+
+
+def ready_to_train(imdb: Imdb, sentences: Path, s: ServedConfig) -> Ready:
+    """The inputs, word vectors and encoded splits `run_all` trains the served model on."""
     inputs = _inputs(imdb, sentences, s)
     encoder, emb_matrix, _, _ = _word_vectors(imdb, inputs, s)
     fit, val = Encoded.of(encoder, inputs.data.fit), Encoded.of(encoder, inputs.data.val)
-    trained, head = _trained(inputs, encoder, emb_matrix, fit, val, s)
-    return trained, head, encoder
+    return Ready(inputs, encoder, emb_matrix, fit, val)
+
+
+def train_served(ready: Ready, s: ServedConfig) -> tuple[Trained, Head, Encoder]:
+    """The served model trained and its head fitted as `run_all` does, with no export and no
+    look at the test set. `ready` must have been made with `s`, its seed shift apart."""
+    trained, head = _trained(ready.inputs, ready.encoder, ready.emb_matrix, ready.fit, ready.val, s)
+    return trained, head, ready.encoder
 
 
 def _trained(

@@ -126,15 +126,18 @@ def draws(
 ) -> list[Draw]:
     """The shipped model (as exported, not retrained) and one new training per shift, of the
     served recipe or of the recipe with `settings` changed."""
-    from convert.pipeline import train_served
+    from convert.pipeline import ready_to_train, train_served
 
     tests = suite.build(training_sentences(imdb.train))
     model, head, encoder, validation = shipped
     found = [Draw("shift 0 (shipped)", validation, signals(model, head, encoder, tests))]
     changed = ", ".join(f"{k}={v}" for k, v in (settings or {}).items())
+    recipe = replace(served.SERVED, **(settings or {}))
+    # Once for every draw: the shift moves the CNN's seeds only, never the data or the vectors.
+    ready = ready_to_train(imdb, sentences, recipe) if shifts else None
     for shift in shifts:
-        s = replace(served.SERVED, **(settings or {}), seed_shift=shift)
-        trained, head, encoder = train_served(imdb, sentences, s)
+        assert ready is not None
+        trained, head, encoder = train_served(ready, replace(recipe, seed_shift=shift))
         assert trained.runs[-1].val is not None
         draw = Draw(
             ", ".join(filter(None, [changed, f"shift {shift}"])), trained.runs[-1].val.accuracy
