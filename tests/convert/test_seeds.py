@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from convert.evaluate import seeds
 from convert.evaluate.seeds import Draw, markdown, read, settings_of, write
 from convert.paths import REPORTS_DIR
 
@@ -46,3 +48,14 @@ def test_settings_are_read_as_their_fields_types() -> None:
 def test_a_setting_that_is_not_one_is_refused(pair: str) -> None:
     with pytest.raises(ValueError, match=pair.split("=")[0]):
         settings_of([pair])
+
+
+def test_rare_words_are_a_sample_past_the_frequent_ones_with_no_lexicon_word(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(seeds, "RARE_FROM", 2)
+    monkeypatch.setattr(seeds, "RARE_EVERY", 2)
+    tokens = ["the", "film", "tuesday", "x", "great", "x", "<name>", "x", "Boston", "x", "lamp"]
+    encoder = SimpleNamespace(words=SimpleNamespace(tokens=tuple(tokens)))
+    # From rank 2, every 2nd: "great" is the lexicon's, "<name>" and "Boston" are not words.
+    assert seeds.rare_words(encoder) == ["tuesday", "lamp"]  # type: ignore[arg-type]
