@@ -145,10 +145,15 @@ def sentence_branch(
     attention_units: int = 32,
     dropout: float = 0.25,
     seed: int = 0,
+    embedding_decay: float = 0.0,
 ) -> keras.Model:
     """Flat [slots * sentence_len] ids in (any number of slots), P(positive) out.
 
-    The layer "cnn_logit" is the pooled review logit the export graph ends in.
+    The layer "cnn_logit" is the pooled review logit the export graph ends in. With
+    `embedding_decay`, every step shrinks each word's row by `learning rate * decay` of itself
+    (AdamW's decoupled decay, on the embedding only): a row the data keeps pulling holds its
+    place, a word seen in a handful of reviews fades toward nothing instead of carrying what
+    those few reviews said.
     """
     keras.utils.set_random_seed(seed)
     ids = keras.Input(shape=(None,), dtype="int32", name="sentences")
@@ -176,6 +181,15 @@ def sentence_branch(
     out = layers.Activation("sigmoid", name="p_positive")(pooled)
     model = keras.Model(ids, out, name="sentence_cnn")
     model.compile(
-        optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy", metrics=["accuracy"]
+        optimizer=_optimizer(embedding_decay), loss="binary_crossentropy", metrics=["accuracy"]
     )
     return model
+
+
+def _optimizer(embedding_decay: float) -> keras.optimizers.Optimizer:
+    if not embedding_decay:
+        return keras.optimizers.Adam(1e-3)
+    optimizer = keras.optimizers.AdamW(1e-3, weight_decay=embedding_decay)
+    # Matched on the variables' own names: every layer but the embedding holds these.
+    optimizer.exclude_from_weight_decay(var_names=["kernel", "bias"])
+    return optimizer

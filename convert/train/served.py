@@ -86,6 +86,8 @@ class ServedConfig:
     unlabelled_reviews: int = 20_000
     self_taught: int = 0
     self_taught_weight: float = 0.5
+    # AdamW's decay on the word embedding only (`sentence_cnn.sentence_branch`): 0 is Adam.
+    embedding_decay: float = 0.0
     # Added to the seeds of the CNN's initialisation and batch order (not to the data's). 0 is
     # the shipped model; `python -m convert seeds` trains others to show how much a figure
     # owes to the draw (reports/seeds.md).
@@ -260,6 +262,7 @@ def _cnn_builder(
             s.embed_dim,
             s.filters,
             seed=SEED + s.seed_shift,
+            embedding_decay=s.embedding_decay,
         )
         m.get_layer("word_embedding").set_weights([emb_matrix])
         return m

@@ -52,3 +52,23 @@ def test_the_sentences_order_does_not_change_the_pooled_answer_but_words_order_d
     np.testing.assert_allclose(ab, ba, atol=1e-5)
     reversed_words = np.concatenate([a[:5][::-1], a[5:]]).reshape(1, -1)
     assert abs(_logit(model, reversed_words)[0] - _logit(model, a.reshape(1, -1))[0]) > 1e-6
+
+
+def test_embedding_decay_fades_a_word_never_read_and_nothing_else_by_decay() -> None:
+    """A row no batch touches keeps its place under Adam and shrinks by exactly the decay
+    under AdamW; the convolutions' and dense layers' weights are never decayed."""
+    x = np.stack([_sentence(4) % 20 + 1 for _ in range(8)])  # ids 1..20: row 40 is never read
+    y = np.arange(8) % 2
+    unread = 40
+    rows = {}
+    for decay in (0.0, 10.0):
+        model = sentence_branch(50, T, embed_dim=8, filters=8, attention_units=4, seed=2,
+                                embedding_decay=decay)  # fmt: skip
+        before = model.get_layer("word_embedding").get_weights()[0][unread].copy()
+        model.fit({"sentences": x}, y, batch_size=8, epochs=3, verbose=0)
+        rows[decay] = before, model.get_layer("word_embedding").get_weights()[0][unread]
+        if decay:
+            decayed = [v for v in model.trainable_variables if model.optimizer._use_weight_decay(v)]
+            assert [v.name for v in decayed] == ["embeddings"]
+    np.testing.assert_allclose(rows[0.0][1], rows[0.0][0])
+    np.testing.assert_allclose(rows[10.0][1], rows[10.0][0] * (1 - 1e-3 * 10.0) ** 3, rtol=1e-4)
