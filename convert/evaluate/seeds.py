@@ -39,7 +39,7 @@ IN_CONTEXT, WORD = "A clever script.", "script"
 PRAISE = "clever brilliant wonderful great superb funny beautiful excellent smart moving".split()
 NOUNS = "script plot acting story ending dialogue cast direction music characters".split()
 # Point 4 over many words: a word the reviews use rarely, outside the lexicon, alone in a
-# sentence. Every 20th word of the vocabulary from rank 5,000 on (about 1,700): few reviews
+# sentence. Every 20th word of the vocabulary from rank 5,000 on (about 1,500): few reviews
 # say anything about them, so an answer far from the prior is a few reviews' say remembered.
 RARE_FROM, RARE_EVERY = 5_000, 20
 
