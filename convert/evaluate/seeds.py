@@ -129,7 +129,7 @@ def signals(
         ),
         "topic noun after praise, mean (log-odds)": float(np.mean(nouns)),
         "topic noun after praise, negative (%)": 100 * float(np.mean(np.array(nouns) < 0)),
-        'rare word alone ("On <word>."), mean |log-odds|': float(np.mean(alone)),
+        'rare word alone ("On <word>."), mean absolute log-odds': float(np.mean(alone)),
         'rare word alone ("On <word>."), P outside 0.12-0.88 (%)': 100 * float(np.mean(alone > 2)),
     }
 
