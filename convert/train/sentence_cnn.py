@@ -69,9 +69,42 @@ class AttentionPool(layers.Layer):  # type: ignore[misc]
 
     def call(self, inputs: Any) -> Any:
         logits, scores, mask = inputs
-        masked = scores + (mask - 1.0) * (4.0 * ATTENTION_LIMIT)
-        weights = ops.softmax(masked, axis=-1)
-        return ops.sum(weights * logits, axis=-1, keepdims=True)
+        return ops.sum(_attention(scores, mask) * logits, axis=-1, keepdims=True)
+
+
+def _attention(scores: Any, mask: Any) -> Any:
+    masked = scores + (mask - 1.0) * (4.0 * ATTENTION_LIMIT)
+    return ops.softmax(masked, axis=-1)
+
+
+@keras.saving.register_keras_serializable(package="sentiment")
+class UnattendedShrink(layers.Layer):  # type: ignore[misc]
+    """Training only: each sentence's logit pulled toward 0 by the share of the attention it
+    did not get, `strength * (1 - weight) * logit^2`, averaged over a text's sentences.
+
+    A review's label reaches a sentence's logit only through its attention weight, so the
+    sentences the pooling passes over (a date, a plot summary) are never told what they say,
+    and their logits drift with whatever they share with attended ones. Alone as a one-line
+    text, such a sentence then answers with that drift. A sentence that is a whole text has all
+    the attention and nothing pulls it. The weights are read, not taught: the pull must not
+    move the attention toward extreme sentences. Inputs and output as `AttentionPool`'s, the
+    logits passed through; the export graph does not hold this layer.
+    """
+
+    def __init__(self, strength: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.strength = strength
+
+    def call(self, inputs: Any) -> Any:
+        logits, scores, mask = inputs
+        unattended = (1.0 - ops.stop_gradient(_attention(scores, mask))) * mask
+        per_text = ops.sum(unattended * ops.square(logits), axis=-1)
+        per_text = per_text / ops.maximum(ops.sum(mask, axis=-1), 1.0)
+        self.add_loss(self.strength * ops.mean(per_text))
+        return logits
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "strength": self.strength}
 
 
 @keras.saving.register_keras_serializable(package="sentiment")
@@ -146,6 +179,7 @@ def sentence_branch(
     dropout: float = 0.25,
     seed: int = 0,
     embedding_decay: float = 0.0,
+    unattended_shrink: float = 0.0,
 ) -> keras.Model:
     """Flat [slots * sentence_len] ids in (any number of slots), P(positive) out.
 
@@ -153,7 +187,8 @@ def sentence_branch(
     `embedding_decay`, every step shrinks each word's row by `learning rate * decay` of itself
     (AdamW's decoupled decay, on the embedding only): a row the data keeps pulling holds its
     place, a word seen in a handful of reviews fades toward nothing instead of carrying what
-    those few reviews said.
+    those few reviews said. With `unattended_shrink`, the sentences a text's pooling passes
+    over are pulled toward no opinion (`UnattendedShrink`).
     """
     keras.utils.set_random_seed(seed)
     ids = keras.Input(shape=(None,), dtype="int32", name="sentences")
@@ -177,6 +212,8 @@ def sentence_branch(
     hidden = layers.Dense(attention_units, activation="tanh", name="attention_hidden")(sentences)
     score = layers.Reshape((-1,))(layers.Dense(1, name="attention_score")(hidden))
     score = SoftBound(ATTENTION_LIMIT, name="attention")(score)
+    if unattended_shrink:
+        logit = UnattendedShrink(unattended_shrink, name="unattended_shrink")([logit, score, slots])
     pooled = AttentionPool(name="cnn_logit")([logit, score, slots])
     out = layers.Activation("sigmoid", name="p_positive")(pooled)
     model = keras.Model(ids, out, name="sentence_cnn")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import keras
 import numpy as np
+import pytest
 
 from convert.export.predict import keras_predict
-from convert.train.sentence_cnn import sentence_branch
+from convert.train.sentence_cnn import export_branch, sentence_branch
 
 T = 6
 rng = np.random.default_rng(3)
@@ -72,3 +73,32 @@ def test_embedding_decay_fades_a_word_never_read_and_nothing_else_by_decay() -> 
             assert [v.name for v in decayed] == ["embeddings"]
     np.testing.assert_allclose(rows[0.0][1], rows[0.0][0])
     np.testing.assert_allclose(rows[10.0][1], rows[10.0][0] * (1 - 1e-3 * 10.0) ** 3, rtol=1e-4)
+
+
+def test_unattended_sentences_are_pulled_toward_no_opinion_and_a_lone_sentence_is_not() -> None:
+    """The pull is the mean over a text's sentences of (1 - attention weight) * logit^2: zero
+    for a one-sentence text, whatever its logit; the export graph is unchanged by it."""
+    plain = _model()
+    pulled = sentence_branch(50, T, embed_dim=8, filters=8, attention_units=4, seed=2,
+                             unattended_shrink=0.5)  # fmt: skip
+    lone = _sentence(4).reshape(1, -1)
+    two = np.concatenate([_sentence(4), _sentence(5)]).reshape(1, -1)
+    for rows in (lone, two):
+        np.testing.assert_allclose(_logit(plain, rows), _logit(pulled, rows), atol=1e-5)
+        exported = keras_predict(export_branch(pulled, T), {"sentences": rows})
+        np.testing.assert_allclose(exported.ravel(), _logit(plain, rows), atol=1e-4)
+
+    def pull(rows: np.ndarray) -> float:
+        pulled(keras.ops.convert_to_tensor(rows))
+        return float(keras.ops.convert_to_numpy(pulled.losses[0]))
+
+    assert pull(lone) == 0.0
+    parts = keras.Model(pulled.input, [pulled.get_layer(n).output for n in
+                                        ("sentence_logits", "attention")])  # fmt: skip
+    logits, scores = (
+        keras.ops.convert_to_numpy(v)[0] for v in parts(keras.ops.convert_to_tensor(two))
+    )
+    weights = np.exp(scores) / np.exp(scores).sum()
+    expected = 0.5 * np.mean((1 - weights) * logits**2)
+    assert pull(two) == pytest.approx(expected, rel=1e-4)
+    assert expected > 0
