@@ -70,7 +70,8 @@ BEHAVIOUR_ARGS ?=
 behaviour: setup-train  ## the behavioural suite on the shipped model: reports/behaviour.md and .json
 	$(PY) -m convert.behaviour --data "$(IMDB_DATA)" $(BEHAVIOUR_ARGS)
 
-# The served recipe again with the CNN's seeds shifted (about 15 minutes a shift on 2 cores),
+# The served recipe again with the CNN's seeds shifted (on 2 cores, 3-4 minutes to prepare
+# once, then 8-12 a shift: the CPU decides),
 # beside the shipped model on the development signals: how much a figure owes to the draw.
 # A candidate recipe: make seeds SHIFTS="0 1" SEEDS_ARGS="--set self_taught=12000".
 SHIFTS ?= 1 2
