@@ -66,7 +66,7 @@ def test_embedding_decay_fades_a_word_never_read_and_nothing_else_by_decay() -> 
         model = sentence_branch(50, T, embed_dim=8, filters=8, attention_units=4, seed=2,
                                 embedding_decay=decay)  # fmt: skip
         before = model.get_layer("word_embedding").get_weights()[0][unread].copy()
-        model.fit({"sentences": x}, y, batch_size=8, epochs=3, verbose=0)
+        model.fit(x, y, batch_size=8, epochs=3, verbose=0)
         rows[decay] = before, model.get_layer("word_embedding").get_weights()[0][unread]
         if decay:
             decayed = [v for v in model.trainable_variables if model.optimizer._use_weight_decay(v)]
