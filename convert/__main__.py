@@ -98,7 +98,12 @@ def seeds(args: argparse.Namespace) -> int:
     import keras
 
     from convert.data.imdb import load, sentences_folder
-    from convert.evaluate.seeds import draws, settings_of, write  # imports the graph's layers
+    from convert.evaluate.seeds import (  # imports the graph's layers
+        Shipped,
+        draws,
+        settings_of,
+        write,
+    )
     from handler import constants
     from handler.inference.calibration import Head
     from handler.inference.encoder import Encoder
@@ -111,11 +116,12 @@ def seeds(args: argparse.Namespace) -> int:
         return 2
     manifest = Manifest.read(args.model_dir / constants.MANIFEST_FILE)
     runs = json.loads((args.out / "results.json").read_text())["runs"]
-    shipped = (
+    shipped = Shipped(
         keras.models.load_model(args.keras_model),
         Head.of(manifest.to_json()),
         Encoder.load(manifest.file_path(args.model_dir, "vocab")),
         float(runs["served_cnn_ngram"]["val"]["accuracy"]),
+        manifest.model_version,
     )
     imdb = load(args.data, with_unsup=True)
     found = draws(

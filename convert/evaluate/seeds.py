@@ -44,9 +44,24 @@ NOUNS = "script plot acting story ending dialogue cast direction music character
 RARE_FROM, RARE_EVERY = 5_000, 20
 
 
+@dataclass(frozen=True)
+class Shipped:
+    """The shipped model as exported: its graph, head, encoder and mixed validation accuracy."""
+
+    model: keras.Model
+    head: Head
+    encoder: Encoder
+    validation: float
+    version: str  # the manifest's model_version
+
+    @property
+    def label(self) -> str:
+        return f"shift 0 (shipped {self.version.rsplit('-', 1)[-1]})"
+
+
 @dataclass
 class Draw:
-    label: str  # "shift 0 (shipped)", or the settings and the shift it was trained with
+    label: str  # "shift 0 (shipped <hash>)", or the settings and the shift it was trained with
     validation: float  # the mixed model on the validation reviews, before the refit
     figures: dict[str, float] = field(default_factory=dict)
 
@@ -138,7 +153,7 @@ def draws(
     imdb: Imdb,
     sentences: Path,
     shifts: Sequence[int],
-    shipped: tuple[keras.Model, Head, Encoder, float],
+    shipped: Shipped,
     settings: Mapping[str, Any] | None = None,
 ) -> list[Draw]:
     """The shipped model (as exported, not retrained) and one new training per shift, of the
@@ -146,8 +161,13 @@ def draws(
     from convert.pipeline import ready_to_train, train_served
 
     tests = suite.build(training_sentences(imdb.train))
-    model, head, encoder, validation = shipped
-    found = [Draw("shift 0 (shipped)", validation, signals(model, head, encoder, tests))]
+    found = [
+        Draw(
+            shipped.label,
+            shipped.validation,
+            signals(shipped.model, shipped.head, shipped.encoder, tests),
+        )
+    ]
     changed = ", ".join(f"{k}={v}" for k, v in (settings or {}).items())
     recipe = replace(served.SERVED, **(settings or {}))
     # Once for every draw: the shift moves the CNN's seeds only, never the data or the vectors.

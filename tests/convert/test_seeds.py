@@ -59,3 +59,8 @@ def test_rare_words_are_a_sample_past_the_frequent_ones_with_no_lexicon_word(
     encoder = SimpleNamespace(words=SimpleNamespace(tokens=tuple(tokens)))
     # From rank 2, every 2nd: "great" is the lexicon's, "<name>" and "Boston" are not words.
     assert seeds.rare_words(encoder) == ["tuesday", "lamp"]  # type: ignore[arg-type]
+
+
+def test_the_shipped_column_names_the_model_it_read() -> None:
+    shipped = seeds.Shipped(None, None, None, 0.91, "sentence-cnn-ngram-94e5d2d6689c")  # type: ignore[arg-type]
+    assert shipped.label == "shift 0 (shipped 94e5d2d6689c)"
