@@ -140,6 +140,12 @@ def _training() -> list[str]:
         "- Weak labels from a lexicon: each word of VADER's lexicon (Hutto & Gilbert 2014) with a "
         'mean valence of at least 1 in size, alone and after "not" with the other label, weighted '
         "as a span (one example per label per word, so they cannot move the bias).",
+        "- The sentence CNN also reads counterfactuals of real training sentences (negation put in "
+        'or taken out, contrast joins, questions, "used to ... now", unseen names), weighted 0.5 '
+        "(`convert/train/counterfactuals.py`). In its training only, each sentence's score is "
+        "pulled toward no opinion by the share of its review's attention it did not get (0.02, "
+        "`UnattendedShrink`), so a sentence a review's answer passes over does not keep an "
+        "opinion it was never taught.",
         "- Mixing and calibration in one logistic step: for texts of 20 known words or more, fitted "
         "on the validation reviews; for shorter texts, fitted on the Amazon and Yelp labelled "
         "sentences (Kotzias et al. 2015), which share nothing with IMDb.",
