@@ -80,7 +80,7 @@ def run_all(
     for run in (nb_lr_baseline(data), tfidf_baseline(data)):
         runs[run.name] = run
     encoder, emb_matrix, w2v_info, vectors = _word_vectors(imdb, inputs, s)
-    trained, manifest, probs = _served(inputs, encoder, emb_matrix, paths, s)
+    trained, manifest, probs = _served(Ready.of(inputs, encoder, emb_matrix), paths, s)
     for run in trained.runs:
         runs[run.name] = run
     evaluation = _evaluation(inputs, runs, manifest, paths.model_dir)
@@ -155,30 +155,24 @@ def _word_vectors(
 
 
 def _served(
-    inputs: Inputs,
-    encoder: Encoder,
-    emb_matrix: npt.NDArray[np.float32],
-    paths: Paths,
-    s: ServedConfig,
+    ready: Ready, paths: Paths, s: ServedConfig
 ) -> tuple[Trained, Manifest, dict[str, npt.NDArray[np.float64]]]:
     """Train, mix and export the served model; its one test-set look is the int8 file's."""
-    data = inputs.data
-    # Each split through the served encoder once; every step below reads these arrays.
-    fit, val = Encoded.of(encoder, data.fit), Encoded.of(encoder, data.val)
-    test = Encoded.of(encoder, data.test, known=True)
-    trained, head = _trained(inputs, encoder, emb_matrix, fit, val, s)
+    data = ready.inputs.data
+    test = Encoded.of(ready.encoder, data.test, known=True)
+    trained, head = _trained(ready, s)
     manifest, probs = export_served(
         trained,
-        encoder,
-        fit,
-        val,
+        ready.encoder,
+        ready.fit,
+        ready.val,
         test,
         head,
         paths.model_dir,
         paths.keras_model,
         paths.float_model,
     )
-    del fit, val, test
+    del test
     write_keras_test_probs(probs["keras"], paths.keras_test_probs)
     evaluate_once(trained.runs[-1], probs["int8"].astype(np.float32), data.test)
     return trained, manifest, probs
@@ -195,37 +189,42 @@ class Ready:
     fit: Encoded
     val: Encoded
 
+    @classmethod
+    def of(cls, inputs: Inputs, encoder: Encoder, emb_matrix: npt.NDArray[np.float32]) -> Ready:
+        # Each split through the served encoder once; every training step reads these arrays.
+        data = inputs.data
+        return cls(
+            inputs,
+            encoder,
+            emb_matrix,
+            Encoded.of(encoder, data.fit),
+            Encoded.of(encoder, data.val),
+        )
+
 
 def ready_to_train(imdb: Imdb, sentences: Path, s: ServedConfig) -> Ready:
     """The inputs, word vectors and encoded splits `run_all` trains the served model on."""
     inputs = _inputs(imdb, sentences, s)
     encoder, emb_matrix, _, _ = _word_vectors(imdb, inputs, s)
-    fit, val = Encoded.of(encoder, inputs.data.fit), Encoded.of(encoder, inputs.data.val)
-    return Ready(inputs, encoder, emb_matrix, fit, val)
+    return Ready.of(inputs, encoder, emb_matrix)
 
 
 def train_served(ready: Ready, s: ServedConfig) -> tuple[Trained, Head, Encoder]:
     """The served model trained and its head fitted as `run_all` does, with no export and no
     look at the test set. `ready` must have been made with `s`, its seed shift apart."""
-    trained, head = _trained(ready.inputs, ready.encoder, ready.emb_matrix, ready.fit, ready.val, s)
+    trained, head = _trained(ready, s)
     return trained, head, ready.encoder
 
 
-def _trained(
-    inputs: Inputs,
-    encoder: Encoder,
-    emb_matrix: npt.NDArray[np.float32],
-    fit: Encoded,
-    val: Encoded,
-    s: ServedConfig,
-) -> tuple[Trained, Head]:
+def _trained(ready: Ready, s: ServedConfig) -> tuple[Trained, Head]:
+    inputs, encoder = ready.inputs, ready.encoder
     # The short-text head is fitted on the Amazon and Yelp sentences; IMDb's are test data.
     dev_short = Encoded.of(encoder, inputs.sentences["amazon"] + inputs.sentences["yelp"])
     trained = served.train(
-        fit,
-        val,
+        ready.fit,
+        ready.val,
         inputs.spans,
-        emb_matrix,
+        ready.emb_matrix,
         encoder,
         inputs.counterfactual,
         dev_short,

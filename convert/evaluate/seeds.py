@@ -169,11 +169,12 @@ def draws(
         )
     ]
     changed = ", ".join(f"{k}={v}" for k, v in (settings or {}).items())
+    if not shifts:
+        return found
     recipe = replace(served.SERVED, **(settings or {}))
     # Once for every draw: the shift moves the CNN's seeds only, never the data or the vectors.
-    ready = ready_to_train(imdb, sentences, recipe) if shifts else None
+    ready = ready_to_train(imdb, sentences, recipe)
     for shift in shifts:
-        assert ready is not None
         trained, head, encoder = train_served(ready, replace(recipe, seed_shift=shift))
         assert trained.runs[-1].val is not None
         draw = Draw(
