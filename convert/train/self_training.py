@@ -1,7 +1,8 @@
 """Examples for the sentence branch from the sentences of the unlabelled reviews, with the model
 trained on the fit reviews as teacher (`ServedConfig.self_taught`).
 
-Two kinds, both made before the refit and read only by it:
+Two kinds (the second alone with `ServedConfig.self_taught_sure` off), both made before the
+refit and read only by it:
 
 - **sure**: a sentence the teacher is sure of (P ≥ `SURE` or ≤ 1 - `SURE`, read alone, through
   the head the service would pick for it), in a review it is sure of on the same side (the review read whole), labelled
@@ -70,10 +71,11 @@ def teach(
     reviews: Sequence[Review],
     per_kind: int,
     seed: int,
+    sure: bool = True,
 ) -> Taught:
-    """Up to `per_kind` examples of each kind (sure ones balanced by side) from `reviews`, read by
-    `export` through `head`; `encoder` reads the reviews whole and `short` their sentences, each
-    through the head the service would pick for its count of known words."""
+    """Up to `per_kind` examples of each kind (sure ones balanced by side; none without `sure`)
+    from `reviews`, read by `export` through `head`; `encoder` reads the reviews whole and `short`
+    their sentences, each through the head the service would pick for its count of known words."""
     whole = Split.of_texts([r.text for r in reviews], np.zeros(len(reviews), np.int64))
     _, review_p = _read(export, head, Encoded.of(encoder, whole, known=True))
     found: list[list[str]] = []
@@ -95,8 +97,8 @@ def teach(
     neg = [j for j in range(len(found)) if p[j] <= 1 - SURE and side[j] <= 1 - SURE]
     rng.shuffle(pos)
     rng.shuffle(neg)
-    k = min(len(pos), len(neg), per_kind // 2)
-    sure = pos[:k] + neg[:k]
+    k = min(len(pos), len(neg), per_kind // 2) if sure else 0
+    kept = pos[:k] + neg[:k]
     lexicon = vader_lexicon()
     neutral = [j for j, s in enumerate(found) if _no_evidence(s, outputs[j, _NGRAM], lexicon)]
     rng.shuffle(neutral)
@@ -107,7 +109,7 @@ def teach(
         f"{len(neutral):,} without evidence"
     )
     return Taught(
-        Split([found[j] for j in sure], np.array([1] * k + [0] * k, np.int64)),
+        Split([found[j] for j in kept], np.array([1] * k + [0] * k, np.int64)),
         [found[j] for j in neutral],
     )
 

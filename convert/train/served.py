@@ -86,6 +86,10 @@ class ServedConfig:
     unlabelled_reviews: int = 20_000
     self_taught: int = 0
     self_taught_weight: float = 0.5
+    # False: the sentences without evidence only. It asks whether model 7's losses on negation
+    # and the hand-written set were the sure kind's: the teacher's own mistakes, confidently
+    # labelled, taught back to it.
+    self_taught_sure: bool = True
     # AdamW's decay on the word embedding only (`sentence_cnn.sentence_branch`): 0 is Adam.
     # Drawn twice at 2.0 (reports/seeds-embedding_decay-2.0.md): rare words alone came nearer
     # the prior, but "I watched it on Tuesday." and "script" did not move, Temporal got worse
@@ -239,7 +243,7 @@ def train(
         if s.self_taught:
             teacher = with_short_head(export, head, short_dev)
             found = self_training.teach(
-                export, teacher, encoder, short, unlabelled, s.self_taught, SEED
+                export, teacher, encoder, short, unlabelled, s.self_taught, SEED, s.self_taught_sure
             )
             self_taught = found.parts(short, INPUT, s.self_taught_weight)
             mix.config["self_taught"] = {"sure": len(found.sure), "neutral": len(found.neutral)}

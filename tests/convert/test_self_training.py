@@ -34,9 +34,9 @@ def teach(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(self_training, "keras_outputs", outputs)
     monkeypatch.setattr(self_training, "vader_lexicon", lambda: LEXICON)
 
-    def run(reviews: list[str], per_kind: int = 10) -> self_training.Taught:
+    def run(reviews: list[str], per_kind: int = 10, sure: bool = True) -> self_training.Taught:
         found = [Review(t, 0, 0, str(i)) for i, t in enumerate(reviews)]
-        return self_training.teach(None, Head(), ENCODER, ENCODER, found, per_kind, seed=0)
+        return self_training.teach(None, Head(), ENCODER, ENCODER, found, per_kind, 0, sure)
 
     return run
 
@@ -61,6 +61,16 @@ def test_sure_sentences_are_balanced_and_capped(teach) -> None:
     taught = teach(many, per_kind=10)
     assert taught.sure.labels.tolist().count(1) == taught.sure.labels.tolist().count(0) == 1
     assert len(teach(many * 4, per_kind=2).sure) == 2
+
+
+def test_without_the_sure_kind_only_the_sentences_without_evidence_are_kept(teach) -> None:
+    reviews = ["The film was great. I saw it on Tuesday.", "The film was awful."]
+    both, neutral_only = teach(reviews), teach(reviews, sure=False)
+    assert len(both.sure) == 2
+    assert len(neutral_only.sure) == 0
+    assert neutral_only.neutral == both.neutral == [["i", "saw", "it", "on", "tuesday", "."]]
+    (only,) = neutral_only.parts(ENCODER, "words", weight=0.5)
+    assert only.y.tolist() == [self_training.NEUTRAL_LABEL]
 
 
 def test_a_sentence_without_evidence_is_one_with_no_lexicon_word_mark_or_ngram_weight(
