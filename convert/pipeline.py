@@ -117,7 +117,9 @@ def _inputs(imdb: Imdb, sentences: Path, s: ServedConfig) -> Inputs:
         name: Split.of_texts(texts, labels)
         for name, (texts, labels) in load_sentences(sentences).items()
     }
-    counterfactual = counterfactuals.Generator(fit_reviews, SEED).all(s.counterfactuals, aliases)
+    counterfactual = counterfactuals.Generator(fit_reviews, SEED).all(
+        s.counterfactuals, aliases, s.antonyms
+    )
     unlabelled = []
     if s.self_taught:
         # Sorted: the archive's order depends on how it was read (a tarball or a folder).

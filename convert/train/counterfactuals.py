@@ -13,6 +13,10 @@ the same way, from their own training data):
 - "used to": the clause after "now" decides;
 - names: a copy of a sentence with a name or place replaced by a word the model has never seen,
   with the same label, so that an unknown name moves nothing.
+- antonyms (with `antonyms` on): a sentence beside a copy with each of its opinion words swapped
+  for its opposite ("the script was brilliant" -> "the script was awful"), label flipped. Every
+  other word, a topic noun or a day of the week, is then on both sides of the pair, so only the
+  swapped word can tell them apart.
 
 Nothing here reads the validation or test reviews, and no template comes from a published
 behavioural suite: the rules are written from the grammar, the words from the fit reviews.
@@ -43,6 +47,18 @@ QUESTIONS = (
     "did it work for me ?", "was i entertained ?", "should you see it ?",
 )  # fmt: skip
 UNSEEN = ("zarvokel", "quintaro", "belmaris", "ostrovny", "kellingworth", "tavonne")
+# Opposite opinion words, each a VADER word of the other sign (a test checks). Left out: words
+# with another sense that swaps badly ("like" the preposition, "love" in "a love story", "poor"
+# and "sad" as pity) and words VADER lacks.
+_OPPOSITES = (
+    ("good", "bad"), ("great", "terrible"), ("brilliant", "awful"), ("excellent", "dreadful"),
+    ("best", "worst"), ("loved", "hated"), ("wonderful", "horrible"), ("beautiful", "ugly"),
+    ("interesting", "boring"), ("strong", "weak"), ("smart", "stupid"), ("clever", "dumb"),
+    ("liked", "disliked"), ("better", "worse"), ("nice", "nasty"), ("pleasant", "unpleasant"),
+    ("impressive", "disappointing"), ("exciting", "dull"), ("talented", "incompetent"),
+    ("charming", "annoying"), ("delightful", "painful"),
+)  # fmt: skip
+OPPOSITE = {**dict(_OPPOSITES), **{b: a for a, b in _OPPOSITES}}
 
 
 def _polarity(sentence: Tokens, lexicon: Mapping[str, float]) -> int:
@@ -101,6 +117,15 @@ def _contrast(a: Tokens, b: Tokens, rng: random.Random) -> list[Tokens]:
     if form == 2:
         return [a, ["however", ",", *b]]
     return [["i", "thought", *_strip_end(a), ",", "but", *b]]
+
+
+def swap_opposites(s: Tokens, lexicon: Mapping[str, float]) -> Tokens | None:
+    """Each opinion word of `s` swapped for its opposite; None unless every word that makes its
+    polarity (`STRONG`) has one, since a word left unswapped would keep the old label's say."""
+    strong = [t for t in s if abs(lexicon.get(t, 0.0)) >= STRONG]
+    if not strong or any(t not in OPPOSITE for t in strong):
+        return None
+    return [OPPOSITE.get(t, t) if abs(lexicon.get(t, 0.0)) >= STRONG else t for t in s]
 
 
 class Generator:
@@ -165,11 +190,22 @@ class Generator:
                 out += [([s], label), ([[word if t in aliases else t for t in s]], label)]
         return out
 
-    def all(self, n: int, aliases: Mapping[str, str]) -> Split:
+    def antonyms(self, n: int) -> list[tuple[list[Tokens], int]]:
+        """Up to `n` // 2 sentences of each label beside their opposites (`swap_opposites`)."""
+        out = []
+        for label in (0, 1):
+            swappable = [(s, t) for s in self.pool[label] if (t := swap_opposites(s, self.lexicon))]
+            for s, t in self.rng.sample(swappable, min(n // 2, len(swappable))):
+                out += [([s], label), ([t], 1 - label)]
+        return out
+
+    def all(self, n: int, aliases: Mapping[str, str], antonyms: bool = False) -> Split:
         kinds: list[Callable[[int], list[tuple[list[Tokens], int]]]] = [
             self.negations, self.contrasts, self.questions, self.used_to,
         ]  # fmt: skip
         found = [x for kind in kinds for x in kind(n)] + self.unseen_names(n, aliases)
+        if antonyms:  # last, so that the kinds before it draw what they drew without it
+            found += self.antonyms(n)
         self.rng.shuffle(found)
         return Split(
             [[t for s in sents for t in s] for sents, _ in found],

@@ -72,6 +72,9 @@ class ServedConfig:
     # as spans are: they teach the sentence branch what the words do.
     counterfactuals: int = 6_000
     counterfactual_weight: float = 0.5
+    # Also the antonym kind (`counterfactuals.swap_opposites`): a sentence and its copy with the
+    # opinion words swapped, so a topic noun ("script") is on both sides of each pair.
+    antonyms: bool = False
     # A typo of a known word in a word new to the model read as the known word ("graet" as
     # "great": handler.inference.spelling). Contractions read as their long forms ("isn't" as
     # "is not") were trained once (model 6, README "What next") and are off: that model was

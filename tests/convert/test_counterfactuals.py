@@ -24,15 +24,18 @@ def test_negation_goes_after_the_copula_or_before_the_liking() -> None:
     assert insert_negation("i loved it".split(), LEXICON, contracted=True)[1] == "didn't"
 
 
-@pytest.fixture
-def generator(monkeypatch: pytest.MonkeyPatch) -> Generator:
-    monkeypatch.setattr(counterfactuals, "vader_lexicon", lambda: LEXICON)
-    reviews = [
+def generator_reviews() -> list[Review]:
+    return [
         Review("The cast was brilliant. I loved it so much.", 1, 10, "a"),
         Review("The whole film was awful and dull. What a dull mess.", 0, 1, "b"),
         Review("It was great in the middle, honestly.", 1, 6, "c"),  # not confident: unused
     ]
-    return Generator(reviews, seed=0)
+
+
+@pytest.fixture
+def generator(monkeypatch: pytest.MonkeyPatch) -> Generator:
+    monkeypatch.setattr(counterfactuals, "vader_lexicon", lambda: LEXICON)
+    return Generator(generator_reviews(), seed=0)
 
 
 def test_pools_hold_confident_sentences_that_agree_with_their_review(generator) -> None:
@@ -76,3 +79,38 @@ def test_all_is_a_split_with_sentence_lengths(generator) -> None:
     assert len(split) == len(split.tokens) == len(split.lengths)
     assert all(sum(n) == len(t) for n, t in zip(split.lengths, split.tokens, strict=True))
     assert set(np.unique(split.labels)) <= {0, 1}
+
+
+def test_every_opposite_is_a_lexicon_word_of_the_other_sign() -> None:
+    from convert.data.lexicons import vader_lexicon
+
+    lexicon = vader_lexicon()
+    for word, opposite in counterfactuals.OPPOSITE.items():
+        assert lexicon[word] * lexicon[opposite] < 0, (word, opposite)
+        assert counterfactuals.OPPOSITE[opposite] == word
+
+
+def test_an_antonym_swap_changes_every_opinion_word_or_none() -> None:
+    swap = counterfactuals.swap_opposites
+    assert swap("the script was brilliant .".split(), LEXICON) == "the script was awful .".split()
+    assert swap("a great , dull plot".split(), LEXICON) == "a terrible , exciting plot".split()
+    # "loved" has an opposite but "moving" none: a half swap would keep the old label's say.
+    assert swap("i loved it , so moving".split(), {**LEXICON, "moving": 2.0}) is None
+    assert swap("the script .".split(), LEXICON) is None
+
+
+def test_antonym_pairs_flip_the_label_and_keep_every_other_word(generator) -> None:
+    pairs = generator.antonyms(4)
+    assert [label for _, label in pairs] == [0, 1, 0, 1, 1, 0, 1, 0]  # two of each label
+    for ((original,), _), ((swapped,), _) in zip(pairs[::2], pairs[1::2], strict=True):
+        changed = [(a, b) for a, b in zip(original, swapped, strict=True) if a != b]
+        assert changed
+        assert all(counterfactuals.OPPOSITE[a] == b for a, b in changed)
+
+
+def test_the_antonym_kind_adds_to_the_others_without_changing_them(generator) -> None:
+    without = generator.all(5, {})
+    also = Generator(generator_reviews(), seed=0).all(5, {}, antonyms=True)
+    assert len(also) > len(without)
+    kept = {tuple(t) for t in without.tokens}
+    assert kept <= {tuple(t) for t in also.tokens}
