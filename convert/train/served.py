@@ -73,7 +73,9 @@ class ServedConfig:
     counterfactuals: int = 6_000
     counterfactual_weight: float = 0.5
     # Also the antonym kind (`counterfactuals.swap_opposites`): a sentence and its copy with the
-    # opinion words swapped, so a topic noun ("script") is on both sides of each pair.
+    # opinion words swapped, so a topic noun ("script") is on both sides of each pair. Drawn
+    # twice (reports/seeds-antonyms-True.md): "script" in "A clever script." -0.31 and -0.43,
+    # beyond every earlier draw (-0.91 to -1.68), but negation and the hand-written set worse. Off.
     antonyms: bool = False
     # A typo of a known word in a word new to the model read as the known word ("graet" as
     # "great": handler.inference.spelling). Contractions read as their long forms ("isn't" as
