@@ -190,22 +190,31 @@ class Generator:
                 out += [([s], label), ([[word if t in aliases else t for t in s]], label)]
         return out
 
-    def antonyms(self, n: int) -> list[tuple[list[Tokens], int]]:
-        """Up to `n` // 2 sentences of each label beside their opposites (`swap_opposites`)."""
+    def antonyms(self, n: int, negated: bool = False) -> list[tuple[list[Tokens], int]]:
+        """Up to `n` // 2 sentences of each label beside their opposites (`swap_opposites`);
+        `negated`: each of the two negated too, where `insert_negation` finds the place, labelled
+        as `negations` labels it, so a pair's word decides and a "not" before it still flips it."""
         out = []
         for label in (0, 1):
             swappable = [(s, t) for s in self.pool[label] if (t := swap_opposites(s, self.lexicon))]
             for s, t in self.rng.sample(swappable, min(n // 2, len(swappable))):
                 out += [([s], label), ([t], 1 - label)]
+                if negated:
+                    for x, y in ((s, label), (t, 1 - label)):
+                        neg = insert_negation(x, self.lexicon, contracted=self.rng.random() < 0.5)
+                        if neg is not None:
+                            out.append(([neg], 1 - y))
         return out
 
-    def all(self, n: int, aliases: Mapping[str, str], antonyms: bool = False) -> Split:
+    def all(
+        self, n: int, aliases: Mapping[str, str], antonyms: bool = False, negated: bool = False
+    ) -> Split:
         kinds: list[Callable[[int], list[tuple[list[Tokens], int]]]] = [
             self.negations, self.contrasts, self.questions, self.used_to,
         ]  # fmt: skip
         found = [x for kind in kinds for x in kind(n)] + self.unseen_names(n, aliases)
         if antonyms:  # last, so that the kinds before it draw what they drew without it
-            found += self.antonyms(n)
+            found += self.antonyms(n, negated)
         self.rng.shuffle(found)
         return Split(
             [[t for s in sents for t in s] for sents, _ in found],

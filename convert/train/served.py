@@ -77,6 +77,9 @@ class ServedConfig:
     # twice (reports/seeds-antonyms-True.md): "script" in "A clever script." -0.31 and -0.43,
     # beyond every earlier draw (-0.91 to -1.68), but negation and the hand-written set worse. Off.
     antonyms: bool = False
+    # With it, each sentence of a pair negated too ("the script was not brilliant"), so the pairs
+    # do not dilute what the negation kind teaches.
+    antonym_negations: bool = False
     # A typo of a known word in a word new to the model read as the known word ("graet" as
     # "great": handler.inference.spelling). Contractions read as their long forms ("isn't" as
     # "is not") were trained once (model 6, README "What next") and are off: that model was

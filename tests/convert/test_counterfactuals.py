@@ -114,3 +114,12 @@ def test_the_antonym_kind_adds_to_the_others_without_changing_them(generator) ->
     assert len(also) > len(without)
     kept = {tuple(t) for t in without.tokens}
     assert kept <= {tuple(t) for t in also.tokens}
+
+
+def test_negated_antonym_pairs_add_each_sentence_negated_with_its_label_flipped(generator) -> None:
+    found = generator.antonyms(4, negated=True)
+    negated = [(s, label) for (s,), label in found if {"not", "wasn't", "didn't"} & set(s)]
+    assert negated
+    for sentence, label in negated:
+        # "it was not brilliant" is negative, "it was not awful" leans positive.
+        assert label == (0 if {"brilliant", "love", "exciting", "great"} & set(sentence) else 1)
