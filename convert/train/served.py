@@ -78,7 +78,9 @@ class ServedConfig:
     # beyond every earlier draw (-0.91 to -1.68), but negation and the hand-written set worse. Off.
     antonyms: bool = False
     # With it, each sentence of a pair negated too ("the script was not brilliant"), so the pairs
-    # do not dilute what the negation kind teaches.
+    # do not dilute what the negation kind teaches. One draw
+    # (reports/seeds-antonyms-True-antonym_negations-True.md): negation within the spread, but
+    # "script" and topic nouns lost most of the pairs' gain, robustness and SRL worse. Off.
     antonym_negations: bool = False
     # A typo of a known word in a word new to the model read as the known word ("graet" as
     # "great": handler.inference.spelling). Contractions read as their long forms ("isn't" as
