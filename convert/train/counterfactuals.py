@@ -122,10 +122,10 @@ def _contrast(a: Tokens, b: Tokens, rng: random.Random) -> list[Tokens]:
 def swap_opposites(s: Tokens, lexicon: Mapping[str, float]) -> Tokens | None:
     """Each opinion word of `s` swapped for its opposite; None unless every word that makes its
     polarity (`STRONG`) has one, since a word left unswapped would keep the old label's say."""
-    strong = [t for t in s if abs(lexicon.get(t, 0.0)) >= STRONG]
-    if not strong or any(t not in OPPOSITE for t in strong):
+    strong = {t for t in s if abs(lexicon.get(t, 0.0)) >= STRONG}
+    if not strong or not strong <= OPPOSITE.keys():
         return None
-    return [OPPOSITE.get(t, t) if abs(lexicon.get(t, 0.0)) >= STRONG else t for t in s]
+    return [OPPOSITE[t] if t in strong else t for t in s]
 
 
 class Generator:
