@@ -118,7 +118,7 @@ def _inputs(imdb: Imdb, sentences: Path, s: ServedConfig) -> Inputs:
         for name, (texts, labels) in load_sentences(sentences).items()
     }
     counterfactual = counterfactuals.Generator(fit_reviews, SEED).all(
-        s.counterfactuals, aliases, s.antonyms, s.antonym_negations
+        s.counterfactuals, aliases, s.antonyms, s.antonym_negations, s.antonym_share
     )
     unlabelled = []
     if s.self_taught:

@@ -120,12 +120,14 @@ def _contrast(a: Tokens, b: Tokens, rng: random.Random) -> list[Tokens]:
 
 
 def swap_opposites(s: Tokens, lexicon: Mapping[str, float]) -> Tokens | None:
-    """Each opinion word of `s` swapped for its opposite; None unless every word that makes its
-    polarity (`STRONG`) has one, since a word left unswapped would keep the old label's say."""
+    """Each opinion word of `s` with an opposite swapped for it; None unless every word that
+    makes its polarity (`STRONG`) has one, since a word left unswapped would keep the old label's
+    say. A weaker word with an opposite is swapped too: "an awful , boring film" becomes "a
+    brilliant , interesting film", not "a brilliant , boring film"."""
     strong = {t for t in s if abs(lexicon.get(t, 0.0)) >= STRONG}
     if not strong or not strong <= OPPOSITE.keys():
         return None
-    return [OPPOSITE[t] if t in strong else t for t in s]
+    return [OPPOSITE.get(t, t) for t in s]
 
 
 class Generator:
@@ -207,14 +209,20 @@ class Generator:
         return out
 
     def all(
-        self, n: int, aliases: Mapping[str, str], antonyms: bool = False, negated: bool = False
+        self,
+        n: int,
+        aliases: Mapping[str, str],
+        antonyms: bool = False,
+        negated: bool = False,
+        antonym_share: float = 1.0,
     ) -> Split:
+        """`n` of each kind; the antonym kind, if on, `antonym_share` of `n`."""
         kinds: list[Callable[[int], list[tuple[list[Tokens], int]]]] = [
             self.negations, self.contrasts, self.questions, self.used_to,
         ]  # fmt: skip
         found = [x for kind in kinds for x in kind(n)] + self.unseen_names(n, aliases)
         if antonyms:  # last, so that the kinds before it draw what they drew without it
-            found += self.antonyms(n, negated)
+            found += self.antonyms(round(n * antonym_share), negated)
         self.rng.shuffle(found)
         return Split(
             [[t for s in sents for t in s] for sents, _ in found],

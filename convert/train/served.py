@@ -82,6 +82,8 @@ class ServedConfig:
     # (reports/seeds-antonyms-True-antonym_negations-True.md): negation within the spread, but
     # "script" and topic nouns lost most of the pairs' gain, robustness and SRL worse. Off.
     antonym_negations: bool = False
+    # The share of `counterfactuals` the antonym kind draws: 1.0 is as many as each other kind.
+    antonym_share: float = 1.0
     # A typo of a known word in a word new to the model read as the known word ("graet" as
     # "great": handler.inference.spelling). Contractions read as their long forms ("isn't" as
     # "is not") were trained once (model 6, README "What next") and are off: that model was

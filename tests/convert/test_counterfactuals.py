@@ -97,6 +97,10 @@ def test_an_antonym_swap_changes_every_opinion_word_or_none() -> None:
     # "loved" has an opposite but "moving" none: a half swap would keep the old label's say.
     assert swap("i loved it , so moving".split(), {**LEXICON, "moving": 2.0}) is None
     assert swap("the script .".split(), LEXICON) is None
+    # "boring" is weaker than `STRONG`, but left as it is it would argue for the old label.
+    lexicon = {**LEXICON, "boring": -1.3}
+    swapped = swap("it was awful and boring".split(), lexicon)
+    assert swapped == "it was brilliant and interesting".split()
 
 
 def test_antonym_pairs_flip_the_label_and_keep_every_other_word(generator) -> None:
@@ -114,6 +118,17 @@ def test_the_antonym_kind_adds_to_the_others_without_changing_them(generator) ->
     assert len(also) > len(without)
     kept = {tuple(t) for t in without.tokens}
     assert kept <= {tuple(t) for t in also.tokens}
+
+
+def test_the_antonym_share_draws_that_share_of_the_pairs(generator) -> None:
+    def count(share: float) -> int:
+        split = Generator(generator_reviews(), seed=0).all(
+            4, {}, antonyms=True, antonym_share=share
+        )
+        return len(split)
+
+    without = len(Generator(generator_reviews(), seed=0).all(4, {}))
+    assert count(1.0) - without == 2 * (count(0.5) - without) > 0
 
 
 def test_negated_antonym_pairs_add_each_sentence_negated_with_its_label_flipped(generator) -> None:
