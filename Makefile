@@ -71,7 +71,7 @@ behaviour: setup-train  ## the behavioural suite on the shipped model: reports/b
 	$(PY) -m convert.behaviour --data "$(IMDB_DATA)" $(BEHAVIOUR_ARGS)
 
 # The served recipe again with the CNN's seeds shifted (on 2 cores, 3-4 minutes to prepare
-# once, then 8-20 a shift: the CPU decides),
+# once, then 8-20 a shift with AVX-512, 40 on a plain AVX2 AMD EPYC: the CPU decides),
 # beside the shipped model on the development signals: how much a figure owes to the draw.
 # A candidate recipe: make seeds SHIFTS="0 1" SEEDS_ARGS="--set antonyms=true".
 SHIFTS ?= 1 2
