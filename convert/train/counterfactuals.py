@@ -122,8 +122,8 @@ def _contrast(a: Tokens, b: Tokens, rng: random.Random) -> list[Tokens]:
 def swap_opposites(s: Tokens, lexicon: Mapping[str, float]) -> Tokens | None:
     """Each opinion word of `s` with an opposite swapped for it; None unless every word that
     makes its polarity (`STRONG`) has one, since a word left unswapped would keep the old label's
-    say. A weaker word with an opposite is swapped too: "an awful , boring film" becomes "a
-    brilliant , interesting film", not "a brilliant , boring film"."""
+    say. A weaker word with an opposite is swapped too: "it was awful and boring" becomes "it was
+    brilliant and interesting", not "it was brilliant and boring"."""
     strong = {t for t in s if abs(lexicon.get(t, 0.0)) >= STRONG}
     if not strong or not strong <= OPPOSITE.keys():
         return None
