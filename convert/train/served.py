@@ -75,9 +75,9 @@ class ServedConfig:
     # Also the antonym kind (`counterfactuals.swap_opposites`): a sentence and its copy with the
     # opinion words swapped, so a topic noun ("script") is on both sides of each pair. Drawn
     # twice (reports/seeds-antonyms-True.md): "script" in "A clever script." -0.31 and -0.43,
-    # beyond every earlier draw (-0.91 to -1.68), but negation and the hand-written set worse at
-    # that count; on, at half the count (`antonym_share`).
-    antonyms: bool = True
+    # beyond every earlier draw (-0.91 to -1.68), but negation and the hand-written set worse. Off
+    # (and at half the count, `antonym_share` below).
+    antonyms: bool = False
     # With it, each sentence of a pair negated too ("the script was not brilliant"), so the pairs
     # do not dilute what the negation kind teaches. One draw
     # (reports/seeds-antonyms-True-antonym_negations-True.md): negation within the spread, but
@@ -87,8 +87,12 @@ class ServedConfig:
     # 0.5 drawn twice (reports/seeds-antonyms-True-antonym_share-0.5.md, every listed opinion
     # word swapped, where the two reports above left "boring"): against the shipped recipe's two
     # draws, "script" -0.54 against -1.35 on average, negation 39.2% against 40.6% failing,
-    # "Tuesday" 0.62 against 0.70, the rest within a point. Shipped.
-    antonym_share: float = 0.5
+    # "Tuesday" 0.62 against 0.70, the rest within a point. Trained by `make train` at ca4756f
+    # (sentence-cnn-ngram-7ba9d9df1bbc, README "What next"): validation 91.62%, the shipped
+    # model's 91.60%, but IMDb test in int8 92.24%, below the issue's floor of 92.36%, and the
+    # reviews' calibration error 0.022 against a goal of 0.02. Not shipped, a choice made on
+    # those two test figures: the shipped model's 92.59% is now the better of two looks.
+    antonym_share: float = 1.0
     # A typo of a known word in a word new to the model read as the known word ("graet" as
     # "great": handler.inference.spelling). Contractions read as their long forms ("isn't" as
     # "is not") were trained once (model 6, README "What next") and are off: that model was
