@@ -35,8 +35,6 @@ from tests.handler.bulk_files import (
 # Small chunks, so a few hundred records make several (the model call costs the same per text).
 CHUNK = 64
 RECORDS = 200
-# The Ctrl-C test's file, in chunks: it must outlast the moment the signal takes to arrive.
-INTERRUPTED_CHUNKS = 32
 
 
 @pytest.fixture(scope="module")
@@ -148,39 +146,36 @@ def test_the_cli_refuses_a_file_it_cannot_read(tmp_path: Path) -> None:
     assert exc.value.code == 2
 
 
+AT_A_TERMINAL = (
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('handler.bulk', run_name='__main__', alter_sys=True)"
+)
+
+
 def test_ctrl_c_stops_the_cli_and_the_same_command_carries_on(tmp_path: Path, fresh: bytes) -> None:
-    # Enough chunks that the run is still going when Ctrl-C lands. With the 4 chunks of RECORDS,
-    # a 2-core machine wrote the last three before the signal arrived (the worker scores AHEAD
-    # chunks before the writer asks), and the run ended with 0.
-    records = INTERRUPTED_CHUNKS * CHUNK
     source = tmp_path / "reviews.jsonl"
-    source.write_bytes(jsonl(records)[0])
+    source.write_bytes(jsonl(RECORDS)[0])
     out = tmp_path / "answers.jsonl"
-    command = [sys.executable, "-m", "handler.bulk", str(source), str(out), "--workers", "1"]
+    # `python -m handler.bulk`, as from a terminal: a shell starts a background job with Ctrl-C
+    # ignored, a child inherits that, and Python then never raises KeyboardInterrupt (a pytest
+    # started with `&` failed here so).
+    command = [sys.executable, "-c", AT_A_TERMINAL, str(source), str(out), "--workers", "1"]
     command += ["--chunk", str(CHUNK)]
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while (not out.exists() or out.stat().st_size == 0) and time.monotonic() < deadline:
+        # A short poll: on a fast CPU the last of the 4 chunks follows the first within 0.1 s.
         time.sleep(0.002)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == EXIT_INTERRUPTED, err.decode()[-2000:]
     done = out.read_bytes()
     assert done.endswith(b"\n")
-    assert 0 < done.count(b"\n") < records
+    assert 0 < done.count(b"\n") < RECORDS
     finished = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, timeout=120)
     assert finished.returncode == 0, finished.stderr.decode()[-2000:]
-    answers = out.read_bytes()
-    # jsonl(RECORDS) is this file's beginning, so its uninterrupted answers are these' first.
-    assert answers.startswith(fresh)
-    # Past the bad lines every record is good: one answer each, in order, none twice. Those
-    # without an id are named by their line, one past the record's number (the blank line).
-    rest = [json.loads(line) for line in answers.splitlines()[RECORDS:]]
-    assert [a["id"] for a in rest] == [
-        n + 1 if n % 10 == 0 else f"r{n}" for n in range(RECORDS + 1, records + 1)
-    ]
-    assert all("label" in a for a in rest)
+    assert out.read_bytes() == fresh
 
 
 def _outcomes(answers: bytes) -> dict[str, str]:
