@@ -83,6 +83,28 @@ def compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def unlabelled(args: argparse.Namespace) -> int:
+    """An earlier model beside the shipped one on unlabelled reviews: a lean, without labels."""
+    import json
+
+    from convert.data.imdb import load
+    from convert.evaluate.unlabelled import REVIEWS, lean, probabilities, sample
+    from handler.errors import ModelLoadError
+
+    texts = sample(load(args.data, with_unsup=True).unsup, args.reviews or REVIEWS)
+    try:
+        found = lean(probabilities(args.previous, texts), probabilities(args.model_dir, texts))
+    except ModelLoadError as exc:  # e.g. a model older than this code's word lists
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(
+        json.dumps(
+            {"previous": str(args.previous), "model": str(args.model_dir), **found}, indent=2
+        )
+    )
+    return 0
+
+
 def results(args: argparse.Namespace) -> int:
     """Redraw reports/results.md and its figures from reports/results.json."""
     from convert.reports.results import render
@@ -192,6 +214,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sentences_argument(sub)
     _add_out_argument(sub)
     sub.set_defaults(run=compare)
+
+    sub = commands.add_parser("unlabelled", help=unlabelled.__doc__)
+    _add_data_argument(sub)
+    sub.add_argument("--previous", type=Path, required=True, help="an earlier model folder")
+    sub.add_argument("--model-dir", type=Path, default=MODEL_DIR, help="(%(default)s)")
+    sub.add_argument("--reviews", type=int, help="how many (default: 3,000, unlabelled.REVIEWS)")
+    sub.set_defaults(run=unlabelled)
 
     sub = commands.add_parser("seeds", help=seeds.__doc__)
     _add_data_argument(sub)
