@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-import numpy as np
+import json
+import shutil
+from pathlib import Path
 
-from convert.data.imdb import Review
+import numpy as np
+import pytest
+
+from convert.__main__ import main
+from convert.data import imdb
+from convert.data.imdb import Imdb, Review
 from convert.evaluate.unlabelled import lean, probabilities, sample
+from handler.constants import MANIFEST_FILE
 from handler.inference.paths import MODEL_DIR
 
 
@@ -33,3 +41,19 @@ def test_the_sample_does_not_depend_on_the_archives_order() -> None:
     assert sample(reviews, 10) == sample(list(reversed(reviews)), 10)
     assert len(set(sample(reviews, 10))) == 10
     assert len(sample(reviews, 100)) == 50
+
+
+def test_the_command_refuses_a_model_this_code_cannot_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    older = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, older)
+    manifest = json.loads((older / MANIFEST_FILE).read_text())
+    manifest["fingerprints"]["spelling"] = "0" * 64  # word lists other than this code's
+    (older / MANIFEST_FILE).write_text(json.dumps(manifest))
+    unsup = [Review(text=f"review {i}", label=-1, rating=0, id=f"{i}_0") for i in range(5)]
+    monkeypatch.setattr(imdb, "load", lambda *_, **__: Imdb(train=[], test=[], unsup=unsup))
+    assert main(["unlabelled", "--data", str(tmp_path), "--previous", str(older)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert "spelling" in err
