@@ -88,7 +88,7 @@ def unlabelled(args: argparse.Namespace) -> int:
     import json
 
     from convert.data.imdb import load
-    from convert.evaluate.unlabelled import REVIEWS, lean, probabilities, sample
+    from convert.evaluate.unlabelled import REVIEWS, lean, probabilities, sample, version
     from handler.errors import ModelLoadError
 
     texts = sample(load(args.data, with_unsup=True).unsup, args.reviews or REVIEWS)
@@ -97,11 +97,8 @@ def unlabelled(args: argparse.Namespace) -> int:
     except ModelLoadError as exc:  # e.g. a model older than this code's word lists
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(
-        json.dumps(
-            {"previous": str(args.previous), "model": str(args.model_dir), **found}, indent=2
-        )
-    )
+    models = {"previous": version(args.previous), "model": version(args.model_dir)}
+    print(json.dumps({**models, **found}, indent=2))
     return 0
 
 
