@@ -88,10 +88,10 @@ class ServedConfig:
     # word swapped, where the two reports above left "boring"): against the shipped recipe's two
     # draws, "script" -0.54 against -1.35 on average, negation 39.2% against 40.6% failing,
     # "Tuesday" 0.62 against 0.70, the rest within a point. Trained by `make train` at ca4756f
-    # (sentence-cnn-ngram-7ba9d9df1bbc, README "What next"): validation 91.62%, the shipped
-    # model's 91.60%, but IMDb test in int8 92.24%, below the issue's floor of 92.36%, and the
-    # reviews' calibration error 0.022 against a goal of 0.02. Not shipped, a choice made on
-    # those two test figures: the shipped model's 92.59% is now the better of two looks.
+    # (reports/candidates/sentence-cnn-ngram-7ba9d9df1bbc-results.json): validation 91.62%, the
+    # shipped model's 91.60%, but IMDb test in int8 92.24%, below the issue's floor of 92.36%,
+    # and the reviews' calibration error 0.022 against a goal of 0.02. Not shipped, a choice
+    # made on those two test figures: the shipped model's 92.59% is now the better of two looks.
     antonym_share: float = 1.0
     # A typo of a known word in a word new to the model read as the known word ("graet" as
     # "great": handler.inference.spelling). Contractions read as their long forms ("isn't" as
