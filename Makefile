@@ -39,10 +39,13 @@ lint: setup
 	$(PY) -m mypy
 
 # node_modules first (the CDK CLI test needs it), so npm's progress shows here, not inside pytest.
+# The tests run in one pytest-xdist worker per core (at most 4: each worker loads TensorFlow);
+# TEST_WORKERS=0 runs them in this one process, as a debugger or `-x` wants.
+TEST_WORKERS ?= auto
 test: setup node_modules/.package-lock.json  ## lint, type-check and the default test tiers (browser included; not full, not slow)
 	@scripts/install-browser
 	$(MAKE) --no-print-directory lint
-	$(PY) -m pytest -m "not slow and not full"
+	$(PY) -m pytest -m "not slow and not full" -n $(TEST_WORKERS) --maxprocesses 4
 
 # The default tier checks the shipped model on seeded samples; this runs the same checks on
 # everything (the 25,000 test reviews, every case of the behavioural suite).
