@@ -19,9 +19,11 @@ import numpy.typing as npt
 
 from convert.data.prepare import Split
 from convert.evaluate.metrics import summary
+from convert.evaluate.shipped import probabilities
 from handler import constants
 from handler.inference.encoder import Encoder
 from handler.inference.manifest import Manifest
+from handler.inference.predictor import LitePredictor
 from handler.inference.runtime import TfliteModel, input_name
 
 TIMED_REVIEWS = 300
@@ -68,18 +70,7 @@ def _raw_probabilities(model_dir: Path, split: Split) -> np.ndarray:
     """An earlier model as it served: through the service's predictor when it has a float head,
     else its graph's output, a probability."""
     if Manifest.read(model_dir / constants.MANIFEST_FILE).head is not None:
-        from handler.inference.predictor import LitePredictor
-
-        predictor = LitePredictor.load(model_dir)
-        return np.array(
-            [
-                a.probability
-                for i in range(0, len(split), 256)
-                for a in predictor.score_words(
-                    split.tokens[i : i + 256], split.sentence_lengths()[i : i + 256]
-                )
-            ]
-        )
+        return probabilities(LitePredictor.load(model_dir), split)
     encoder = _vocab(model_dir)
     runtime = TfliteModel(model_dir / constants.MODEL_FILE, units=encoder.input_units)
     return np.concatenate(
