@@ -102,6 +102,35 @@ def unlabelled(args: argparse.Namespace) -> int:
     return 0
 
 
+def evidence_free(args: argparse.Namespace) -> int:
+    """A model (and an earlier one) on sentences of unlabelled reviews with no opinion word."""
+    import json
+
+    from convert.data.imdb import load
+    from convert.data.lexicons import vader_lexicon
+    from convert.evaluate import unlabelled as measure
+    from handler.errors import ModelLoadError
+
+    imdb = load(args.data, with_unsup=True)
+    evidence = vader_lexicon().keys() | measure.leaning_words(imdb.train)
+    reviews = measure.sample(imdb.unsup)
+    texts = measure.evidence_free(reviews, evidence, args.sentences or measure.EVIDENCE_FREE)
+    if not texts:
+        print("error: no evidence-free sentence in the sampled reviews", file=sys.stderr)
+        return 2
+    found = {}
+    try:
+        for role, model_dir in (("model", args.model_dir), ("previous", args.previous)):
+            if model_dir is not None:
+                p = measure.probabilities(model_dir, texts)
+                found[role] = {"version": measure.version(model_dir), **measure.spread(p)}
+    except ModelLoadError as exc:  # e.g. a model older than this code's word lists
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(found, indent=2))
+    return 0
+
+
 def results(args: argparse.Namespace) -> int:
     """Redraw reports/results.md and its figures from reports/results.json."""
     from convert.reports.results import render
@@ -218,6 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--model-dir", type=Path, default=MODEL_DIR, help="(%(default)s)")
     sub.add_argument("--reviews", type=int, help="how many (default: 3,000, unlabelled.REVIEWS)")
     sub.set_defaults(run=unlabelled)
+
+    sub = commands.add_parser("evidence-free", help=evidence_free.__doc__)
+    _add_data_argument(sub)
+    sub.add_argument("--model-dir", type=Path, default=MODEL_DIR, help="(%(default)s)")
+    sub.add_argument("--previous", type=Path, help="an earlier model folder, scored beside it")
+    sub.add_argument("--sentences", type=int, help="how many (default: 1,000)")
+    sub.set_defaults(run=evidence_free)
 
     sub = commands.add_parser("seeds", help=seeds.__doc__)
     _add_data_argument(sub)
