@@ -40,7 +40,7 @@ lint: setup
 
 # node_modules first (the CDK CLI test needs it), so npm's progress shows here, not inside pytest.
 # The tests run in one pytest-xdist worker per core (at most 4: each worker loads TensorFlow);
-# TEST_WORKERS=0 runs them in this one process, as a debugger or `-x` wants.
+# TEST_WORKERS=0 runs them in this one process, as --pdb needs.
 TEST_WORKERS ?= auto
 test: setup node_modules/.package-lock.json  ## lint, type-check and the default test tiers (browser included; not full, not slow)
 	@scripts/install-browser
