@@ -107,14 +107,11 @@ def evidence_free(args: argparse.Namespace) -> int:
     import json
 
     from convert.data.imdb import load
-    from convert.data.lexicons import vader_lexicon
     from convert.evaluate import unlabelled as measure
     from handler.errors import ModelLoadError
 
     imdb = load(args.data, with_unsup=True)
-    evidence = vader_lexicon().keys() | measure.leaning_words(imdb.train)
-    reviews = measure.sample(imdb.unsup)
-    texts = measure.evidence_free(reviews, evidence, args.sentences or measure.EVIDENCE_FREE)
+    texts = measure.evidence_free_of(imdb, args.sentences or measure.EVIDENCE_FREE)
     if not texts:
         print("error: no evidence-free sentence in the sampled reviews", file=sys.stderr)
         return 2

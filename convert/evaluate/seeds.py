@@ -3,7 +3,8 @@ seeds shifted (`ServedConfig.seed_shift`), every draw read on the development si
 
 The signals are those model choices are made on (validation, the hand-written set, our suite),
 the two examples of issue 23's points 4 and 7 and each over many texts (a topic noun after
-praise; a rare word alone); none is test data. Every draw, the shipped
+praise; a rare word alone; the sentences of unlabelled reviews with no evidence that
+`convert evidence-free` reads); none is test data. Every draw, the shipped
 model too, is read in float Keras through its own head, so the columns differ only by the draw.
 A candidate beats the shipped model on a signal only by more than that signal's spread here.
 """
@@ -26,6 +27,7 @@ from convert.behaviour.corpus import training_sentences
 from convert.behaviour.run import Scorer, capability_rates, run
 from convert.data.imdb import Imdb
 from convert.data.lexicons import vader_lexicon
+from convert.evaluate import unlabelled
 from convert.export.predict import keras_outputs
 from convert.train import served
 from handler.inference.calibration import Head
@@ -124,10 +126,21 @@ def rare_words(encoder: Encoder) -> list[str]:
     return [w for w in sample if w.isalpha() and w.islower() and w not in lexicon]
 
 
+def without_evidence(score: Scorer, texts: Sequence[str]) -> dict[str, float]:
+    """Point 4 over sentences with no evidence: how many get a clear opinion's answer, how many
+    stay near the prior (`unlabelled.spread`)."""
+    found = unlabelled.spread(np.array(score(texts), np.float64))
+    return {
+        "evidence-free sentences, P <= 0.2 or >= 0.8 (%)": 100 * found["confident"],
+        "evidence-free sentences, P within 0.1 of 0.5 (%)": 100 * found["near_prior"],
+    }
+
+
 def signals(
-    model: keras.Model, head: Head, encoder: Encoder, tests: Sequence[Test]
+    model: keras.Model, head: Head, encoder: Encoder, tests: Sequence[Test], free: Sequence[str]
 ) -> dict[str, float]:
-    """Every development signal of one draw: shares and rates in %, log-odds, a probability."""
+    """Every development signal of one draw: shares and rates in %, log-odds, a probability;
+    `free`: the evidence-free sentences (`unlabelled.evidence_free_of`)."""
     score = float_scorer(model, head, encoder)
     opinions = handwritten.model_figures("draw", handwritten.load(), score)
     rates = capability_rates(run(tests, score))
@@ -146,6 +159,7 @@ def signals(
         "topic noun after praise, negative (%)": 100 * float(np.mean(np.array(nouns) < 0)),
         'rare word alone ("On <word>."), mean absolute log-odds': float(np.mean(alone)),
         'rare word alone ("On <word>."), P outside 0.12-0.88 (%)': 100 * float(np.mean(alone > 2)),
+        **without_evidence(score, free),
     }
 
 
@@ -161,11 +175,12 @@ def draws(
     from convert.pipeline import ready_to_train, train_served
 
     tests = suite.build(training_sentences(imdb.train))
+    free = unlabelled.evidence_free_of(imdb)
     found = [
         Draw(
             shipped.label,
             shipped.validation,
-            signals(shipped.model, shipped.head, shipped.encoder, tests),
+            signals(shipped.model, shipped.head, shipped.encoder, tests, free),
         )
     ]
     changed = ", ".join(f"{k}={v}" for k, v in (settings or {}).items())
@@ -180,7 +195,7 @@ def draws(
         draw = Draw(
             ", ".join(filter(None, [changed, f"shift {shift}"])), trained.runs[-1].val.accuracy
         )
-        draw.figures = signals(trained.model, head, encoder, tests)
+        draw.figures = signals(trained.model, head, encoder, tests, free)
         found.append(draw)
     return found
 

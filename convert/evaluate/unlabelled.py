@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from convert.data.imdb import Review
+from convert.data.imdb import Imdb, Review
+from convert.data.lexicons import vader_lexicon
 from convert.data.prepare import Split
 from convert.evaluate import shipped
 from handler import constants
@@ -87,6 +88,12 @@ def evidence_free(
                 found.add(text[start:end])
     ordered = sorted(found)
     return random.Random(seed).sample(ordered, min(n, len(ordered)))
+
+
+def evidence_free_of(imdb: Imdb, n: int = EVIDENCE_FREE) -> list[str]:
+    """The evidence-free sentences of the REVIEWS sampled unlabelled reviews, evidence being
+    VADER's words and those that lean in `imdb`'s labelled training reviews."""
+    return evidence_free(sample(imdb.unsup), vader_lexicon().keys() | leaning_words(imdb.train), n)
 
 
 def spread(p: npt.NDArray[np.float64]) -> dict[str, Any]:

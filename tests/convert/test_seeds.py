@@ -64,3 +64,14 @@ def test_rare_words_are_a_sample_past_the_frequent_ones_with_no_lexicon_word(
 def test_the_shipped_column_names_the_model_it_read() -> None:
     shipped = seeds.Shipped(None, None, None, 0.91, "sentence-cnn-ngram-94e5d2d6689c")  # type: ignore[arg-type]
     assert shipped.label == "shift 0 (shipped 94e5d2d6689c)"
+
+
+def test_the_evidence_free_rows_read_the_share_a_clear_opinion_would_get_and_the_near_prior() -> (
+    None
+):
+    answers = {"a": 0.05, "b": 0.5, "c": 0.55, "d": 0.9}
+    found = seeds.without_evidence(lambda texts: [answers[t] for t in texts], list(answers))
+    assert found == {
+        "evidence-free sentences, P <= 0.2 or >= 0.8 (%)": 50.0,
+        "evidence-free sentences, P within 0.1 of 0.5 (%)": 50.0,
+    }
