@@ -22,6 +22,7 @@ from gensim.models import Word2Vec
 from convert.data import lexicons
 from convert.data.imdb import Imdb, Review, load_sentences
 from convert.data.prepare import SEED, Encoded, Prepared, Spans, Split, spans
+from convert.evaluate import unlabelled as unlabelled_measure
 from convert.evaluate.metrics import predicted
 from convert.evaluate.shipped import evaluate
 from convert.evaluate.timing import tflite_ms_per_review
@@ -122,8 +123,11 @@ def _inputs(imdb: Imdb, sentences: Path, s: ServedConfig) -> Inputs:
     )
     unlabelled = []
     if s.self_taught:
-        # Sorted: the archive's order depends on how it was read (a tarball or a folder).
-        unsup = sorted(imdb.unsup, key=lambda r: r.id)
+        # Sorted: the archive's order depends on how it was read (a tarball or a folder). The
+        # reviews the unlabelled measures read (`convert unlabelled`, `convert evidence-free`,
+        # the seeds report) are left out, so a recipe is not measured on what it trained on.
+        kept_out = {r.id for r in unlabelled_measure.measured(imdb.unsup)}
+        unsup = sorted((r for r in imdb.unsup if r.id not in kept_out), key=lambda r: r.id)
         wanted = min(s.unlabelled_reviews, len(unsup))
         unlabelled = random.Random(SEED).sample(unsup, wanted)
     log(

@@ -47,10 +47,17 @@ ODDS = 2.0  # a word in this many times the share of one label's reviews as the 
 MIN_REVIEWS = 10  # rarer words are not counted as evidence either way
 
 
-def sample(unsup: Sequence[Review], n: int = REVIEWS, seed: int = SEED) -> list[str]:
-    """`n` unlabelled reviews, the same ones whatever order the archive was read in."""
+def measured(unsup: Sequence[Review], n: int = REVIEWS, seed: int = SEED) -> list[Review]:
+    """`n` unlabelled reviews, the same ones whatever order the archive was read in. Training
+    that reads unlabelled reviews' sentences (self-training) leaves these out, so what these
+    measures read stays unseen."""
     ordered = sorted(unsup, key=lambda r: r.id)
-    return [r.text for r in random.Random(seed).sample(ordered, min(n, len(ordered)))]
+    return random.Random(seed).sample(ordered, min(n, len(ordered)))
+
+
+def sample(unsup: Sequence[Review], n: int = REVIEWS, seed: int = SEED) -> list[str]:
+    """The texts of `measured`'s reviews."""
+    return [r.text for r in measured(unsup, n, seed)]
 
 
 def leaning_words(reviews: Iterable[Review]) -> set[str]:

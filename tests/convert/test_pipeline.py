@@ -7,6 +7,7 @@ from pathlib import Path
 
 from convert import pipeline
 from convert.data.imdb import SENTENCE_SETS, Imdb, Review
+from convert.evaluate import unlabelled
 from convert.train import served
 
 POSITIVE = "A brilliant film. I loved every minute of it. The cast was great."
@@ -18,7 +19,11 @@ def _imdb() -> Imdb:
         Review(POSITIVE if i % 2 else NEGATIVE, i % 2, 9 if i % 2 else 2, f"train/{i}", f"tt{i}")
         for i in range(40)
     ]
-    unsup = [Review("I saw it on Tuesday. It was great.", -1, 0, f"unsup/{i}") for i in range(6)]
+    # More than the unlabelled measures' 3,000, which self-training leaves out.
+    unsup = [
+        Review("I saw it on Tuesday. It was great.", -1, 0, f"unsup/{i}")
+        for i in range(unlabelled.REVIEWS + 6)
+    ]
     return Imdb(train, [], unsup)
 
 
@@ -39,3 +44,5 @@ def test_inputs_follow_the_settings_given_not_the_default(tmp_path: Path) -> Non
     assert "lexicon" not in found.spans.fit.movies
     assert len(found.spans.fit) == len(found.data.fit)  # one span per fit review
     assert (len(default.unlabelled), len(found.unlabelled)) == (0, 3)
+    measured = {r.id for r in unlabelled.measured(imdb.unsup)}
+    assert not measured & {r.id for r in found.unlabelled}
