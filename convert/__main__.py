@@ -111,7 +111,7 @@ def evidence_free(args: argparse.Namespace) -> int:
     from handler.errors import ModelLoadError
 
     imdb = load(args.data, with_unsup=True)
-    texts = measure.evidence_free_of(imdb, args.sentences or measure.EVIDENCE_FREE)
+    texts = measure.evidence_free_of(imdb, args.count or measure.EVIDENCE_FREE)
     if not texts:
         print("error: no evidence-free sentence in the sampled reviews", file=sys.stderr)
         return 2
@@ -249,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_argument(sub)
     sub.add_argument("--model-dir", type=Path, default=MODEL_DIR, help="(%(default)s)")
     sub.add_argument("--previous", type=Path, help="an earlier model folder, scored beside it")
-    sub.add_argument("--sentences", type=int, help="how many (default: 1,000)")
+    sub.add_argument("--count", type=int, help="how many sentences (default: 1,000)")
     sub.set_defaults(run=evidence_free)
 
     sub = commands.add_parser("seeds", help=seeds.__doc__)
