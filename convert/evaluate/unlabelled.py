@@ -136,12 +136,14 @@ def lean(previous: npt.NDArray[np.float64], model: npt.NDArray[np.float64]) -> d
     return {
         "texts": len(model),
         "positive_share": {
-            "previous": float(np.mean(previous >= 0.5)),
-            "model": float(np.mean(model >= 0.5)),
+            "previous": float(np.mean(previous >= constants.THRESHOLD)),
+            "model": float(np.mean(model >= constants.THRESHOLD)),
         },
         "mean_probability": {"previous": float(previous.mean()), "model": float(model.mean())},
         "median_logit_shift": float(np.median(logits(model) - logits(previous))),
         "model_lower": float(np.mean(model < previous)),
         "model_higher": float(np.mean(model > previous)),
-        "label_agreement": float(np.mean((model >= 0.5) == (previous >= 0.5))),
+        "label_agreement": float(
+            np.mean((model >= constants.THRESHOLD) == (previous >= constants.THRESHOLD))
+        ),
     }
